@@ -1,0 +1,178 @@
+/**
+ * The browser host's HTTP server: the built renderer, the typed API, the event stream and pixel
+ * data, on 127.0.0.1 only, every route behind the launch token (see hostAuth.ts).
+ *
+ * Routes
+ *   GET  /, /assets/…               the renderer (dist/renderer)
+ *   POST /api/request/<name>        a request of shared/api.ts; JSON in, { ok, value | error } out
+ *   GET  /api/events                server-sent events: one `data:` line per WorkstationEvent
+ *   GET  /dicom/instance/<uid>      an instance's file, as the Electron shell's dicom:// serves it
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/security/contentSecurityPolicy';
+import { describeError, log } from '../logging/log';
+import { resolveInstanceRequest } from '../services/instanceFiles';
+import type { WorkstationServices } from '../services/workstationServices';
+import { checkRequest, newLaunchToken, sessionCookie } from './hostAuth';
+import { resolveStaticPath, sendFile } from './staticFiles';
+
+export interface HostOptions {
+  services: WorkstationServices;
+  rendererDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  token?: string;
+}
+
+export interface RunningHost {
+  /** The address to open, carrying the token. */
+  readonly url: string;
+  readonly origin: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const MAX_REQUEST_BYTES = 1024 * 1024;
+const HEARTBEAT_MS = 15_000;
+
+const securityHeaders: Record<string, string> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+const statusForError: Record<string, number> = {
+  'unknown-request': 404,
+  'invalid-input': 400,
+  forbidden: 403,
+  conflict: 409,
+  'not-found': 404,
+  internal: 500,
+};
+
+function sendText(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(`${text}\n`);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  response.end(JSON.stringify(body));
+}
+
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_REQUEST_BYTES) throw new Error('request body too large');
+    chunks.push(buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.length === 0 ? {} : (JSON.parse(text) as unknown);
+}
+
+export async function startHostServer(options: HostOptions): Promise<RunningHost> {
+  const token = options.token ?? newLaunchToken();
+  const eventStreams = new Set<ServerResponse>();
+  let port = options.port;
+
+  async function handleApiRequest(request: IncomingMessage, response: ServerResponse, name: string): Promise<void> {
+    if (request.method !== 'POST') return sendText(response, 405, 'API requests are POST');
+    // JSON only: a cross-site <form> cannot send it, one more wall besides SameSite and Origin.
+    if (!request.headers['content-type']?.startsWith('application/json')) {
+      return sendText(response, 415, 'API requests are application/json');
+    }
+    let input: unknown;
+    try {
+      input = await readJsonBody(request);
+    } catch (error) {
+      return sendJson(response, 400, { ok: false, error: { code: 'invalid-input', message: `body: ${error instanceof Error ? error.message : 'unreadable'}` } });
+    }
+    const result = await options.services.router.handle(name, input);
+    sendJson(response, result.ok ? 200 : (statusForError[result.error.code] ?? 500), result);
+  }
+
+  async function handleEvents(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    response.write('retry: 2000\n\n');
+    eventStreams.add(response);
+    const unsubscribe = await options.services.subscribe((event) => response.write(`data: ${JSON.stringify(event)}\n\n`));
+    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    request.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      eventStreams.delete(response);
+    });
+  }
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
+
+    const verdict = checkRequest(request, url, port, token);
+    if (!verdict.allowed) return sendText(response, verdict.status, `${verdict.status}: ${verdict.reason}`);
+
+    if (verdict.tokenFromQuery && request.method === 'GET' && !url.pathname.startsWith('/api/')) {
+      // Swap the URL's token for a cookie and take it out of the address bar.
+      url.searchParams.delete('token');
+      response.writeHead(303, { 'Set-Cookie': sessionCookie(port, token), Location: `${url.pathname}${url.search}`, 'Cache-Control': 'no-store' });
+      return void response.end();
+    }
+
+    const path = url.pathname;
+    if (path.startsWith('/api/request/')) return handleApiRequest(request, response, decodeURIComponent(path.slice('/api/request/'.length)));
+    if (path === '/api/events' && request.method === 'GET') return handleEvents(request, response);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'method not allowed');
+
+    if (path.startsWith('/dicom/instance/')) {
+      const file = resolveInstanceRequest(options.services.layout.instancesDir, path.slice('/dicom/instance/'.length));
+      const sent = file !== null && (await sendFile(response, file, { 'Content-Type': 'application/dicom', 'Cache-Control': 'private, max-age=31536000, immutable' }));
+      return sent ? undefined : sendText(response, 404, 'no such instance in the library');
+    }
+
+    const file = resolveStaticPath(options.rendererDir, path);
+    const isHashedAsset = path.startsWith('/assets/');
+    const sent = file !== null && (await sendFile(response, file, { 'Cache-Control': isHashedAsset ? 'public, max-age=31536000, immutable' : 'no-store' }));
+    if (!sent) sendText(response, 404, 'not found');
+  }
+
+  const server = http.createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      log.error('host.request-failed', describeError(error));
+      if (!response.headersSent) sendText(response, 500, 'internal error; see the host log');
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Loopback only: the host is for this machine's user, never for the network.
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    async close() {
+      for (const stream of eventStreams) stream.end();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Typed request/response calls into a worker thread.
+ *
+ * Heavy or blocking work (SQL, DICOM parsing, hashing, file copies) runs in `worker_threads` so
+ * the main event loop stays responsive. The worker serves an object of plain functions; the
+ * main side calls them by name and gets promises back. Errors cross as name + message, so the
+ * caller can still tell a DatabaseTooNewError from a disk error.
+ */
+import { type MessagePort, Worker } from 'node:worker_threads';
+
+// `never[]` parameters make every function assignable here while keeping their own signatures.
+export type WorkerApi = { [method: string]: (...args: never[]) => unknown };
+
+interface CallMessage {
+  id: number;
+  method: string;
+  args: unknown[];
+}
+
+type ReplyMessage =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; message: string } };
+
+/** Sent once by the worker when it is ready to take calls, or why it could not start. */
+type LifecycleMessage = { lifecycle: 'ready' } | { lifecycle: 'failed'; error: { name: string; message: string } };
+
+export class WorkerCallError extends Error {
+  constructor(
+    override readonly name: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function serialiseError(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+}
+
+/** Worker side: answer calls on `port` with the functions of `api`. */
+export function serveWorkerApi(port: MessagePort, api: WorkerApi): void {
+  port.on('message', (message: CallMessage) => {
+    const method = Object.hasOwn(api, message.method) ? api[message.method] : undefined;
+    let reply: ReplyMessage;
+    try {
+      if (!method) throw new Error(`the worker has no method "${message.method}"`);
+      reply = { id: message.id, ok: true, value: method(...(message.args as never[])) };
+    } catch (error) {
+      reply = { id: message.id, ok: false, error: serialiseError(error) };
+    }
+    port.postMessage(reply);
+  });
+  port.postMessage({ lifecycle: 'ready' } satisfies LifecycleMessage);
+}
+
+/** Worker side: report that start-up failed (the main side's `start` rejects with it). */
+export function reportWorkerStartFailure(port: MessagePort, error: unknown): void {
+  port.postMessage({ lifecycle: 'failed', error: serialiseError(error) } satisfies LifecycleMessage);
+}
+
+type Method<Api extends WorkerApi, M extends keyof Api> = Api[M] extends (...args: infer A) => infer R
+  ? (...args: A) => Promise<Awaited<R>>
+  : never;
+
+/** Main side: a started worker whose functions can be called by name. */
+export class WorkerClient<Api extends WorkerApi> {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private exitError: Error | null = null;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (message: ReplyMessage | LifecycleMessage) => {
+      if ('lifecycle' in message) return;
+      const call = this.pending.get(message.id);
+      if (!call) return;
+      this.pending.delete(message.id);
+      if (message.ok) call.resolve(message.value);
+      else call.reject(new WorkerCallError(message.error.name, message.error.message));
+    });
+    const failAll = (error: Error) => {
+      this.exitError = error;
+      for (const call of this.pending.values()) call.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', (error) => failAll(new Error(`worker crashed: ${error.message}`)));
+    worker.on('exit', (code) => failAll(new Error(`worker stopped (exit code ${code})`)));
+  }
+
+  /** Starts the worker and resolves once it reports ready (rejects with its start-up error). */
+  static start<Api extends WorkerApi>(script: URL, workerData: unknown): Promise<WorkerClient<Api>> {
+    const worker = new Worker(script, { workerData });
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`worker exited during start-up (exit code ${code})`));
+      worker.once('error', reject);
+      worker.once('exit', onExit);
+      worker.once('message', (message: LifecycleMessage) => {
+        worker.off('error', reject);
+        worker.off('exit', onExit);
+        if (message.lifecycle === 'ready') resolve(new WorkerClient<Api>(worker));
+        else {
+          void worker.terminate();
+          reject(new WorkerCallError(message.error.name, message.error.message));
+        }
+      });
+    });
+  }
+
+  call<M extends keyof Api & string>(method: M, ...args: Parameters<Method<Api, M>>): ReturnType<Method<Api, M>> {
+    const promise = new Promise((resolve, reject) => {
+      if (this.exitError) {
+        reject(this.exitError);
+        return;
+      }
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, method, args } satisfies CallMessage);
+    });
+    return promise as ReturnType<Method<Api, M>>;
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+}

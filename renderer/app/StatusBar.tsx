@@ -1,0 +1,36 @@
+import { useAppStore } from '../state/appStore';
+import { formatBytes, plural } from './format';
+import { REGION_ATTRIBUTE } from './useRegionCycling';
+
+const modeLabel = { electron: 'Desktop', host: 'Browser host' } as const;
+const connectionLabel = { connecting: 'Connecting…', connected: 'Connected', disconnected: 'Host unreachable' } as const;
+
+export function StatusBar() {
+  const { info, stats, connection, problem } = useAppStore();
+  return (
+    <footer className="status-bar" aria-label="Status" tabIndex={-1} {...{ [REGION_ATTRIBUTE]: 'status' }}>
+      <span data-testid="status-mode" title="How this window talks to the workstation">
+        {info ? modeLabel[info.mode] : '…'}
+      </span>
+      {info?.mode === 'host' && (
+        <span data-testid="status-connection" className={`connection ${connection}`}>
+          {connectionLabel[connection]}
+        </span>
+      )}
+      <span data-testid="status-data-directory" title="Where the library is stored">
+        Library: {info?.dataDirectory ?? '…'}
+      </span>
+      <span data-testid="status-library">
+        {stats ? `${plural(stats.studies, 'study', 'studies')} · ${plural(stats.instances, 'image', 'images')} · ${formatBytes(stats.bytes)}` : '…'}
+      </span>
+      <span data-testid="status-sync">Sync: not configured</span>
+      {problem && (
+        <span role="alert" className="problem">
+          {problem}
+        </span>
+      )}
+      <span className="spacer" />
+      <span className="muted">{info ? `v${info.version}` : ''}</span>
+    </footer>
+  );
+}
