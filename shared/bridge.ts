@@ -8,6 +8,8 @@
 export const IPC_CHANNELS = {
   request: 'workstation:request',
   event: 'workstation:event',
+  /** Sent by the preload when the page starts listening for events. */
+  subscribe: 'workstation:subscribe',
 } as const;
 
 export interface WorkstationBridge {

@@ -15,7 +15,7 @@ import { describeError, log } from '../logging/log';
 import { resolveInstanceRequest } from '../services/instanceFiles';
 import type { WorkstationServices } from '../services/workstationServices';
 import { checkRequest, newLaunchToken, sessionCookie } from './hostAuth';
-import { resolveStaticPath, sendFile } from './staticFiles';
+import { resolveStaticPath, sendFile } from '../services/rendererFiles';
 
 export interface HostOptions {
   services: WorkstationServices;

@@ -49,3 +49,16 @@ export function prepareDataDirectory(root: string) {
 export function displayDataDirectory(root: string, home: string = os.homedir()): string {
   return root === home || root.startsWith(home + path.sep) ? `~${root.slice(home.length)}` : root;
 }
+
+/**
+ * The value of `--data-dir DIR` or `--data-dir=DIR` in a raw argument list. For the Electron
+ * shell, whose argv also carries Chromium's switches, so a strict parser would refuse it.
+ */
+export function dataDirectoryFlag(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--data-dir') return argv[i + 1];
+    if (arg?.startsWith('--data-dir=')) return arg.slice('--data-dir='.length);
+  }
+  return undefined;
+}

@@ -1,1 +1,4 @@
-export {};
+/** Electron main-process entry (package.json "main" → dist/node/main.mjs). */
+import { startShell } from './startShell';
+
+startShell();

@@ -9,10 +9,10 @@ interface AppState {
   connection: ConnectionState;
   /** A problem the person should see (e.g. main refused a request). */
   problem: string | null;
-  setInfo(info: AppInfo): void;
-  setStats(stats: LibraryStats): void;
-  setConnection(connection: ConnectionState): void;
-  setProblem(problem: string | null): void;
+  setInfo: (info: AppInfo) => void;
+  setStats: (stats: LibraryStats) => void;
+  setConnection: (connection: ConnectionState) => void;
+  setProblem: (problem: string | null) => void;
 }
 
 export const useAppStore = create<AppState>((set) => ({

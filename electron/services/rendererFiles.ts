@@ -1,10 +1,10 @@
-/** Serving the built renderer (dist/renderer) — only files inside it. */
+/** The built renderer (dist/renderer): which file a URL path names, and streaming it. Only files inside it. */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 
-const contentTypes: Record<string, string> = {
+export const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',

@@ -1,0 +1,74 @@
+// `npm run security`: electronegativity over the Electron shell, its preload and the built page,
+// failing on any HIGH or MEDIUM finding.
+//
+// One kind of finding is a prompt for a person rather than a misconfiguration: PRELOAD_JS_CHECK
+// fires for every window that has a preload at all ("review the use of preload scripts"). Such a
+// finding passes only if resources/security/electronegativity-reviews.json records a review of
+// it AND the reviewed file is unchanged since (its SHA-256 is pinned): editing the preload makes
+// this gate fail until someone reviews it again and updates the hash.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const electronVersion = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies.electron;
+const reviews = JSON.parse(readFileSync(path.join(root, 'resources/security/electronegativity-reviews.json'), 'utf8'));
+
+// Global checks (navigation limits, permission handler, CSP) need the whole app in one scan.
+const stage = mkdtempSync(path.join(os.tmpdir(), 'lumen-electronegativity-'));
+cpSync(path.join(root, 'electron/shell'), path.join(stage, 'electron/shell'), { recursive: true });
+cpSync(path.join(root, 'dist/renderer/index.html'), path.join(stage, 'renderer/index.html'));
+const csv = path.join(stage, 'findings.csv');
+try {
+  execFileSync(path.join(root, 'node_modules/.bin/electronegativity'), ['-i', stage, '-e', electronVersion, '-o', csv, '-v', 'false', '-r'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+} catch (error) {
+  rmSync(stage, { recursive: true, force: true });
+  throw error;
+}
+
+/** RFC 4180 CSV: quoted fields may hold commas and doubled quotes. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
+      else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') row.push(field.trim()), (field = '');
+    else if (char === '\n') row.push(field.trim()), rows.push(row), (row = []), (field = '');
+    else if (char !== '\r') field += char;
+  }
+  if (field || row.length) row.push(field.trim()), rows.push(row);
+  return rows;
+}
+
+const [, ...rows] = parseCsv(readFileSync(csv, 'utf8'));
+rmSync(stage, { recursive: true, force: true });
+
+const sha256 = (file) => createHash('sha256').update(readFileSync(path.join(root, file))).digest('hex');
+const findings = rows
+  .filter((row) => row.length >= 7)
+  .map(([check, severity, confidence, file, location, , description]) => ({ check, severity, confidence, file: file.replace(/^\/?/, ''), location, description }));
+
+let failures = 0;
+for (const finding of findings) {
+  const serious = finding.severity === 'HIGH' || finding.severity === 'MEDIUM';
+  const review = reviews.find((entry) => entry.check === finding.check && entry.finding === finding.file);
+  let verdict = serious ? 'FAIL' : 'ok (low)';
+  if (serious && review) {
+    verdict = sha256(review.reviewed) === review.reviewedSha256 ? `reviewed (${review.reviewed})` : `FAIL: ${review.reviewed} changed since its review; review it again and update its hash`;
+  }
+  if (verdict.startsWith('FAIL')) failures += 1;
+  console.log(`${verdict.padEnd(34)} ${finding.severity.padEnd(6)} ${finding.check} ${finding.file}:${finding.location} — ${finding.description}`);
+}
+console.log(`electronegativity (Electron ${electronVersion}): ${findings.length} findings, ${failures} failing`);
+process.exit(failures === 0 ? 0 : 1);
