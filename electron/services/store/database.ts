@@ -55,13 +55,21 @@ export function migrate(db: LibraryDatabase, steps: readonly Migration[] = migra
 
 export function openLibraryDatabase(file: string): LibraryDatabase {
   let db: LibraryDatabase;
+  let found: number;
   try {
     db = new Database(file);
-    db.pragma('journal_mode = WAL');
+    found = schemaVersionOf(db);
   } catch (error) {
     throw new NotALibraryError(error);
   }
+  // Checked before anything else touches the file: even switching the journal mode rewrites
+  // its header, and a newer version's library must be left exactly as it was.
+  if (found > LATEST_SCHEMA_VERSION) {
+    db.close();
+    throw new DatabaseTooNewError(found, LATEST_SCHEMA_VERSION);
+  }
   try {
+    db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
