@@ -17,7 +17,6 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}"`);
 
   const run = await runHost({ dataDirectory: resolveDataDirectory(values['data-dir']), port });
-  process.stdout.write(`HOST READY ${run.host.url}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -34,6 +33,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Announced only once the signal handlers are in place: a caller may SIGTERM the moment it
+  // reads this line.
+  process.stdout.write(`HOST READY ${run.host.url}\n`);
 }
 
 main().catch((error: unknown) => {
