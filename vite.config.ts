@@ -15,6 +15,8 @@ function contentSecurityPolicyMeta(): Plugin {
 export default defineConfig({
   root: 'renderer',
   base: '/',
+  // The app icon (resources/icons/icon.svg) is served as the page's favicon.
+  publicDir: '../resources/icons',
   plugins: [react(), contentSecurityPolicyMeta()],
   build: {
     outDir: '../dist/renderer',

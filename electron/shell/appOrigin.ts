@@ -13,7 +13,10 @@ export const DICOM_SCHEME = 'dicom';
 
 export function isAppUrl(url: string): boolean {
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    // Not `origin === APP_ORIGIN`: Node's URL reports the origin of any non-special scheme
+    // (app:, dicom:) as "null", which would refuse our own page.
+    const parsed = new URL(url);
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
   } catch {
     return false;
   }

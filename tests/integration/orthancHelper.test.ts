@@ -48,7 +48,7 @@ describe('Orthanc test helper', () => {
     const stored = await fetch(`${orthanc.dicomWebUrl}/studies`, {
       method: 'POST',
       headers: { 'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}`, Accept: 'application/dicom+json' },
-      body: multipartRelated([bytes], boundary),
+      body: new Uint8Array(multipartRelated([bytes], boundary)),
     });
     expect(stored.status).toBe(200);
     const stowAnswer = (await stored.json()) as Record<string, { Value?: Array<Record<string, { Value?: string[] }>> }>;

@@ -1,0 +1,57 @@
+/**
+ * `npm run bench`: runs every case in tests/bench/cases/ one after another and writes
+ * bench/results.json (a list of BenchResult) and bench/results.md. A later issue adds a case
+ * by adding a module to the list below.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../helpers/paths';
+import type { BenchResult } from './benchResult';
+import * as hostStartup from './cases/hostStartup';
+
+const cases: Array<{ name: string; run: () => Promise<BenchResult[]> }> = [{ name: 'host start-up and API', run: hostStartup.run }];
+
+function markdown(results: BenchResult[], when: string): string {
+  const rows = results.map((r) => `| \`${r.name}\` | ${r.value} ${r.unit} | ${r.anchor ?? ''} | ${r.ratio ?? ''} | ${r.note ?? ''} |`);
+  return [
+    '# Benchmark results',
+    '',
+    `Run ${when} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
+    'Ratios are measured side by side in the same run; absolute values drift with the machine’s load.',
+    '',
+    '| name | value | anchor | ratio | note |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+let finished = false;
+// A promise that never settles lets Node exit quietly with code 0; that must not pass as a run.
+process.on('exit', (code) => {
+  if (!finished && code === 0) {
+    process.stderr.write('bench: stopped before all cases finished\n');
+    process.exitCode = 1;
+  }
+});
+
+async function main(): Promise<void> {
+  const results: BenchResult[] = [];
+  for (const benchCase of cases) {
+    process.stdout.write(`bench: ${benchCase.name}…\n`);
+    results.push(...(await benchCase.run()));
+  }
+  const dir = path.join(projectRoot, 'bench');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const report = markdown(results, new Date().toISOString());
+  writeFileSync(path.join(dir, 'results.md'), report);
+  process.stdout.write(report);
+  finished = true;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
