@@ -20,7 +20,9 @@ await build({
     main: 'electron/shell/main.ts',
     host: 'electron/host/main.ts',
     start: 'electron/launcher/start.ts',
+    cli: 'electron/cli/main.ts',
     storeWorker: 'electron/services/store/storeWorker.ts',
+    importWorker: 'electron/services/import/importWorker.ts',
   },
   outExtension: { '.js': '.mjs' },
   // Bundled CommonJS code may call require(); give ESM output a real one.

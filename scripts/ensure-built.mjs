@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const outputs = ['dist/node/host.mjs', 'dist/node/storeWorker.mjs', 'dist/renderer/index.html'].map((file) => path.join(root, file));
+const outputs = ['dist/node/host.mjs', 'dist/node/cli.mjs', 'dist/node/storeWorker.mjs', 'dist/node/importWorker.mjs', 'dist/renderer/index.html'].map((file) => path.join(root, file));
 
 function newestMtime(dir) {
   let newest = 0;

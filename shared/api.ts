@@ -7,6 +7,7 @@
  * host's HTTP API. The renderer only ever sees the types derived from them.
  */
 import { z } from 'zod';
+import { ACCEPTABLE_UID } from './dicom/uid';
 
 const count = z.number().int().nonnegative();
 const isoTimestamp = z.iso.datetime({ offset: true });
@@ -14,10 +15,16 @@ const isoTimestamp = z.iso.datetime({ offset: true });
 /** A request that takes no parameters still takes an (empty) object, so it can grow later. */
 const NoInput = z.object({}).strict();
 
-export const AppMode = z.enum(['electron', 'host']);
+/** How the services were started: the Electron shell, the browser host, or the command line. */
+export const AppMode = z.enum(['electron', 'host', 'cli']);
 export type AppMode = z.infer<typeof AppMode>;
 
 export const AppInfo = z.object({
+  /** What this window can do beyond the common contract. */
+  capabilities: z.object({
+    /** Native "Import folder…/files…" dialogs (Electron); the browser host takes a typed path instead. */
+    nativeFileDialogs: z.boolean(),
+  }),
   name: z.string(),
   version: z.string(),
   mode: AppMode,
@@ -74,6 +81,111 @@ export const AuditPage = z.object({
 });
 export type AuditPage = z.infer<typeof AuditPage>;
 
+/** A UID as found in real files (see shared/dicom/uid.ts); never used as a path as is. */
+export const DicomUid = z.string().regex(ACCEPTABLE_UID, 'not a UID');
+
+/** A calendar date as the study list shows and takes it. */
+const isoDate = z.iso.date();
+
+export const StudySortKey = z.enum(['date', 'name', 'patientId', 'accession', 'description', 'modality', 'instances', 'added']);
+export type StudySortKey = z.infer<typeof StudySortKey>;
+
+export const StudyQuery = z
+  .object({
+    /** Prefix of any part of the patient's name; case and accents are ignored. */
+    patientName: z.string().trim().min(1).max(128).optional(),
+    /** Prefix of the Patient ID (case ignored). */
+    patientId: z.string().trim().min(1).max(64).optional(),
+    /** Prefix of the Accession Number (case ignored). */
+    accession: z.string().trim().min(1).max(64).optional(),
+    dateFrom: isoDate.optional(),
+    dateTo: isoDate.optional(),
+    modality: z.string().trim().regex(/^[A-Z0-9]{1,16}$/, 'a modality looks like "CT"').optional(),
+    /** Words (or word beginnings) of the study description. */
+    description: z.string().trim().min(1).max(128).optional(),
+    sort: StudySortKey.default('date'),
+    direction: z.enum(['asc', 'desc']).default('desc'),
+    offset: z.number().int().nonnegative().max(10_000_000).default(0),
+    limit: z.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+export type StudyQuery = z.input<typeof StudyQuery>;
+
+export const StudySummary = z.object({
+  studyInstanceUid: z.string(),
+  patientName: z.string(),
+  patientId: z.string(),
+  patientBirthDate: z.string(),
+  patientSex: z.string(),
+  /** YYYY-MM-DD, or '' when the study has no date. */
+  studyDate: z.string(),
+  studyTime: z.string(),
+  accessionNumber: z.string(),
+  studyDescription: z.string(),
+  modalities: z.array(z.string()),
+  seriesCount: count,
+  instanceCount: count,
+  bytes: count,
+});
+export type StudySummary = z.infer<typeof StudySummary>;
+
+export const StudyPage = z.object({ total: count, offset: count, studies: z.array(StudySummary) });
+export type StudyPage = z.infer<typeof StudyPage>;
+
+export const SeriesSummary = z.object({
+  seriesInstanceUid: z.string(),
+  seriesNumber: z.number().int().nullable(),
+  modality: z.string(),
+  description: z.string(),
+  bodyPart: z.string(),
+  instanceCount: count,
+});
+export type SeriesSummary = z.infer<typeof SeriesSummary>;
+
+export const StudyDetail = z.object({ study: StudySummary, series: z.array(SeriesSummary) });
+export type StudyDetail = z.infer<typeof StudyDetail>;
+
+export const SkippedFile = z.object({
+  /** Relative to the folder that was imported; never a full path. */
+  file: z.string(),
+  reason: z.string(),
+});
+export type SkippedFile = z.infer<typeof SkippedFile>;
+
+export const ImportPhase = z.enum(['discovering', 'importing', 'finished', 'cancelled', 'failed']);
+export type ImportPhase = z.infer<typeof ImportPhase>;
+
+export const ImportProgress = z.object({
+  jobId: z.string(),
+  phase: ImportPhase,
+  filesTotal: count,
+  filesDone: count,
+  bytesTotal: count,
+  bytesDone: count,
+  imported: count,
+  alreadyPresent: count,
+  skipped: count,
+  elapsedSeconds: z.number().nonnegative(),
+  bytesPerSecond: z.number().nonnegative(),
+  /** null until the rate is known. */
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+export type ImportProgress = z.infer<typeof ImportProgress>;
+
+export const ImportSummary = z.object({
+  jobId: z.string(),
+  phase: ImportPhase,
+  imported: count,
+  alreadyPresent: count,
+  skipped: z.array(SkippedFile),
+  /** Studies the imported and already-present files belong to. */
+  studies: count,
+  seconds: z.number().nonnegative(),
+  /** What went wrong when phase is 'failed'. */
+  error: z.string().nullable(),
+});
+export type ImportSummary = z.infer<typeof ImportSummary>;
+
 interface RequestSpec {
   input: z.ZodType;
   output: z.ZodType;
@@ -83,6 +195,25 @@ export const requests = {
   'app.info': { input: NoInput, output: AppInfo },
   'library.stats': { input: NoInput, output: LibraryStats },
   'audit.query': { input: AuditQuery, output: AuditPage },
+  'library.searchStudies': { input: StudyQuery, output: StudyPage },
+  'library.studyDetail': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: StudyDetail },
+  'library.deleteStudy': {
+    input: z.object({ studyInstanceUid: DicomUid }).strict(),
+    output: z.object({ deletedInstances: count, freedBytes: count }),
+  },
+  /** Imports files and folders by path (typed or dropped in the browser host; the CLI). */
+  'import.start': {
+    input: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict(),
+    output: z.object({ jobId: z.string() }),
+  },
+  /** Shows the native dialog (Electron only) and imports what was chosen; null if cancelled. */
+  'import.choose': {
+    input: z.object({ kind: z.enum(['folder', 'files']) }).strict(),
+    output: z.object({ jobId: z.string() }).nullable(),
+  },
+  'import.cancel': { input: z.object({ jobId: z.string().max(64) }).strict(), output: z.object({ cancelling: z.boolean() }) },
+  /** The running import's progress, or the last one's summary, so a reloaded window catches up. */
+  'import.status': { input: NoInput, output: z.object({ running: ImportProgress.nullable(), last: ImportSummary.nullable() }) },
 } as const satisfies Record<string, RequestSpec>;
 
 export type RequestName = keyof typeof requests;
@@ -101,6 +232,10 @@ export const events = {
   'library.changed': LibraryStats,
   /** An audit row was written. Carries no PHI: the id, the action and the time. */
   'audit.appended': z.object({ id: z.number().int().positive(), action: z.string(), at: isoTimestamp }),
+  /** An import's counters, at most a few times a second. */
+  'import.progress': ImportProgress,
+  /** An import ended (finished, cancelled or failed), with every skipped file and its reason. */
+  'import.finished': ImportSummary,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof events;

@@ -4,7 +4,6 @@
  * schema before a handler runs. Handlers receive validated, typed input.
  */
 import {
-  type ApiError,
   type ApiResult,
   isRequestName,
   type RequestName,
@@ -13,20 +12,13 @@ import {
   type ValidatedInput,
 } from '../../shared/api';
 import { describeError, log } from '../logging/log';
+import { UserFacingError } from '../services/userFacingError';
+
+export { UserFacingError };
 
 export type RequestHandlers = {
   [N in RequestName]: (input: ValidatedInput<N>) => Promise<RequestOutput<N>> | RequestOutput<N>;
 };
-
-/** An error whose message is meant for the person at the workstation. */
-export class UserFacingError extends Error {
-  constructor(
-    readonly code: Exclude<ApiError['code'], 'internal'>,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface ApiRouter {
   handle(name: unknown, input: unknown): Promise<ApiResult<unknown>>;

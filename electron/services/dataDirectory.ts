@@ -35,6 +35,8 @@ export function dataDirectoryLayout(root: string) {
     databaseFile: path.join(root, 'library.sqlite'),
     /** DICOM files as received, never re-encoded (see instanceFiles.ts). */
     instancesDir: path.join(root, 'instances'),
+    /** Files being imported, before they are renamed into instances/ (emptied at every start). */
+    stagingDir: path.join(root, 'incoming'),
   };
 }
 

@@ -1,8 +1,10 @@
 /**
- * The composition root of the main side: opens the data directory and the store, and wires
- * every request of the contract to a service. The Electron shell and the browser host both
- * start exactly this, so what the tests exercise through the host is what Electron runs.
+ * The composition root of the main side: opens the data directory and the store, finishes
+ * whatever a crash interrupted, and wires every request of the contract to a service. The
+ * Electron shell, the browser host and the CLI all start exactly this, so what the tests
+ * exercise through the host is what Electron runs.
  */
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import type { AppMode } from '../../shared/api';
 import { type ApiRouter, createApiRouter } from '../api/apiRouter';
@@ -10,12 +12,17 @@ import { log } from '../logging/log';
 import { APP_NAME, APP_VERSION } from './appIdentity';
 import { displayDataDirectory, prepareDataDirectory } from './dataDirectory';
 import { type EventListener, EventHub } from './eventHub';
+import { ImportService } from './import/importService';
+import { instanceFilePath } from './instanceFiles';
 import type { NewAuditEntry } from './store/auditLog';
 import { type StoreClient, startStore } from './store/storeClient';
+import { UserFacingError } from './userFacingError';
 
 export interface WorkstationServices {
   readonly router: ApiRouter;
   readonly layout: ReturnType<typeof prepareDataDirectory>;
+  readonly importer: ImportService;
+  readonly store: StoreClient;
   /** Subscribes to events; the listener first receives the current library counts. */
   subscribe(listener: EventListener): Promise<() => void>;
   audit(entry: Omit<NewAuditEntry, 'actor'>): Promise<void>;
@@ -25,6 +32,8 @@ export interface WorkstationServices {
 export interface ServicesOptions {
   dataDirectory: string;
   mode: AppMode;
+  /** The Electron shell's native open dialog; absent in the browser host and the CLI. */
+  chooseImportPaths?: (kind: 'folder' | 'files') => Promise<string[] | null>;
 }
 
 function currentActor(): string {
@@ -35,9 +44,21 @@ function currentActor(): string {
   }
 }
 
+/**
+ * Finishes what a crash interrupted: files journalled for adding or removing whose instance has
+ * no row are removed, and half-written files in the staging folder are thrown away.
+ */
+async function recoverInterruptedWork(store: StoreClient, stagingDir: string): Promise<number> {
+  const orphans = await store.call('orphanedPendingFiles');
+  await Promise.all(orphans.map((file) => rm(file, { force: true })));
+  await store.call('clearPendingFiles', orphans);
+  await rm(stagingDir, { recursive: true, force: true });
+  return orphans.length;
+}
+
 export async function startWorkstationServices(options: ServicesOptions): Promise<WorkstationServices> {
   const layout = prepareDataDirectory(options.dataDirectory);
-  const store: StoreClient = await startStore(layout.databaseFile);
+  const store: StoreClient = await startStore({ databaseFile: layout.databaseFile, instancesDir: layout.instancesDir });
   const events = new EventHub();
   const actor = currentActor();
 
@@ -46,17 +67,49 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
     events.emit('audit.appended', { id: written.id, action: written.action, at: written.at });
   };
 
+  const removedOrphans = await recoverInterruptedWork(store, layout.stagingDir);
+  if (removedOrphans > 0) log.warn('library.recovered', { removedOrphanFiles: removedOrphans });
+
+  const importer = new ImportService({ store, events, instancesDir: layout.instancesDir, stagingDir: layout.stagingDir, audit });
+
   const router = createApiRouter({
     'app.info': async () => ({
       name: APP_NAME,
       version: APP_VERSION,
       mode: options.mode,
+      capabilities: { nativeFileDialogs: options.chooseImportPaths !== undefined },
       dataDirectory: displayDataDirectory(layout.root),
       schemaVersion: await store.call('schemaVersion'),
       platform: process.platform,
     }),
     'library.stats': () => store.call('libraryStats'),
     'audit.query': (query) => store.call('queryAudit', query),
+    'library.searchStudies': (query) => store.call('searchStudies', query),
+    'library.studyDetail': async ({ studyInstanceUid }) => {
+      const detail = await store.call('studyDetail', studyInstanceUid);
+      if (!detail) throw new UserFacingError('not-found', 'That study is not in the library (was it deleted?).');
+      return detail;
+    },
+    'library.deleteStudy': async ({ studyInstanceUid }) => {
+      const deleted = await store.call('deleteStudy', studyInstanceUid);
+      if (!deleted.found) throw new UserFacingError('not-found', 'That study is not in the library (was it deleted?).');
+      // The rows are gone and the files journalled: remove them, then clear the journal. A crash
+      // in between is finished by recoverInterruptedWork at the next start.
+      const files = deleted.sopInstanceUids.map((uid) => instanceFilePath(layout.instancesDir, uid));
+      await Promise.all(files.map((file) => rm(file, { force: true })));
+      await store.call('clearPendingFiles', files);
+      await audit({ action: 'study.delete', subject: studyInstanceUid, detail: { instances: deleted.sopInstanceUids.length, bytes: deleted.freedBytes } });
+      events.emit('library.changed', await store.call('libraryStats'));
+      return { deletedInstances: deleted.sopInstanceUids.length, freedBytes: deleted.freedBytes };
+    },
+    'import.start': ({ paths }) => ({ jobId: importer.start(paths).jobId }),
+    'import.choose': async ({ kind }) => {
+      if (!options.chooseImportPaths) throw new UserFacingError('conflict', 'This window cannot open a file dialog; type the folder’s path instead.');
+      const paths = await options.chooseImportPaths(kind);
+      return paths && paths.length > 0 ? { jobId: importer.start(paths).jobId } : null;
+    },
+    'import.cancel': ({ jobId }) => ({ cancelling: importer.cancel(jobId) }),
+    'import.status': () => importer.status(),
   });
 
   await audit({ action: 'app.start', detail: { mode: options.mode, version: APP_VERSION } });
@@ -65,12 +118,19 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
   return {
     router,
     layout,
+    importer,
+    store,
     async subscribe(listener) {
       listener({ name: 'library.changed', payload: await store.call('libraryStats') });
       return events.subscribe(listener);
     },
     audit,
     async close() {
+      const running = importer.status().running;
+      if (running) {
+        importer.cancel(running.jobId);
+        await importer.waitForIdle();
+      }
       await audit({ action: 'app.stop', detail: { mode: options.mode } });
       await store.close();
       log.info('services.stopped', { mode: options.mode });

@@ -2,7 +2,7 @@ import { useAppStore } from '../state/appStore';
 import { formatBytes, plural } from './format';
 import { REGION_ATTRIBUTE } from './useRegionCycling';
 
-const modeLabel = { electron: 'Desktop', host: 'Browser host' } as const;
+const modeLabel = { electron: 'Desktop', host: 'Browser host', cli: 'Command line' } as const;
 const connectionLabel = { connecting: 'Connecting…', connected: 'Connected', disconnected: 'Host unreachable' } as const;
 
 export function StatusBar() {

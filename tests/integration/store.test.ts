@@ -138,7 +138,7 @@ describe('library statistics', () => {
 
 describe('the store worker', () => {
   it('serves the store from a worker thread', async () => {
-    const store = await startStore(file);
+    const store = await startStore({ databaseFile: file, instancesDir: path.join(temp.dir, 'instances') });
     try {
       expect(await store.call('schemaVersion')).toBe(LATEST_SCHEMA_VERSION);
       const written = await store.call('appendAudit', { actor: 'tech', action: 'app.start' });
@@ -154,6 +154,6 @@ describe('the store worker', () => {
     const newer = new Database(file);
     newer.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
     newer.close();
-    await expect(startStore(file)).rejects.toMatchObject({ name: 'DatabaseTooNewError' });
+    await expect(startStore({ databaseFile: file, instancesDir: path.join(temp.dir, 'instances') })).rejects.toMatchObject({ name: 'DatabaseTooNewError' });
   });
 });

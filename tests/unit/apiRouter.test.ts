@@ -2,10 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { createApiRouter, type RequestHandlers, UserFacingError } from '../../electron/api/apiRouter';
 
 const stats = { patients: 1, studies: 2, series: 3, instances: 4, bytes: 5 };
+const notUsedHere = () => {
+  throw new Error('not used in this test');
+};
 const handlers = (overrides: Partial<RequestHandlers> = {}): RequestHandlers => ({
-  'app.info': () => ({ name: 'Lumen Workstation', version: '0.1.0', mode: 'host', dataDirectory: '~/lib', schemaVersion: 2, platform: 'linux' }),
+  'app.info': () => ({ name: 'Lumen Workstation', version: '0.1.0', mode: 'host', capabilities: { nativeFileDialogs: false }, dataDirectory: '~/lib', schemaVersion: 3, platform: 'linux' }),
   'library.stats': () => stats,
   'audit.query': (query) => ({ entries: [], nextBeforeId: query.limit }),
+  'library.searchStudies': notUsedHere,
+  'library.studyDetail': notUsedHere,
+  'library.deleteStudy': notUsedHere,
+  'import.start': notUsedHere,
+  'import.choose': notUsedHere,
+  'import.cancel': notUsedHere,
+  'import.status': notUsedHere,
   ...overrides,
 });
 

@@ -2,17 +2,28 @@
  * The store's operations, as served by the store worker (the one writer) and called from main
  * through StoreClient. Each is a plain synchronous function over the open database.
  */
-import type { AuditEntry, AuditPage, LibraryStats, ValidatedInput } from '../../../shared/api';
+import type { AuditEntry, AuditPage, LibraryStats, StudyDetail, StudyPage, ValidatedInput } from '../../../shared/api';
+import { instanceFilePath } from '../instanceFiles';
 import { appendAudit, type NewAuditEntry, queryAudit } from './auditLog';
 import { type LibraryDatabase, schemaVersionOf } from './database';
+import { searchStudies, studyDetail } from './librarySearch';
 import { readLibraryStats } from './libraryStats';
+import { addPendingFiles, clearPendingFiles, type DeletedStudy, deleteStudy, existingInstances, type InsertOutcome, insertInstances, type NewInstance, orphanedPendingFiles } from './libraryWrites';
 
-export function createStoreApi(db: LibraryDatabase) {
+export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
   return {
     schemaVersion: (): number => schemaVersionOf(db),
     libraryStats: (): LibraryStats => readLibraryStats(db),
     appendAudit: (entry: NewAuditEntry): AuditEntry => appendAudit(db, entry),
     queryAudit: (query: ValidatedInput<'audit.query'>): AuditPage => queryAudit(db, query),
+    existingInstances: (uids: string[]): string[] => existingInstances(db, uids),
+    addPendingFiles: (entries: Array<{ path: string; sopInstanceUid: string }>): void => addPendingFiles(db, entries),
+    insertInstances: (instances: NewInstance[]): InsertOutcome => insertInstances(db, instances),
+    orphanedPendingFiles: (): string[] => orphanedPendingFiles(db),
+    clearPendingFiles: (paths: string[]): void => clearPendingFiles(db, paths),
+    searchStudies: (query: ValidatedInput<'library.searchStudies'>): StudyPage => searchStudies(db, query),
+    studyDetail: (studyInstanceUid: string): StudyDetail | null => studyDetail(db, studyInstanceUid),
+    deleteStudy: (studyInstanceUid: string): DeletedStudy => deleteStudy(db, studyInstanceUid, (uid) => instanceFilePath(instancesDir, uid)),
     /** Checkpoints the WAL and closes; the worker exits afterwards. */
     close: (): void => {
       db.pragma('wal_checkpoint(TRUNCATE)');

@@ -7,16 +7,17 @@ import { reportWorkerStartFailure, serveWorkerApi } from '../workers/workerRpc';
 import { openLibraryDatabase } from './database';
 import { createStoreApi } from './storeApi';
 
-interface StoreWorkerData {
+export interface StoreWorkerData {
   databaseFile: string;
+  instancesDir: string;
 }
 
 if (!parentPort) throw new Error('storeWorker must run as a worker thread');
 const port = parentPort;
 try {
-  const { databaseFile } = workerData as StoreWorkerData;
+  const { databaseFile, instancesDir } = workerData as StoreWorkerData;
   const db = openLibraryDatabase(databaseFile);
-  serveWorkerApi(port, createStoreApi(db));
+  serveWorkerApi(port, createStoreApi(db, instancesDir));
 } catch (error) {
   reportWorkerStartFailure(port, error);
 }

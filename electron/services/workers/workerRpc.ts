@@ -41,14 +41,14 @@ function serialiseError(error: unknown): { name: string; message: string } {
 export function serveWorkerApi(port: MessagePort, api: WorkerApi): void {
   port.on('message', (message: CallMessage) => {
     const method = Object.hasOwn(api, message.method) ? api[message.method] : undefined;
-    let reply: ReplyMessage;
-    try {
+    // Synchronous and asynchronous methods alike: the reply waits for a returned promise.
+    new Promise((resolve) => {
       if (!method) throw new Error(`the worker has no method "${message.method}"`);
-      reply = { id: message.id, ok: true, value: method(...(message.args as never[])) };
-    } catch (error) {
-      reply = { id: message.id, ok: false, error: serialiseError(error) };
-    }
-    port.postMessage(reply);
+      resolve(method(...(message.args as never[])));
+    }).then(
+      (value) => port.postMessage({ id: message.id, ok: true, value } satisfies ReplyMessage),
+      (error: unknown) => port.postMessage({ id: message.id, ok: false, error: serialiseError(error) } satisfies ReplyMessage),
+    );
   });
   port.postMessage({ lifecycle: 'ready' } satisfies LifecycleMessage);
 }

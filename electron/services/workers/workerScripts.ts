@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export type WorkerScriptName = 'storeWorker';
+export type WorkerScriptName = 'storeWorker' | 'importWorker';
 
 export function workerScriptUrl(name: WorkerScriptName): URL {
   const beside = new URL(`./${name}.mjs`, import.meta.url);

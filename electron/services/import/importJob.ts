@@ -1,0 +1,170 @@
+/**
+ * One import, from the chosen paths to rows in the library. Runs on the main thread but only
+ * coordinates: reading, parsing and writing happen in import workers, SQL in the store worker.
+ *
+ * Per batch: parse → ask the store which SOP Instance UIDs it already has → stage the new files
+ * (written and fsynced in incoming/) → journal their final paths → rename them into instances/
+ * → insert their rows (clearing the journal in the same transaction). A crash at any point
+ * leaves either a row with its file, or a journalled file that the next start removes.
+ */
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ImportPhase, ImportProgress } from '../../../shared/api';
+import { instanceFilePath } from '../instanceFiles';
+import type { StoreClient } from '../store/storeClient';
+import type { WorkerClient } from '../workers/workerRpc';
+import type { ImportWorkerApi } from './importWorker';
+import type { ParsedFile, SkippedFile, SourceFile } from './importTypes';
+
+export interface ImportResult {
+  phase: Extract<ImportPhase, 'finished' | 'cancelled' | 'failed'>;
+  imported: number;
+  alreadyPresent: number;
+  skipped: SkippedFile[];
+  studyUids: Set<string>;
+  seconds: number;
+  error: string | null;
+}
+
+export interface ImportJobOptions {
+  jobId: string;
+  roots: string[];
+  store: StoreClient;
+  workers: Array<WorkerClient<ImportWorkerApi>>;
+  instancesDir: string;
+  stagingDir: string;
+  onProgress: (progress: ImportProgress) => void;
+  isCancelled: () => boolean;
+}
+
+const BATCH_FILES = 32;
+const BATCH_BYTES = 64 * 1024 * 1024;
+
+function intoBatches(files: SourceFile[]): SourceFile[][] {
+  const batches: SourceFile[][] = [];
+  let current: SourceFile[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    if (current.length > 0 && (current.length >= BATCH_FILES || bytes + file.size > BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(file);
+    bytes += file.size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+export async function runImportJob(options: ImportJobOptions): Promise<ImportResult> {
+  const started = performance.now();
+  const result: ImportResult = { phase: 'finished', imported: 0, alreadyPresent: 0, skipped: [], studyUids: new Set(), seconds: 0, error: null };
+  const counters = { filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0 };
+  /** SOP Instance UIDs claimed by this job, so two files of one instance are not both staged. */
+  const claimed = new Set<string>();
+
+  const progress = (phase: ImportPhase): ImportProgress => {
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    const bytesPerSecond = elapsedSeconds > 0 ? counters.bytesDone / elapsedSeconds : 0;
+    return {
+      jobId: options.jobId,
+      phase,
+      ...counters,
+      imported: result.imported,
+      alreadyPresent: result.alreadyPresent,
+      skipped: result.skipped.length,
+      elapsedSeconds,
+      bytesPerSecond,
+      etaSeconds: bytesPerSecond > 0 && counters.bytesDone > 0 ? (counters.bytesTotal - counters.bytesDone) / bytesPerSecond : null,
+    };
+  };
+
+  const skip = (file: SourceFile, reason: string) => result.skipped.push({ path: file.path, display: file.display, reason });
+
+  async function importBatch(worker: WorkerClient<ImportWorkerApi>, batch: SourceFile[]): Promise<void> {
+    const parsed = await worker.call('parseBatch', batch);
+    const valid = parsed.filter((file): file is Extract<ParsedFile, { ok: true }> => file.ok);
+    for (const file of parsed) if (!file.ok) skip(file.source, file.reason);
+
+    const existing = new Set(await options.store.call('existingInstances', valid.map((file) => file.header.sopInstanceUid)));
+    const fresh: typeof valid = [];
+    for (const file of valid) {
+      result.studyUids.add(file.header.studyInstanceUid);
+      const uid = file.header.sopInstanceUid;
+      if (existing.has(uid) || claimed.has(uid)) result.alreadyPresent += 1;
+      else {
+        claimed.add(uid);
+        fresh.push(file);
+      }
+    }
+
+    if (fresh.length === 0) {
+      await worker.call('release');
+    } else {
+      const finalPathOf = (file: (typeof fresh)[number]) => instanceFilePath(options.instancesDir, file.header.sopInstanceUid);
+      const staged = await worker.call(
+        'stageBatch',
+        options.stagingDir,
+        fresh.map((file) => ({ source: file.source.path, finalPath: finalPathOf(file) })),
+      );
+      await options.store.call(
+        'addPendingFiles',
+        fresh.map((file) => ({ path: finalPathOf(file), sopInstanceUid: file.header.sopInstanceUid })),
+      );
+      await worker.call('commitBatch', staged);
+      const outcome = await options.store.call(
+        'insertInstances',
+        fresh.map((file) => ({ header: file.header, path: finalPathOf(file) })),
+      );
+      result.imported += outcome.inserted;
+      result.alreadyPresent += outcome.duplicates;
+    }
+    counters.filesDone += batch.length;
+    counters.bytesDone += batch.reduce((sum, file) => sum + file.size, 0);
+    options.onProgress(progress('importing'));
+  }
+
+  try {
+    options.onProgress(progress('discovering'));
+    const [firstWorker] = options.workers;
+    if (!firstWorker) throw new Error('no import worker');
+    const discovery = await firstWorker.call('discover', options.roots);
+    result.skipped.push(...discovery.skipped);
+    counters.filesTotal = discovery.files.length;
+    counters.bytesTotal = discovery.files.reduce((sum, file) => sum + file.size, 0);
+    options.onProgress(progress('importing'));
+
+    // Each worker takes the next batch when it is free, so reading, parsing and writing of one
+    // batch overlap with the next. A failure stops both: what was committed stays committed.
+    const queue = intoBatches(discovery.files);
+    await Promise.all(
+      options.workers.map(async (worker) => {
+        for (let batch = queue.shift(); batch && result.phase === 'finished'; batch = queue.shift()) {
+          if (options.isCancelled()) {
+            result.phase = 'cancelled';
+            return;
+          }
+          try {
+            await importBatch(worker, batch);
+          } catch (error) {
+            result.phase = 'failed';
+            result.error = error instanceof Error ? error.message : String(error);
+          }
+        }
+      }),
+    );
+  } catch (error) {
+    result.phase = 'failed';
+    result.error = error instanceof Error ? error.message : String(error);
+  }
+  result.seconds = (performance.now() - started) / 1000;
+  result.skipped.sort((a, b) => a.display.localeCompare(b.display));
+  options.onProgress(progress(result.phase));
+  return result;
+}
+
+/** The name under which a skipped file is shown: relative to the folder chosen, with `/`. */
+export function displayName(file: SkippedFile): string {
+  return file.display.split(path.sep).join('/');
+}

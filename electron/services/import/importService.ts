@@ -1,0 +1,131 @@
+/**
+ * Imports as a service: one at a time, with progress and summary events, an audit row each, and
+ * the last summary kept so a reloaded window can show it. Owns the import workers (started for a
+ * job, stopped after it, so an idle workstation holds no file buffers).
+ */
+import { randomUUID } from 'node:crypto';
+import type { ImportProgress, ImportSummary } from '../../../shared/api';
+import { UserFacingError } from '../userFacingError';
+import { log } from '../../logging/log';
+import type { EventHub } from '../eventHub';
+import type { StoreClient } from '../store/storeClient';
+import { WorkerClient } from '../workers/workerRpc';
+import { workerScriptUrl } from '../workers/workerScripts';
+import { displayName, type ImportResult, runImportJob } from './importJob';
+import type { ImportWorkerApi } from './importWorker';
+
+const WORKERS = 2;
+/** Progress events at most this often; the final one always goes out. */
+const PROGRESS_INTERVAL_MS = 200;
+
+export interface ImportServiceOptions {
+  store: StoreClient;
+  events: EventHub;
+  instancesDir: string;
+  stagingDir: string;
+  audit: (entry: { action: string; subject?: string | null; detail?: Record<string, string | number | boolean | null> }) => Promise<void>;
+}
+
+export interface CompletedImport {
+  summary: ImportSummary;
+  /** With full paths, for the CLI (main side only). */
+  result: ImportResult;
+}
+
+export class ImportService {
+  private running: { jobId: string; progress: ImportProgress; cancelled: boolean; done: Promise<CompletedImport> } | null = null;
+  private last: ImportSummary | null = null;
+
+  constructor(private readonly options: ImportServiceOptions) {}
+
+  status(): { running: ImportProgress | null; last: ImportSummary | null } {
+    return { running: this.running?.progress ?? null, last: this.last };
+  }
+
+  /** Starts an import; the returned promise settles when it ends (the API returns at once). */
+  start(paths: string[]): { jobId: string; done: Promise<CompletedImport> } {
+    if (this.running) throw new UserFacingError('conflict', 'An import is already running; wait for it to finish or cancel it.');
+    const jobId = randomUUID();
+    const initial: ImportProgress = {
+      jobId,
+      phase: 'discovering',
+      filesTotal: 0,
+      filesDone: 0,
+      bytesTotal: 0,
+      bytesDone: 0,
+      imported: 0,
+      alreadyPresent: 0,
+      skipped: 0,
+      elapsedSeconds: 0,
+      bytesPerSecond: 0,
+      etaSeconds: null,
+    };
+    const job = { jobId, progress: initial, cancelled: false, done: Promise.resolve(null as unknown as CompletedImport) };
+    this.running = job;
+    job.done = this.run(job, paths).finally(() => {
+      this.running = null;
+    });
+    return { jobId, done: job.done };
+  }
+
+  /** Resolves when no import is running. */
+  async waitForIdle(): Promise<void> {
+    await this.running?.done.catch(() => undefined);
+  }
+
+  cancel(jobId: string): boolean {
+    if (this.running?.jobId !== jobId) return false;
+    this.running.cancelled = true;
+    return true;
+  }
+
+  private async run(job: { jobId: string; progress: ImportProgress; cancelled: boolean }, paths: string[]): Promise<CompletedImport> {
+    const { store, events } = this.options;
+    const workers: Array<WorkerClient<ImportWorkerApi>> = [];
+    let lastSent = 0;
+    let result: ImportResult;
+    try {
+      for (let i = 0; i < WORKERS; i += 1) workers.push(await WorkerClient.start<ImportWorkerApi>(workerScriptUrl('importWorker'), null));
+      log.info('import.started', { jobId: job.jobId, roots: paths.length });
+      result = await runImportJob({
+        jobId: job.jobId,
+        roots: paths,
+        store,
+        workers,
+        instancesDir: this.options.instancesDir,
+        stagingDir: this.options.stagingDir,
+        isCancelled: () => job.cancelled,
+        onProgress: (progress) => {
+          job.progress = progress;
+          const now = Date.now();
+          if (progress.phase === 'importing' && now - lastSent < PROGRESS_INTERVAL_MS) return;
+          lastSent = now;
+          events.emit('import.progress', progress);
+        },
+      });
+    } catch (error) {
+      result = { phase: 'failed', imported: 0, alreadyPresent: 0, skipped: [], studyUids: new Set(), seconds: 0, error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    }
+
+    const summary: ImportSummary = {
+      jobId: job.jobId,
+      phase: result.phase,
+      imported: result.imported,
+      alreadyPresent: result.alreadyPresent,
+      skipped: result.skipped.map((file) => ({ file: displayName(file), reason: file.reason })),
+      studies: result.studyUids.size,
+      seconds: result.seconds,
+      error: result.error,
+    };
+    this.last = summary;
+    // Counts and codes only: the audit log and the log file never carry names or paths.
+    const detail = { imported: summary.imported, alreadyPresent: summary.alreadyPresent, skipped: summary.skipped.length, studies: summary.studies, seconds: Math.round(summary.seconds * 1000) / 1000, outcome: summary.phase };
+    await this.options.audit({ action: 'library.import', detail });
+    log.info('import.ended', { jobId: job.jobId, ...detail });
+    events.emit('import.finished', summary);
+    events.emit('library.changed', await store.call('libraryStats'));
+    return { summary, result };
+  }
+}

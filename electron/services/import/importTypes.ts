@@ -1,0 +1,25 @@
+import type { InstanceHeader } from '../dicom/instanceHeader';
+
+/** A file to import: where it is, how to name it to the person, how big it is. */
+export interface SourceFile {
+  path: string;
+  /** Relative to the folder the person chose (or the file's name), for messages and lists. */
+  display: string;
+  size: number;
+}
+
+export interface SkippedFile {
+  /** The file's full path (for the CLI and logs on this machine). */
+  path: string;
+  /** Relative to the chosen folder — what the renderer shows. */
+  display: string;
+  reason: string;
+}
+
+export type ParsedFile = { source: SourceFile; ok: true; header: InstanceHeader } | { source: SourceFile; ok: false; reason: string };
+
+export interface StagedFile {
+  source: string;
+  tempPath: string;
+  finalPath: string;
+}

@@ -1,0 +1,123 @@
+/** Reading the study cache for the study list: search, sort, page; one study's series. */
+import type { SeriesSummary, StudyDetail, StudyPage, StudySummary, ValidatedInput } from '../../../shared/api';
+import type { LibraryDatabase } from './database';
+import { prefixQuery } from './searchText';
+
+interface StudyRow {
+  study_uid: string;
+  name: string;
+  patient_id: string;
+  birth_date: string;
+  sex: string;
+  study_date: string;
+  study_time: string;
+  accession: string;
+  description: string;
+  modalities: string;
+  series_count: number;
+  instance_count: number;
+  total_bytes: number;
+}
+
+const sortColumns: Record<ValidatedInput<'library.searchStudies'>['sort'], string> = {
+  date: 's.study_date %DIR%, s.study_time %DIR%',
+  name: 'p.name COLLATE NOCASE %DIR%',
+  patientId: 'p.patient_id %DIR%',
+  accession: 's.accession %DIR%',
+  description: 's.description COLLATE NOCASE %DIR%',
+  modality: 's.modalities %DIR%',
+  instances: 's.instance_count %DIR%',
+  added: 's.added_at %DIR%',
+};
+
+/** YYYY-MM-DD ↔ DICOM's YYYYMMDD. */
+const toDicomDate = (iso: string) => iso.replaceAll('-', '');
+const toIsoDate = (dicom: string) => (/^\d{8}$/.test(dicom) ? `${dicom.slice(0, 4)}-${dicom.slice(4, 6)}-${dicom.slice(6, 8)}` : '');
+
+/** LIKE pattern for "starts with", with LIKE's own wildcards taken literally. */
+const startsWith = (value: string) => `${value.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+
+function toSummary(row: StudyRow): StudySummary {
+  return {
+    studyInstanceUid: row.study_uid,
+    patientName: row.name,
+    patientId: row.patient_id,
+    patientBirthDate: toIsoDate(row.birth_date),
+    patientSex: row.sex,
+    studyDate: toIsoDate(row.study_date),
+    studyTime: row.study_time,
+    accessionNumber: row.accession,
+    studyDescription: row.description,
+    modalities: row.modalities ? row.modalities.split('\\') : [],
+    seriesCount: row.series_count,
+    instanceCount: row.instance_count,
+    bytes: row.total_bytes,
+  };
+}
+
+const studyColumns = `s.study_uid, p.name, p.patient_id, p.birth_date, p.sex, s.study_date, s.study_time, s.accession, s.description,
+  s.modalities, s.series_count, s.instance_count, s.total_bytes`;
+
+export function searchStudies(db: LibraryDatabase, query: ValidatedInput<'library.searchStudies'>): StudyPage {
+  const where: string[] = [];
+  const params: Array<string | number> = [];
+  const textTerms: string[] = [];
+  const nameQuery = query.patientName === undefined ? null : prefixQuery(query.patientName);
+  if (nameQuery) textTerms.push(`patient_name : (${nameQuery})`);
+  const descriptionQuery = query.description === undefined ? null : prefixQuery(query.description);
+  if (descriptionQuery) textTerms.push(`description : (${descriptionQuery})`);
+  if (textTerms.length > 0) {
+    where.push('s.id IN (SELECT rowid FROM study_search WHERE study_search MATCH ?)');
+    params.push(textTerms.join(' AND '));
+  }
+  if (query.patientId !== undefined) {
+    where.push("p.patient_id LIKE ? ESCAPE '\\'");
+    params.push(startsWith(query.patientId));
+  }
+  if (query.accession !== undefined) {
+    where.push("s.accession LIKE ? ESCAPE '\\'");
+    params.push(startsWith(query.accession));
+  }
+  if (query.dateFrom !== undefined) {
+    where.push("s.study_date >= ? AND s.study_date <> ''");
+    params.push(toDicomDate(query.dateFrom));
+  }
+  if (query.dateTo !== undefined) {
+    where.push("s.study_date <= ? AND s.study_date <> ''");
+    params.push(toDicomDate(query.dateTo));
+  }
+  if (query.modality !== undefined) {
+    where.push("instr('\\' || s.modalities || '\\', ?) > 0");
+    params.push(`\\${query.modality}\\`);
+  }
+  const from = `FROM studies s JOIN patients p ON p.id = s.patient_ref ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+  const total = db.prepare<Array<string | number>, { n: number }>(`SELECT COUNT(*) AS n ${from}`).get(...params)?.n ?? 0;
+  const order = sortColumns[query.sort].replaceAll('%DIR%', query.direction === 'asc' ? 'ASC' : 'DESC');
+  const rows = db
+    .prepare<Array<string | number>, StudyRow>(`SELECT ${studyColumns} ${from} ORDER BY ${order}, s.id DESC LIMIT ? OFFSET ?`)
+    .all(...params, query.limit, query.offset);
+  return { total, offset: query.offset, studies: rows.map(toSummary) };
+}
+
+export function studyDetail(db: LibraryDatabase, studyInstanceUid: string): StudyDetail | null {
+  const row = db.prepare<[string], StudyRow & { id: number }>(`SELECT s.id, ${studyColumns} FROM studies s JOIN patients p ON p.id = s.patient_ref WHERE s.study_uid = ?`).get(studyInstanceUid);
+  if (!row) return null;
+  const series = db
+    .prepare<[number], { series_uid: string; series_number: number | null; modality: string; description: string; body_part: string; instance_count: number }>(
+      'SELECT series_uid, series_number, modality, description, body_part, instance_count FROM series WHERE study_ref = ? ORDER BY series_number IS NULL, series_number, id',
+    )
+    .all(row.id);
+  return {
+    study: toSummary(row),
+    series: series.map(
+      (s): SeriesSummary => ({
+        seriesInstanceUid: s.series_uid,
+        seriesNumber: s.series_number,
+        modality: s.modality,
+        description: s.description,
+        bodyPart: s.body_part,
+        instanceCount: s.instance_count,
+      }),
+    ),
+  };
+}

@@ -1,0 +1,40 @@
+import type { Migration } from '../migration-type';
+
+/**
+ * What the importer and the study list need on top of 0002:
+ * - counters on studies and series, kept by the importer in the same transaction as the rows,
+ *   so a page of the study list never counts a million instances;
+ * - the viewer's geometry columns;
+ * - `pending_files`: the journal that makes imports and deletions crash-safe. A path is listed
+ *   here before its file is renamed into (or removed from) the library, and taken off in the
+ *   transaction that adds (or after the one that removes) its instance row. At start-up, every
+ *   listed file whose instance has no row is removed: no orphans, whatever moment a crash hit.
+ * - `study_search`: full-text index over patient name, patient ID and description, with
+ *   unicode61's case and diacritic folding (SQLite's own LIKE only folds ASCII).
+ */
+export const importAndSearch: Migration = {
+  version: 3,
+  name: 'import-and-search',
+  sql: `
+    ALTER TABLE studies ADD COLUMN series_count   INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE studies ADD COLUMN instance_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE studies ADD COLUMN total_bytes    INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE series  ADD COLUMN instance_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE instances ADD COLUMN photometric       TEXT NOT NULL DEFAULT '';
+    ALTER TABLE instances ADD COLUMN slice_thickness   REAL;
+    ALTER TABLE instances ADD COLUMN image_position    TEXT NOT NULL DEFAULT '';
+    ALTER TABLE instances ADD COLUMN image_orientation TEXT NOT NULL DEFAULT '';
+
+    CREATE INDEX studies_by_added ON studies (added_at);
+
+    CREATE TABLE pending_files (
+      path             TEXT PRIMARY KEY,
+      sop_instance_uid TEXT NOT NULL
+    );
+
+    CREATE VIRTUAL TABLE study_search USING fts5 (
+      patient_name, patient_id, description,
+      tokenize = 'unicode61 remove_diacritics 2'
+    );
+  `,
+};
