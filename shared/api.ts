@@ -24,6 +24,8 @@ export const AppInfo = z.object({
   capabilities: z.object({
     /** Native "Import folder…/files…" dialogs (Electron); the browser host takes a typed path instead. */
     nativeFileDialogs: z.boolean(),
+    /** Dropped files are sent to main over HTTP (browser host); Electron passes their paths instead. */
+    uploads: z.boolean(),
   }),
   name: z.string(),
   version: z.string(),
@@ -211,6 +213,10 @@ export const requests = {
     input: z.object({ kind: z.enum(['folder', 'files']) }).strict(),
     output: z.object({ jobId: z.string() }).nullable(),
   },
+  /** Browser host: a place to send dropped files to (PUT /api/upload/<uploadId>/<relative path>). */
+  'import.beginUpload': { input: NoInput, output: z.object({ uploadId: z.string() }) },
+  /** Browser host: import what was sent; the uploaded copies are removed afterwards. */
+  'import.finishUpload': { input: z.object({ uploadId: z.string().uuid() }).strict(), output: z.object({ jobId: z.string() }) },
   'import.cancel': { input: z.object({ jobId: z.string().max(64) }).strict(), output: z.object({ cancelling: z.boolean() }) },
   /** The running import's progress, or the last one's summary, so a reloaded window catches up. */
   'import.status': { input: NoInput, output: z.object({ running: ImportProgress.nullable(), last: ImportSummary.nullable() }) },

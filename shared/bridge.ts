@@ -16,6 +16,11 @@ export interface WorkstationBridge {
   request(name: string, input: unknown): Promise<unknown>;
   /** Returns a function that stops the subscription. */
   subscribe(listener: (event: unknown) => void): () => void;
+  /**
+   * Imports files dropped onto the window. The preload turns them into paths and hands those to
+   * main itself, so the page never learns where the files are.
+   */
+  importFiles(files: File[]): Promise<unknown>;
 }
 
 /** The name under which the bridge appears on `window`. */

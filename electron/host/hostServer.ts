@@ -7,9 +7,14 @@
  *   POST /api/request/<name>        a request of shared/api.ts; JSON in, { ok, value | error } out
  *   GET  /api/events                server-sent events: one `data:` line per WorkstationEvent
  *   GET  /dicom/instance/<uid>      an instance's file, as the Electron shell's dicom:// serves it
+ *   PUT  /api/upload/<id>/<path>    one file dropped onto the page (after import.beginUpload)
  */
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/security/contentSecurityPolicy';
 import { describeError, log } from '../logging/log';
 import { resolveInstanceRequest } from '../services/instanceFiles';
@@ -112,6 +117,22 @@ export async function startHostServer(options: HostOptions): Promise<RunningHost
     });
   }
 
+  async function handleUpload(request: IncomingMessage, response: ServerResponse, rest: string): Promise<void> {
+    if (request.method !== 'PUT') return sendText(response, 405, 'uploads are PUT');
+    const slash = rest.indexOf('/');
+    let relative: string;
+    try {
+      relative = decodeURIComponent(rest.slice(slash + 1));
+    } catch {
+      return sendText(response, 400, 'bad file name');
+    }
+    const target = slash > 0 && options.services.uploads ? options.services.uploads.pathFor(rest.slice(0, slash), relative) : null;
+    if (!target) return sendText(response, 404, 'no such upload, or a file name that leaves it');
+    await mkdir(path.dirname(target), { recursive: true });
+    await pipeline(request, createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+    sendText(response, 201, 'stored');
+  }
+
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
     for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
@@ -126,19 +147,20 @@ export async function startHostServer(options: HostOptions): Promise<RunningHost
       return void response.end();
     }
 
-    const path = url.pathname;
-    if (path.startsWith('/api/request/')) return handleApiRequest(request, response, decodeURIComponent(path.slice('/api/request/'.length)));
-    if (path === '/api/events' && request.method === 'GET') return handleEvents(request, response);
+    const urlPath = url.pathname;
+    if (urlPath.startsWith('/api/request/')) return handleApiRequest(request, response, decodeURIComponent(urlPath.slice('/api/request/'.length)));
+    if (urlPath.startsWith('/api/upload/')) return handleUpload(request, response, urlPath.slice('/api/upload/'.length));
+    if (urlPath === '/api/events' && request.method === 'GET') return handleEvents(request, response);
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'method not allowed');
 
-    if (path.startsWith('/dicom/instance/')) {
-      const file = resolveInstanceRequest(options.services.layout.instancesDir, path.slice('/dicom/instance/'.length));
+    if (urlPath.startsWith('/dicom/instance/')) {
+      const file = resolveInstanceRequest(options.services.layout.instancesDir, urlPath.slice('/dicom/instance/'.length));
       const sent = file !== null && (await sendFile(response, file, { 'Content-Type': 'application/dicom', 'Cache-Control': 'private, max-age=31536000, immutable' }));
       return sent ? undefined : sendText(response, 404, 'no such instance in the library');
     }
 
-    const file = resolveStaticPath(options.rendererDir, path);
-    const isHashedAsset = path.startsWith('/assets/');
+    const file = resolveStaticPath(options.rendererDir, urlPath);
+    const isHashedAsset = urlPath.startsWith('/assets/');
     const sent = file !== null && (await sendFile(response, file, { 'Cache-Control': isHashedAsset ? 'public, max-age=31536000, immutable' : 'no-store' }));
     if (!sent) sendText(response, 404, 'not found');
   }

@@ -17,7 +17,7 @@ export function defaultRendererDir(): string {
 }
 
 export async function runHost(options: { dataDirectory: string; port: number; rendererDir?: string }): Promise<HostRun> {
-  const services = await startWorkstationServices({ dataDirectory: options.dataDirectory, mode: 'host' });
+  const services = await startWorkstationServices({ dataDirectory: options.dataDirectory, mode: 'host', acceptUploads: true });
   try {
     const host = await startHostServer({ services, port: options.port, rendererDir: options.rendererDir ?? defaultRendererDir() });
     return {

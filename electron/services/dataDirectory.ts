@@ -37,6 +37,8 @@ export function dataDirectoryLayout(root: string) {
     instancesDir: path.join(root, 'instances'),
     /** Files being imported, before they are renamed into instances/ (emptied at every start). */
     stagingDir: path.join(root, 'incoming'),
+    /** Files dropped onto the browser host's page, until they are imported. */
+    uploadsDir: path.join(root, 'uploads'),
   };
 }
 

@@ -16,12 +16,15 @@ import { ImportService } from './import/importService';
 import { instanceFilePath } from './instanceFiles';
 import type { NewAuditEntry } from './store/auditLog';
 import { type StoreClient, startStore } from './store/storeClient';
+import { UploadArea } from './import/uploadArea';
 import { UserFacingError } from './userFacingError';
 
 export interface WorkstationServices {
   readonly router: ApiRouter;
   readonly layout: ReturnType<typeof prepareDataDirectory>;
   readonly importer: ImportService;
+  /** Browser host only: where dropped files are received. */
+  readonly uploads: UploadArea | null;
   readonly store: StoreClient;
   /** Subscribes to events; the listener first receives the current library counts. */
   subscribe(listener: EventListener): Promise<() => void>;
@@ -34,6 +37,8 @@ export interface ServicesOptions {
   mode: AppMode;
   /** The Electron shell's native open dialog; absent in the browser host and the CLI. */
   chooseImportPaths?: (kind: 'folder' | 'files') => Promise<string[] | null>;
+  /** Receive dropped files over HTTP (the browser host). */
+  acceptUploads?: boolean;
 }
 
 function currentActor(): string {
@@ -71,13 +76,15 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
   if (removedOrphans > 0) log.warn('library.recovered', { removedOrphanFiles: removedOrphans });
 
   const importer = new ImportService({ store, events, instancesDir: layout.instancesDir, stagingDir: layout.stagingDir, audit });
+  const uploads = options.acceptUploads ? new UploadArea(layout.uploadsDir) : null;
+  await new UploadArea(layout.uploadsDir).clear();
 
   const router = createApiRouter({
     'app.info': async () => ({
       name: APP_NAME,
       version: APP_VERSION,
       mode: options.mode,
-      capabilities: { nativeFileDialogs: options.chooseImportPaths !== undefined },
+      capabilities: { nativeFileDialogs: options.chooseImportPaths !== undefined, uploads: uploads !== null },
       dataDirectory: displayDataDirectory(layout.root),
       schemaVersion: await store.call('schemaVersion'),
       platform: process.platform,
@@ -108,6 +115,18 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
       const paths = await options.chooseImportPaths(kind);
       return paths && paths.length > 0 ? { jobId: importer.start(paths).jobId } : null;
     },
+    'import.beginUpload': async () => {
+      if (!uploads) throw new UserFacingError('conflict', 'This window imports dropped files by their location, not by upload.');
+      return { uploadId: await uploads.begin() };
+    },
+    'import.finishUpload': ({ uploadId }) => {
+      const folder = uploads?.finish(uploadId);
+      if (!uploads || !folder) throw new UserFacingError('not-found', 'That upload is not open (was the workstation restarted?).');
+      const { jobId, done } = importer.start([folder]);
+      // The library keeps its own copies; the uploaded ones go once the import is over.
+      void done.finally(() => uploads.remove(uploadId));
+      return { jobId };
+    },
     'import.cancel': ({ jobId }) => ({ cancelling: importer.cancel(jobId) }),
     'import.status': () => importer.status(),
   });
@@ -119,6 +138,7 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
     router,
     layout,
     importer,
+    uploads,
     store,
     async subscribe(listener) {
       listener({ name: 'library.changed', payload: await store.call('libraryStats') });

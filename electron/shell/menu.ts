@@ -1,11 +1,24 @@
 /** The application menu. Developer tools only in unpackaged (development) builds. */
 import { app, Menu, type MenuItemConstructorOptions } from 'electron';
 
-export function buildApplicationMenu(options: { developer: boolean }): Menu {
+export interface MenuOptions {
+  developer: boolean;
+  importFrom: (kind: 'folder' | 'files') => void;
+}
+
+export function buildApplicationMenu(options: MenuOptions): Menu {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    { label: 'File', submenu: [isMac ? { role: 'close' } : { role: 'quit' }] },
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Import Folder…', accelerator: 'CmdOrCtrl+O', click: () => options.importFrom('folder') },
+        { label: 'Import Files…', accelerator: 'CmdOrCtrl+Shift+O', click: () => options.importFrom('files') },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
     { role: 'editMenu' },
     {
       label: 'View',

@@ -1,9 +1,10 @@
 /**
  * Preload (sandboxed, context-isolated): exposes `window.workstation`, the generic two-channel
  * bridge of shared/bridge.ts, and nothing else — no ipcRenderer, no Node. Main validates
- * everything that comes through it.
+ * everything that comes through it. Dropped files become paths here, in the isolated world, and
+ * go straight to main: the page itself never sees a filesystem path.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { BRIDGE_GLOBAL, IPC_CHANNELS, type WorkstationBridge } from '../../shared/bridge';
 
 const listeners = new Set<(event: unknown) => void>();
@@ -22,6 +23,8 @@ const bridge: WorkstationBridge = {
       listeners.delete(listener);
     };
   },
+  importFiles: (files) =>
+    ipcRenderer.invoke(IPC_CHANNELS.request, 'import.start', { paths: files.map((file) => webUtils.getPathForFile(file)).filter((path) => path !== '') }),
 };
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge);

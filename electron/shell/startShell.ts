@@ -8,6 +8,7 @@ import { describeError, log } from '../logging/log';
 import { dataDirectoryFlag, resolveDataDirectory } from '../services/dataDirectory';
 import { startWorkstationServices, type WorkstationServices } from '../services/workstationServices';
 import { APP_ENTRY_URL } from './appOrigin';
+import { chooseImportPaths } from './importDialogs';
 import { registerIpc } from './ipc';
 import { buildApplicationMenu } from './menu';
 import { registerPrivilegedSchemes, registerProtocols } from './protocols';
@@ -84,13 +85,19 @@ export function startShell(paths: ShellPaths = defaultShellPaths(), argv: readon
   app
     .whenReady()
     .then(async () => {
-      const started = await startWorkstationServices({ dataDirectory: resolveDataDirectory(dataDirectoryFlag(argv)), mode: 'electron' });
+      const started = await startWorkstationServices({ dataDirectory: resolveDataDirectory(dataDirectoryFlag(argv)), mode: 'electron', chooseImportPaths });
       services = started;
       installPermissionPolicy(session.defaultSession);
       installContentSecurityPolicy(session.defaultSession);
       registerProtocols(session.defaultSession, { rendererDir: paths.rendererDir, instancesDir: started.layout.instancesDir });
       stopIpc = registerIpc(started);
-      Menu.setApplicationMenu(buildApplicationMenu({ developer: !app.isPackaged }));
+      Menu.setApplicationMenu(
+        buildApplicationMenu({
+          developer: !app.isPackaged,
+          // The menu imports like the window's buttons do: main's dialog, main's importer.
+          importFrom: (kind) => void started.router.handle('import.choose', { kind }),
+        }),
+      );
       mainWindow = createMainWindow(paths.preload);
       mainWindow.on('closed', () => {
         mainWindow = null;

@@ -6,9 +6,20 @@ import { BRIDGE_GLOBAL, type WorkstationBridge } from '../../shared/bridge';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
+/** A file dropped onto the window, with its path inside the dropped folder ("CD/DCMDT/D0000001"). */
+export interface DroppedFile {
+  file: File;
+  relativePath: string;
+}
+
 export interface Transport {
   readonly kind: 'ipc' | 'http';
   request(name: string, input: unknown): Promise<unknown>;
+  /**
+   * Starts importing dropped files; resolves to the envelope of the request that started it.
+   * Electron hands their paths to main; the browser host receives them over HTTP first.
+   */
+  importDropped(files: DroppedFile[], onUploaded: (done: number, total: number) => void): Promise<unknown>;
   subscribe(listener: (event: unknown) => void): () => void;
   onConnectionChange(listener: (state: ConnectionState) => void): () => void;
 }
@@ -18,6 +29,7 @@ export function ipcTransport(bridge: WorkstationBridge): Transport {
   return {
     kind: 'ipc',
     request: (name, input) => bridge.request(name, input),
+    importDropped: (files) => bridge.importFiles(files.map((dropped) => dropped.file)),
     subscribe: (listener) => bridge.subscribe(listener),
     onConnectionChange(listener) {
       listener('connected');
@@ -39,8 +51,28 @@ export function httpTransport(): Transport {
     for (const listener of connectionListeners) listener(next);
   };
 
-  return {
+  const UPLOADS_AT_ONCE = 4;
+
+  const transport: Transport = {
     kind: 'http',
+    async importDropped(files, onUploaded) {
+      const begun = (await transport.request('import.beginUpload', {})) as { ok: boolean; value?: { uploadId: string } };
+      if (!begun.ok || !begun.value) return begun;
+      const { uploadId } = begun.value;
+      let next = 0;
+      let done = 0;
+      const sendNext = async (): Promise<void> => {
+        for (let index = next++; index < files.length; index = next++) {
+          const dropped = files[index];
+          if (!dropped) continue;
+          const response = await fetch(`/api/upload/${uploadId}/${encodeURIComponent(dropped.relativePath)}`, { method: 'PUT', body: dropped.file, credentials: 'same-origin' });
+          if (!response.ok) throw new Error(`${dropped.relativePath} could not be sent to the workstation (${response.status})`);
+          onUploaded(++done, files.length);
+        }
+      };
+      await Promise.all(Array.from({ length: UPLOADS_AT_ONCE }, sendNext));
+      return transport.request('import.finishUpload', { uploadId });
+    },
     async request(name, input) {
       let response: Response;
       try {
@@ -73,6 +105,7 @@ export function httpTransport(): Transport {
       return () => connectionListeners.delete(listener);
     },
   };
+  return transport;
 }
 
 export function detectTransport(): Transport {

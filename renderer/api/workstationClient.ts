@@ -12,7 +12,7 @@ import {
   requests,
   WorkstationEvent,
 } from '../../shared/api';
-import { type ConnectionState, detectTransport, type Transport } from './transports';
+import { type ConnectionState, detectTransport, type DroppedFile, type Transport } from './transports';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -32,7 +32,16 @@ export class WorkstationClient {
   }
 
   async request<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>> {
-    const envelope = ApiResultEnvelope.safeParse(await this.transport.request(name, input));
+    return this.unwrap(name, await this.transport.request(name, input));
+  }
+
+  /** Imports files dropped onto the window, however this window reaches main. */
+  async importDropped(files: DroppedFile[], onUploaded: (done: number, total: number) => void): Promise<RequestOutput<'import.start'>> {
+    return this.unwrap('import.start', await this.transport.importDropped(files, onUploaded));
+  }
+
+  private unwrap<N extends RequestName>(name: N, answer: unknown): RequestOutput<N> {
+    const envelope = ApiResultEnvelope.safeParse(answer);
     if (!envelope.success) throw new ApiRequestError(name, 'internal', `${name}: the answer was not understood`);
     if (!envelope.data.ok) throw new ApiRequestError(name, envelope.data.error.code, envelope.data.error.message);
     const output = requests[name].output.safeParse(envelope.data.value);

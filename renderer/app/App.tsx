@@ -1,32 +1,97 @@
 import { useEffect } from 'react';
+import { ClientContext } from '../api/clientContext';
 import type { WorkstationClient } from '../api/workstationClient';
+import { droppedFiles } from '../import/droppedFiles';
+import { ImportPanel } from '../import/ImportPanel';
+import { useImport } from '../import/importStore';
 import { StudyList } from '../library/StudyList';
 import { useAppStore } from '../state/appStore';
 import { ViewerArea } from '../viewer/ViewerArea';
+import { messageOf } from './format';
 import { StatusBar } from './StatusBar';
 import { useRegionCycling } from './useRegionCycling';
 
-export function App({ client }: { client: WorkstationClient }) {
-  const { setInfo, setStats, setConnection, setProblem } = useAppStore.getState();
-  useRegionCycling();
-
+/** Events from main into the stores; the import panel catches up with a running import. */
+function useWorkstationEvents(client: WorkstationClient): void {
   useEffect(() => {
-    client.request('app.info', {}).then(setInfo, (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
+    const app = useAppStore.getState();
+    const imports = useImport.getState();
+    client.request('app.info', {}).then(app.setInfo, (error: unknown) => app.setProblem(messageOf(error)));
+    client.request('import.status', {}).then(({ running }) => {
+      if (running) imports.setProgress(running);
+    }, () => undefined);
     const stopEvents = client.subscribe((event) => {
-      if (event.name === 'library.changed') setStats(event.payload);
+      if (event.name === 'library.changed') app.setStats(event.payload);
+      else if (event.name === 'import.progress') {
+        imports.setUpload(null);
+        if (event.payload.phase === 'discovering' || event.payload.phase === 'importing') imports.setProgress(event.payload);
+      } else if (event.name === 'import.finished') {
+        imports.setSummary(event.payload);
+        imports.setOpen(true);
+      }
     });
-    const stopConnection = client.onConnectionChange(setConnection);
+    const stopConnection = client.onConnectionChange(app.setConnection);
     return () => {
       stopEvents();
       stopConnection();
     };
-  }, [client, setInfo, setStats, setConnection, setProblem]);
+  }, [client]);
+}
+
+/** Ctrl/⌘+O opens the import panel; files and folders dropped anywhere are imported. */
+function useImportShortcuts(client: WorkstationClient): void {
+  useEffect(() => {
+    const imports = useImport.getState();
+    const onKeyDown = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'o') {
+        event.preventDefault();
+        imports.setOpen(true);
+      }
+    };
+    const onDragOver = (event: DragEvent) => {
+      if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+    };
+    const onDrop = (event: DragEvent) => {
+      if (!event.dataTransfer) return;
+      event.preventDefault();
+      const transfer = event.dataTransfer;
+      imports.setOpen(true);
+      imports.setError(null);
+      void droppedFiles(transfer)
+        .then((files) => {
+          if (files.length === 0) throw new Error('Nothing to import in what was dropped.');
+          imports.setUpload({ done: 0, total: files.length });
+          return client.importDropped(files, (done, total) => imports.setUpload({ done, total }));
+        })
+        .catch((error: unknown) => {
+          imports.setUpload(null);
+          imports.setError(messageOf(error));
+        });
+    };
+    window.addEventListener('keydown', onKeyDown);
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, [client]);
+}
+
+export function App({ client }: { client: WorkstationClient }) {
+  useRegionCycling();
+  useWorkstationEvents(client);
+  useImportShortcuts(client);
 
   return (
-    <div className="app">
-      <StudyList />
-      <ViewerArea />
-      <StatusBar />
-    </div>
+    <ClientContext.Provider value={client}>
+      <div className="app">
+        <StudyList />
+        <ViewerArea />
+        <ImportPanel />
+        <StatusBar />
+      </div>
+    </ClientContext.Provider>
   );
 }

@@ -1,33 +1,133 @@
-import { useAppStore } from '../state/appStore';
+import { type KeyboardEvent, useEffect } from 'react';
+import type { StudySummary } from '../../shared/api';
+import { formatPersonName } from '../../shared/dicom/personName';
+import { useClient } from '../api/clientContext';
+import { messageOf, plural } from '../app/format';
 import { REGION_ATTRIBUTE } from '../app/useRegionCycling';
+import { useImport } from '../import/importStore';
+import { useAppStore } from '../state/appStore';
+import { StudyDetailPanel } from './StudyDetailPanel';
+import { StudyFilters } from './StudyFilters';
+import { PAGE_SIZE, useStudyList } from './studyListStore';
 
-/** The library's study list. Until something is imported it invites an import. */
+/** Typing in a filter waits this long before asking, so each keystroke does not search. */
+const SEARCH_DELAY_MS = 120;
+
+function StudyRow({ study, selected }: { study: StudySummary; selected: boolean }) {
+  const select = useStudyList((state) => state.select);
+  return (
+    <div
+      role="option"
+      aria-selected={selected}
+      tabIndex={selected ? 0 : -1}
+      className={`study-row${selected ? ' selected' : ''}`}
+      data-study-uid={study.studyInstanceUid}
+      data-testid="study-row"
+      onClick={() => select(selected ? null : study.studyInstanceUid)}
+    >
+      <div className="row-line">
+        <span className="patient-name">{formatPersonName(study.patientName) || <span className="muted">No name</span>}</span>
+        <span className="study-date">{study.studyDate || '—'}</span>
+      </div>
+      <div className="row-line muted small">
+        <span>
+          {study.patientId || 'no ID'} · {study.modalities.join('/') || '?'} · {study.studyDescription || 'no description'}
+        </span>
+        <span>{plural(study.instanceCount, 'image', 'images')}</span>
+      </div>
+    </div>
+  );
+}
+
 export function StudyList() {
+  const client = useClient();
   const stats = useAppStore((state) => state.stats);
-  const empty = stats !== null && stats.studies === 0;
+  const openImport = useImport((state) => state.setOpen);
+  const { filters, sort, direction, offset, total, studies, loading, error, selectedUid, setResults, setLoading, setError, setOffset, select } = useStudyList();
+  const filtering = Object.values(filters).some(Boolean);
 
+  useEffect(() => {
+    let current = true;
+    setLoading(true);
+    const timer = setTimeout(() => {
+      client.request('library.searchStudies', { ...filters, sort, direction, offset, limit: PAGE_SIZE }).then(
+        (page) => current && setResults(page.total, page.studies),
+        (problem: unknown) => current && setError(messageOf(problem)),
+      );
+    }, SEARCH_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+    // `stats` changes when the library does (import, deletion): search again.
+  }, [client, filters, sort, direction, offset, stats, setResults, setLoading, setError]);
+
+  /** ↑/↓ move through the list, Home/End jump, Escape clears the selection. */
+  const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
+    const index = studies.findIndex((study) => study.studyInstanceUid === selectedUid);
+    const moves: Record<string, number> = { ArrowDown: index + 1, ArrowUp: Math.max(0, index - 1), Home: 0, End: studies.length - 1 };
+    if (event.key === 'Escape') return select(null);
+    const target = moves[event.key];
+    if (target === undefined || studies.length === 0) return;
+    event.preventDefault();
+    const next = studies[Math.min(studies.length - 1, Math.max(0, target))];
+    if (!next) return;
+    select(next.studyInstanceUid);
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-study-uid="${CSS.escape(next.studyInstanceUid)}"]`)?.focus());
+  };
+
+  const libraryEmpty = stats !== null && stats.studies === 0;
   return (
     <aside className="study-list" aria-labelledby="study-list-title" tabIndex={-1} {...{ [REGION_ATTRIBUTE]: 'study-list' }}>
       <header className="panel-header">
         <h2 id="study-list-title">Studies</h2>
+        <button type="button" className="small" onClick={() => openImport(true)} title="Import (Ctrl+O)">
+          Import…
+        </button>
       </header>
-      {stats === null ? (
-        <p className="muted panel-body" role="status">
-          Opening the library…
-        </p>
-      ) : empty ? (
+      {libraryEmpty ? (
         <div className="empty-state" data-testid="library-empty">
           <p className="empty-title">No studies in the library yet</p>
           <p className="muted">Bring in a modality export or a patient CD.</p>
-          <button type="button" className="primary" disabled aria-describedby="import-unavailable">
+          <button type="button" className="primary" onClick={() => openImport(true)}>
             Import folder…
           </button>
-          <p id="import-unavailable" className="muted small">
-            Importing is not available in this version yet.
-          </p>
+          <p className="muted small">Or drop files and folders onto this window.</p>
         </div>
       ) : (
-        <p className="panel-body">{stats.studies} studies</p>
+        <>
+          <StudyFilters />
+          <p className="result-count muted small" role="status" data-testid="study-count">
+            {loading && studies.length === 0 ? 'Searching…' : `${plural(total, 'study', 'studies')}${filtering ? ' match' : ''}`}
+          </p>
+          {error && (
+            <p className="problem panel-body" role="alert">
+              {error}
+            </p>
+          )}
+          {!loading && total === 0 && filtering && <p className="muted panel-body">No study matches these filters.</p>}
+          <ul className="studies" role="listbox" aria-label="Studies" onKeyDown={onKeyDown}>
+            {studies.map((study) => (
+              <li key={study.studyInstanceUid} role="presentation">
+                <StudyRow study={study} selected={study.studyInstanceUid === selectedUid} />
+                {study.studyInstanceUid === selectedUid && <StudyDetailPanel studyInstanceUid={study.studyInstanceUid} />}
+              </li>
+            ))}
+          </ul>
+          {total > PAGE_SIZE && (
+            <nav className="pager" aria-label="Pages">
+              <button type="button" className="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+                Previous
+              </button>
+              <span className="muted small">
+                {offset + 1}–{Math.min(total, offset + PAGE_SIZE)} of {total.toLocaleString('en')}
+              </span>
+              <button type="button" className="small" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
+                Next
+              </button>
+            </nav>
+          )}
+        </>
       )}
     </aside>
   );

@@ -6,7 +6,7 @@ const notUsedHere = () => {
   throw new Error('not used in this test');
 };
 const handlers = (overrides: Partial<RequestHandlers> = {}): RequestHandlers => ({
-  'app.info': () => ({ name: 'Lumen Workstation', version: '0.1.0', mode: 'host', capabilities: { nativeFileDialogs: false }, dataDirectory: '~/lib', schemaVersion: 3, platform: 'linux' }),
+  'app.info': () => ({ name: 'Lumen Workstation', version: '0.1.0', mode: 'host', capabilities: { nativeFileDialogs: false, uploads: true }, dataDirectory: '~/lib', schemaVersion: 3, platform: 'linux' }),
   'library.stats': () => stats,
   'audit.query': (query) => ({ entries: [], nextBeforeId: query.limit }),
   'library.searchStudies': notUsedHere,
@@ -14,6 +14,8 @@ const handlers = (overrides: Partial<RequestHandlers> = {}): RequestHandlers => 
   'library.deleteStudy': notUsedHere,
   'import.start': notUsedHere,
   'import.choose': notUsedHere,
+  'import.beginUpload': notUsedHere,
+  'import.finishUpload': notUsedHere,
   'import.cancel': notUsedHere,
   'import.status': notUsedHere,
   ...overrides,

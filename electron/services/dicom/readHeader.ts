@@ -30,7 +30,7 @@ function hasPart10Prefix(bytes: Uint8Array): boolean {
 function parseErrorText(error: unknown): string {
   if (typeof error === 'string') return error;
   if (error instanceof Error) return error.message;
-  if (error && typeof error === 'object' && 'exception' in error) return String((error as { exception: unknown }).exception);
+  if (error && typeof error === 'object' && 'exception' in error) return String(error.exception);
   return String(error);
 }
 

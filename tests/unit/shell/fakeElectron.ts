@@ -33,6 +33,9 @@ export class BrowserWindow extends EventEmitter {
   static getAllWindows() {
     return BrowserWindow.created;
   }
+  static getFocusedWindow() {
+    return BrowserWindow.created[0] ?? null;
+  }
   readonly webContents = new FakeWebContents();
   loadedUrl: string | null = null;
   focused = false;
@@ -140,9 +143,16 @@ export const Menu = {
   },
 };
 export const errorBoxes: Array<{ title: string; content: string }> = [];
+export const openDialogs: Array<{ properties?: string[] }> = [];
+/** What the next open dialog answers (a test sets the paths the person "chose"). */
+export const nextOpenDialog: { canceled: boolean; filePaths: string[] } = { canceled: true, filePaths: [] };
 export const dialog = {
   showErrorBox(title: string, content: string) {
     errorBoxes.push({ title, content });
+  },
+  showOpenDialog(...args: unknown[]) {
+    openDialogs.push(args.at(-1) as { properties?: string[] });
+    return Promise.resolve({ ...nextOpenDialog });
   },
 };
 
@@ -164,4 +174,11 @@ export const ipcRenderer = Object.assign(new EventEmitter(), {
   },
 });
 
-export default { app, session, ipcMain, protocol, Menu, dialog, BrowserWindow, contextBridge, ipcRenderer };
+/** Electron gives a dropped File's path; the fake says where a test "dropped" it from. */
+export const webUtils = {
+  getPathForFile(file: { name: string }) {
+    return `/media/cdrom/${file.name}`;
+  },
+};
+
+export default { app, session, ipcMain, protocol, Menu, dialog, BrowserWindow, contextBridge, ipcRenderer, webUtils };

@@ -1,5 +1,5 @@
 /**
- * The preload exposes exactly `window.workstation = { request, subscribe }` and nothing of
+ * The preload exposes exactly `window.workstation = { request, subscribe, importFiles }` and nothing of
  * ipcRenderer or Node (this pins the surface recorded in
  * resources/security/electronegativity-reviews.json).
  */
@@ -16,9 +16,20 @@ describe('the preload bridge', () => {
     bridge = electron.exposedInMainWorld.get('workstation') as WorkstationBridge;
   });
 
-  it('exposes one object with two functions, under one name', () => {
+  it('exposes one object with three functions, under one name', () => {
     expect([...electron.exposedInMainWorld.keys()]).toEqual(['workstation']);
-    expect(Object.keys(bridge).sort()).toEqual(['request', 'subscribe']);
+    expect(Object.keys(bridge).sort()).toEqual(['importFiles', 'request', 'subscribe']);
+  });
+
+  it('imports dropped files by path without giving the page the paths', async () => {
+    const answer = await bridge.importFiles([new File(['x'], 'D0000001'), new File(['y'], 'D0000002')]);
+    expect(electron.ipcRendererCalls.at(-1)).toEqual({
+      method: 'invoke',
+      channel: IPC_CHANNELS.request,
+      args: ['import.start', { paths: ['/media/cdrom/D0000001', '/media/cdrom/D0000002'] }],
+    });
+    // The page gets the API's answer (a job id), not the paths.
+    expect(JSON.stringify(answer)).not.toContain('/media/cdrom');
   });
 
   it('sends every request on the one request channel', async () => {

@@ -11,6 +11,7 @@ import { IPC_CHANNELS } from '../../../shared/bridge';
 import { instanceFilePath } from '../../../electron/services/instanceFiles';
 import { buildApplicationMenu } from '../../../electron/shell/menu';
 import { startShell } from '../../../electron/shell/startShell';
+import { corpusPath } from '../../helpers/corpus';
 import { makeTempDir } from '../../helpers/tempDir';
 import * as electron from './fakeElectron';
 
@@ -199,6 +200,29 @@ describe('IPC', () => {
   });
 });
 
+describe('importing from the native dialog', () => {
+  it('imports the folder the person chose, and nothing when the dialog is cancelled', async () => {
+    const request = electron.ipcMain.handlers.get(IPC_CHANNELS.request) as (event: unknown, name: unknown, input: unknown) => Promise<{ ok: boolean; value: unknown }>;
+    const ours = { sender: { mainFrame: { url: 'app://lumen/index.html' } }, senderFrame: null as unknown };
+    ours.senderFrame = ours.sender.mainFrame;
+
+    electron.nextOpenDialog.canceled = true;
+    expect(await request(ours, 'import.choose', { kind: 'files' })).toEqual({ ok: true, value: null });
+    expect(electron.openDialogs.at(-1)?.properties).toEqual(['openFile', 'multiSelections']);
+
+    electron.nextOpenDialog.canceled = false;
+    electron.nextOpenDialog.filePaths = [corpusPath('mr-series/cptac-sar-ax-scout')];
+    const started = await request(ours, 'import.choose', { kind: 'folder' });
+    expect(electron.openDialogs.at(-1)?.properties).toEqual(['openDirectory']);
+    expect(started.ok).toBe(true);
+    expect(typeof (started.value as { jobId: unknown }).jobId).toBe('string');
+    await vi.waitFor(async () => {
+      const status = (await request(ours, 'import.status', {})) as { value: { last: { imported: number } | null } };
+      expect(status.value.last?.imported).toBe(3);
+    }, { timeout: 20_000 });
+  });
+});
+
 describe('the application menu', () => {
   const roles = (template: unknown): string[] =>
     JSON.stringify(template)
@@ -206,10 +230,10 @@ describe('the application menu', () => {
       ?.map((match) => match.slice(8, -1)) ?? [];
 
   it('offers developer tools only in development builds', () => {
-    buildApplicationMenu({ developer: false });
+    buildApplicationMenu({ developer: false, importFrom: () => undefined });
     expect(roles(electron.menus.template)).not.toContain('toggleDevTools');
     expect(roles(electron.menus.template)).toContain('togglefullscreen');
-    buildApplicationMenu({ developer: true });
+    buildApplicationMenu({ developer: true, importFrom: () => undefined });
     expect(roles(electron.menus.template)).toContain('toggleDevTools');
   });
 });

@@ -1,0 +1,123 @@
+/// <reference lib="dom" />
+/**
+ * A technician imports a CT series through the browser host's UI and a radiologist finds it;
+ * then files dropped onto the window are imported, and a study is deleted. Debian's Chromium,
+ * the real host, real files from the corpus.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium';
+import { corpusPath } from '../helpers/corpus';
+import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
+import { artifactsDir } from '../helpers/paths';
+import { makeTempDir } from '../helpers/tempDir';
+
+describe('importing and finding studies in the browser', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let host: HostProcess;
+  let browser: Browser;
+  let page: Page;
+  const rows = () => page.getByTestId('study-row');
+
+  beforeAll(async () => {
+    temp = makeTempDir('e2e-import');
+    host = await startHostProcess(temp.dir);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(host.url);
+    await page.getByTestId('library-empty').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    temp?.remove();
+  });
+
+  it('imports a folder typed into the import panel, showing progress, then a summary', async () => {
+    // Record whether the progress panel was ever on screen: the import may be quicker than a poll.
+    await page.evaluate(() => {
+      const seen = { progress: false };
+      (window as unknown as { __seen: typeof seen }).__seen = seen;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="import-progress"]')) seen.progress = true;
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await page.getByRole('button', { name: 'Import folder…' }).click();
+    await page.getByTestId('import-path').fill(corpusPath('ct-series/pancreas-ct-cbct-seg'));
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByTestId('import-summary').waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as { __seen: { progress: boolean } }).__seen.progress)).toBe(true);
+    expect(await page.getByTestId('summary-imported').textContent()).toBe('134');
+    expect(await page.getByTestId('summary-already').textContent()).toBe('0');
+    // The folder's licence and citation texts are listed with their reason.
+    expect(await page.getByTestId('skipped-list').textContent()).toContain('LICENSE.txt');
+    expect(await page.getByTestId('skipped-list').textContent()).toContain('not DICOM');
+    mkdirSync(path.join(artifactsDir, 'e2e'), { recursive: true });
+    await page.screenshot({ path: path.join(artifactsDir, 'e2e', 'import-summary.png') });
+    await page.getByRole('button', { name: 'Done' }).click();
+    await rows().first().waitFor();
+    expect(await rows().count()).toBe(1);
+    expect(await page.getByTestId('status-library').textContent()).toBe('1 study · 134 images · 71 MB');
+  });
+
+  it('finds the study by the beginning of the patient name, case ignored', async () => {
+    const name = page.getByTestId('filter-patientName');
+    await name.fill('pancreas-ct');
+    await expect.poll(() => page.getByTestId('study-count').textContent()).toBe('1 study match');
+    await name.fill('liver');
+    await expect.poll(() => page.getByTestId('study-count').textContent()).toBe('0 studies match');
+    await name.fill('');
+    await expect.poll(() => page.getByTestId('study-count').textContent()).toBe('1 study');
+  });
+
+  it('finds the study by study date range', async () => {
+    await page.getByText('More filters').click();
+    await page.getByTestId('filter-dateFrom').fill('2012-07-01');
+    await page.getByTestId('filter-dateTo').fill('2012-07-31');
+    await expect.poll(() => page.getByTestId('study-count').textContent()).toBe('1 study match');
+    await page.getByTestId('filter-dateFrom').fill('2012-07-07');
+    await expect.poll(() => page.getByTestId('study-count').textContent()).toBe('0 studies match');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => page.getByTestId('study-count').textContent()).toBe('1 study');
+  });
+
+  it('opens a study row to show its series and image counts', async () => {
+    await rows().first().click();
+    const detail = page.getByTestId('study-detail');
+    await detail.waitFor();
+    expect(await detail.textContent()).toContain('134 images');
+    expect(await detail.textContent()).toContain('1 series');
+  });
+
+  it('imports files dropped onto the window', async () => {
+    const files = ['1-1.dcm', '1-2.dcm', '1-3.dcm'].map((name) => ({ name, base64: readFileSync(corpusPath(`mr-series/cptac-sar-ax-scout/${name}`)).toString('base64') }));
+    await page.evaluate((dropped) => {
+      const transfer = new DataTransfer();
+      for (const { name, base64 } of dropped) transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, files);
+    await page.getByTestId('import-summary').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('summary-imported').textContent()).toBe('3');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => rows().count()).toBe(2);
+  });
+
+  it('deletes a study only after confirmation, removing its files and writing an audit row', async () => {
+    const mrRow = rows().filter({ hasText: 'C3L-02846' });
+    await mrRow.click();
+    await page.getByRole('button', { name: 'Delete study…' }).click();
+    await page.getByRole('button', { name: 'Keep' }).click();
+    expect(await rows().count()).toBe(2);
+    await page.getByRole('button', { name: 'Delete study…' }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => rows().count()).toBe(1);
+    const db = new Database(path.join(temp.dir, 'library.sqlite'), { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) FROM instances').pluck().get()).toBe(134);
+    expect(db.prepare("SELECT json_extract(detail, '$.instances') FROM audit_log WHERE action = 'study.delete'").pluck().get()).toBe(3);
+    db.close();
+  });
+});
