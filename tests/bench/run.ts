@@ -9,8 +9,16 @@ import path from 'node:path';
 import { projectRoot } from '../helpers/paths';
 import type { BenchResult } from './benchResult';
 import * as hostStartup from './cases/hostStartup';
+import * as importScale from './cases/importScale';
+import * as importSpeed from './cases/importSpeed';
+import * as librarySearch from './cases/librarySearch';
 
-const cases: Array<{ name: string; run: () => Promise<BenchResult[]> }> = [{ name: 'host start-up and API', run: hostStartup.run }];
+const cases: Array<{ name: string; run: () => Promise<BenchResult[]> }> = [
+  { name: 'host start-up and API', run: hostStartup.run },
+  { name: 'import vs cp and Orthanc', run: importSpeed.run },
+  { name: 'import at scale (2,000 files)', run: importScale.run },
+  { name: 'study search on 50k studies / 1M instances', run: librarySearch.run },
+];
 
 function markdown(results: BenchResult[], when: string): string {
   const rows = results.map((r) => `| \`${r.name}\` | ${r.value} ${r.unit} | ${r.anchor ?? ''} | ${r.ratio ?? ''} | ${r.note ?? ''} |`);

@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ImportPhase, ImportProgress } from '../../../shared/api';
+import { log } from '../../logging/log';
 import { instanceFilePath } from '../instanceFiles';
 import type { StoreClient } from '../store/storeClient';
 import type { WorkerClient } from '../workers/workerRpc';
@@ -82,12 +83,23 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
 
   const skip = (file: SourceFile, reason: string) => result.skipped.push({ path: file.path, display: file.display, reason });
 
+  /** Milliseconds spent per step, summed over batches (logged at debug level, for tuning). */
+  const timings = { discover: 0, parse: 0, lookup: 0, stage: 0, journal: 0, rename: 0, insert: 0 };
+  const timed = async <T>(step: keyof typeof timings, work: () => Promise<T>): Promise<T> => {
+    const before = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[step] += performance.now() - before;
+    }
+  };
+
   async function importBatch(worker: WorkerClient<ImportWorkerApi>, batch: SourceFile[]): Promise<void> {
-    const parsed = await worker.call('parseBatch', batch);
+    const parsed = await timed('parse', () => worker.call('parseBatch', batch));
     const valid = parsed.filter((file): file is Extract<ParsedFile, { ok: true }> => file.ok);
     for (const file of parsed) if (!file.ok) skip(file.source, file.reason);
 
-    const existing = new Set(await options.store.call('existingInstances', valid.map((file) => file.header.sopInstanceUid)));
+    const existing = new Set(await timed('lookup', () => options.store.call('existingInstances', valid.map((file) => file.header.sopInstanceUid))));
     const fresh: typeof valid = [];
     for (const file of valid) {
       result.studyUids.add(file.header.studyInstanceUid);
@@ -103,19 +115,25 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
       await worker.call('release');
     } else {
       const finalPathOf = (file: (typeof fresh)[number]) => instanceFilePath(options.instancesDir, file.header.sopInstanceUid);
-      const staged = await worker.call(
-        'stageBatch',
-        options.stagingDir,
-        fresh.map((file) => ({ source: file.source.path, finalPath: finalPathOf(file) })),
+      const staged = await timed('stage', () =>
+        worker.call(
+          'stageBatch',
+          options.stagingDir,
+          fresh.map((file) => ({ source: file.source.path, finalPath: finalPathOf(file) })),
+        ),
       );
-      await options.store.call(
-        'addPendingFiles',
-        fresh.map((file) => ({ path: finalPathOf(file), sopInstanceUid: file.header.sopInstanceUid })),
+      await timed('journal', () =>
+        options.store.call(
+          'addPendingFiles',
+          fresh.map((file) => ({ path: finalPathOf(file), sopInstanceUid: file.header.sopInstanceUid })),
+        ),
       );
-      await worker.call('commitBatch', staged);
-      const outcome = await options.store.call(
-        'insertInstances',
-        fresh.map((file) => ({ header: file.header, path: finalPathOf(file) })),
+      await timed('rename', () => worker.call('commitBatch', staged));
+      const outcome = await timed('insert', () =>
+        options.store.call(
+          'insertInstances',
+          fresh.map((file) => ({ header: file.header, path: finalPathOf(file) })),
+        ),
       );
       result.imported += outcome.inserted;
       result.alreadyPresent += outcome.duplicates;
@@ -129,7 +147,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     options.onProgress(progress('discovering'));
     const [firstWorker] = options.workers;
     if (!firstWorker) throw new Error('no import worker');
-    const discovery = await firstWorker.call('discover', options.roots);
+    const discovery = await timed('discover', () => firstWorker.call('discover', options.roots));
     result.skipped.push(...discovery.skipped);
     counters.filesTotal = discovery.files.length;
     counters.bytesTotal = discovery.files.reduce((sum, file) => sum + file.size, 0);
@@ -159,6 +177,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     result.error = error instanceof Error ? error.message : String(error);
   }
   result.seconds = (performance.now() - started) / 1000;
+  log.debug('import.timings', Object.fromEntries(Object.entries(timings).map(([step, ms]) => [`${step}Ms`, Math.round(ms)])));
   result.skipped.sort((a, b) => a.display.localeCompare(b.display));
   options.onProgress(progress(result.phase));
   return result;

@@ -85,7 +85,7 @@ export class ImportService {
     let lastSent = 0;
     let result: ImportResult;
     try {
-      for (let i = 0; i < WORKERS; i += 1) workers.push(await WorkerClient.start<ImportWorkerApi>(workerScriptUrl('importWorker'), null));
+      workers.push(...(await Promise.all(Array.from({ length: WORKERS }, () => WorkerClient.start<ImportWorkerApi>(workerScriptUrl('importWorker'), null)))));
       log.info('import.started', { jobId: job.jobId, roots: paths.length });
       result = await runImportJob({
         jobId: job.jobId,

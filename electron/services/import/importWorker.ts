@@ -28,29 +28,37 @@ function describeReadError(error: unknown): string {
   return `unreadable (${code ?? String(error)})`;
 }
 
-async function parseBatch(files: SourceFile[]): Promise<ParsedFile[]> {
-  const results: ParsedFile[] = [];
-  for (const source of files) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(source.path);
-    } catch (error) {
-      results.push({ source, ok: false, reason: describeReadError(error) });
-      continue;
-    }
-    let parsed: ReturnType<typeof readInstanceHeader>;
-    try {
-      parsed = readInstanceHeader(bytes);
-    } catch (error) {
-      parsed = { ok: false, reason: `unreadable DICOM (${error instanceof Error ? error.message : String(error)})` };
-    }
-    if (parsed.ok) {
-      held.set(source.path, bytes);
-      results.push({ source: { ...source, size: bytes.length }, ok: true, header: parsed.header });
-    } else {
-      results.push({ source, ok: false, reason: parsed.reason });
-    }
+/** Files read at once: enough to keep a disk or a disc drive busy, few enough to bound memory. */
+const READS_AT_ONCE = 8;
+
+async function readAndParse(source: SourceFile): Promise<ParsedFile> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(source.path);
+  } catch (error) {
+    return { source, ok: false, reason: describeReadError(error) };
   }
+  let parsed: ReturnType<typeof readInstanceHeader>;
+  try {
+    parsed = readInstanceHeader(bytes);
+  } catch (error) {
+    parsed = { ok: false, reason: `unreadable DICOM (${error instanceof Error ? error.message : String(error)})` };
+  }
+  if (!parsed.ok) return { source, ok: false, reason: parsed.reason };
+  held.set(source.path, bytes);
+  return { source: { ...source, size: bytes.length }, ok: true, header: parsed.header };
+}
+
+async function parseBatch(files: SourceFile[]): Promise<ParsedFile[]> {
+  const results: ParsedFile[] = new Array<ParsedFile>(files.length);
+  let next = 0;
+  const reader = async () => {
+    for (let index = next++; index < files.length; index = next++) {
+      const source = files[index];
+      if (source) results[index] = await readAndParse(source);
+    }
+  };
+  await Promise.all(Array.from({ length: READS_AT_ONCE }, reader));
   return results;
 }
 
@@ -63,13 +71,11 @@ async function stageBatch(stagingDir: string, items: Array<{ source: string; fin
   const handles: Array<{ staged: StagedFile; handle: Awaited<ReturnType<typeof open>> }> = [];
   try {
     for (const item of items) {
-      const bytes = held.get(item.source);
-      if (!bytes) throw new Error('a file to stage was not parsed in this batch');
+      if (!held.has(item.source)) throw new Error('a file to stage was not parsed in this batch');
       const tempPath = path.join(stagingDir, `${randomBytes(12).toString('hex')}.part`);
-      const handle = await open(tempPath, 'wx', 0o600);
-      handles.push({ staged: { source: item.source, tempPath, finalPath: item.finalPath }, handle });
-      await handle.writeFile(bytes);
+      handles.push({ staged: { source: item.source, tempPath, finalPath: item.finalPath }, handle: await open(tempPath, 'wx', 0o600) });
     }
+    await Promise.all(handles.map(({ staged, handle }) => handle.writeFile(held.get(staged.source) ?? Buffer.alloc(0))));
     await Promise.all(handles.map(({ handle }) => handle.datasync()));
     return handles.map(({ staged }) => staged);
   } finally {

@@ -34,8 +34,14 @@ const sortColumns: Record<ValidatedInput<'library.searchStudies'>['sort'], strin
 const toDicomDate = (iso: string) => iso.replaceAll('-', '');
 const toIsoDate = (dicom: string) => (/^\d{8}$/.test(dicom) ? `${dicom.slice(0, 4)}-${dicom.slice(4, 6)}-${dicom.slice(6, 8)}` : '');
 
-/** LIKE pattern for "starts with", with LIKE's own wildcards taken literally. */
-const startsWith = (value: string) => `${value.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+/**
+ * "Starts with, case ignored" as a range on a NOCASE index: `col >= prefix AND col < prefix+U+10FFFF`.
+ * (LIKE 'x%' would mean the same but SQLite cannot use an index for it here.)
+ */
+function startsWith(column: string, where: string[], params: Array<string | number>, prefix: string): void {
+  where.push(`${column} COLLATE NOCASE >= ? AND ${column} COLLATE NOCASE < ? || char(1114111)`);
+  params.push(prefix, prefix);
+}
 
 function toSummary(row: StudyRow): StudySummary {
   return {
@@ -70,14 +76,8 @@ export function searchStudies(db: LibraryDatabase, query: ValidatedInput<'librar
     where.push('s.id IN (SELECT rowid FROM study_search WHERE study_search MATCH ?)');
     params.push(textTerms.join(' AND '));
   }
-  if (query.patientId !== undefined) {
-    where.push("p.patient_id LIKE ? ESCAPE '\\'");
-    params.push(startsWith(query.patientId));
-  }
-  if (query.accession !== undefined) {
-    where.push("s.accession LIKE ? ESCAPE '\\'");
-    params.push(startsWith(query.accession));
-  }
+  if (query.patientId !== undefined) startsWith('p.patient_id', where, params, query.patientId);
+  if (query.accession !== undefined) startsWith('s.accession', where, params, query.accession);
   if (query.dateFrom !== undefined) {
     where.push("s.study_date >= ? AND s.study_date <> ''");
     params.push(toDicomDate(query.dateFrom));
@@ -90,8 +90,11 @@ export function searchStudies(db: LibraryDatabase, query: ValidatedInput<'librar
     where.push("instr('\\' || s.modalities || '\\', ?) > 0");
     params.push(`\\${query.modality}\\`);
   }
-  const from = `FROM studies s JOIN patients p ON p.id = s.patient_ref ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
-  const total = db.prepare<Array<string | number>, { n: number }>(`SELECT COUNT(*) AS n ${from}`).get(...params)?.n ?? 0;
+  const conditions = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const from = `FROM studies s JOIN patients p ON p.id = s.patient_ref ${conditions}`;
+  // Counting needs the patients only when a condition is about them.
+  const countFrom = query.patientId !== undefined ? from : `FROM studies s ${conditions}`;
+  const total = db.prepare<Array<string | number>, { n: number }>(`SELECT COUNT(*) AS n ${countFrom}`).get(...params)?.n ?? 0;
   const order = sortColumns[query.sort].replaceAll('%DIR%', query.direction === 'asc' ? 'ASC' : 'DESC');
   const rows = db
     .prepare<Array<string | number>, StudyRow>(`SELECT ${studyColumns} ${from} ORDER BY ${order}, s.id DESC LIMIT ? OFFSET ?`)

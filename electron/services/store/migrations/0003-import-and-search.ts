@@ -11,6 +11,8 @@ import type { Migration } from '../migration-type';
  *   listed file whose instance has no row is removed: no orphans, whatever moment a crash hit.
  * - `study_search`: full-text index over patient name, patient ID and description, with
  *   unicode61's case and diacritic folding (SQLite's own LIKE only folds ASCII).
+ * - indexes the study list's default sort (date, time) and its case-insensitive prefix filters
+ *   (patient ID, accession) can use, replacing 0002's plain ones.
  */
 export const importAndSearch: Migration = {
   version: 3,
@@ -26,6 +28,13 @@ export const importAndSearch: Migration = {
     ALTER TABLE instances ADD COLUMN image_orientation TEXT NOT NULL DEFAULT '';
 
     CREATE INDEX studies_by_added ON studies (added_at);
+    DROP INDEX studies_by_date;
+    CREATE INDEX studies_by_date_time ON studies (study_date, study_time);
+    DROP INDEX studies_by_accession;
+    CREATE INDEX studies_by_accession ON studies (accession COLLATE NOCASE);
+    DROP INDEX patients_by_patient_id;
+    CREATE INDEX patients_by_patient_id ON patients (patient_id COLLATE NOCASE);
+    CREATE INDEX patients_by_name ON patients (name COLLATE NOCASE);
 
     CREATE TABLE pending_files (
       path             TEXT PRIMARY KEY,
