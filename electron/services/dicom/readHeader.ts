@@ -14,6 +14,23 @@ import type { InstanceHeader } from './instanceHeader';
 
 export type HeaderResult = { ok: true; header: InstanceHeader } | { ok: false; reason: string; directory?: boolean };
 
+/**
+ * The file behind the bytes given: its full size, and reading elsewhere in it. An import reads
+ * only a file's head (enough for the header) and looks further only where it must — the
+ * encapsulated pixel data's fragment headers — and the rest of the file is copied by the kernel.
+ */
+export interface FileAccess {
+  size: number;
+  readAt(position: number, length: number): Promise<Uint8Array>;
+}
+
+/** The head did not hold the whole header: read the whole file and call again. */
+export const NEEDS_WHOLE_FILE = { ok: false, reason: 'the header does not end within the bytes read', needsWholeFile: true } as const;
+
+function wholeFile(bytes: Uint8Array): FileAccess {
+  return { size: bytes.length, readAt: (position, length) => Promise.resolve(bytes.subarray(position, position + length)) };
+}
+
 const PART10_PREFIX_END = 132;
 
 /** Files with no preamble: accepted only if they start like a dataset (a group 0002 or 0008 tag). */
@@ -35,22 +52,24 @@ function parseErrorText(error: unknown): string {
 }
 
 /** Where Pixel Data ends, or the byte at which the file runs out inside it. */
-function checkPixelDataBounds(dataSet: DataSet, size: number): string | null {
+async function checkPixelDataBounds(dataSet: DataSet, file: FileAccess): Promise<string | null> {
   const pixelData = dataSet.elements[Tag.PixelData];
   if (!pixelData) return null;
+  const size = file.size;
   const start = pixelData.dataOffset ?? 0;
   if (!pixelData.hadUndefinedLength) {
     const end = start + pixelData.length;
     return end > size ? `truncated in pixel data at byte ${size} (pixel data needs ${end} bytes)` : null;
   }
   // Encapsulated: items (FFFE,E000) each with a length, closed by a sequence delimiter (FFFE,E0DD).
-  const view = new DataView(dataSet.byteArray.buffer, dataSet.byteArray.byteOffset, dataSet.byteArray.byteLength);
   let position = start;
   for (;;) {
     if (position + 8 > size) return `truncated in pixel data at byte ${size} (an encapsulated fragment header is cut off)`;
-    const group = view.getUint16(position, true);
-    const element = view.getUint16(position + 2, true);
-    const length = view.getUint32(position + 4, true);
+    const bytes = await file.readAt(position, 8);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const group = view.getUint16(0, true);
+    const element = view.getUint16(2, true);
+    const length = view.getUint32(4, true);
     if (group !== 0xfffe) return `damaged pixel data at byte ${position} (expected an item tag, found (${group.toString(16).padStart(4, '0')},${element.toString(16).padStart(4, '0')}))`;
     if (element === 0xe0dd) return null;
     if (element !== 0xe000) return `damaged pixel data at byte ${position} (unexpected delimiter)`;
@@ -106,11 +125,15 @@ function unsigned16(dataSet: DataSet, tag: string): number | null {
 }
 
 /**
- * @param bytes the whole file. A Node Buffer, not a plain Uint8Array: dicom-parser inflates
- *   deflated transfer syntaxes with zlib, which needs a Buffer.
+ * @param bytes the file, or its head (its first bytes) when `file` gives the rest. A Node
+ *   Buffer, not a plain Uint8Array: dicom-parser inflates deflated transfer syntaxes with zlib,
+ *   which needs a Buffer.
+ * @returns NEEDS_WHOLE_FILE when the head was not enough (a header longer than the head, a
+ *   deflated file, a file without pixel data longer than the head).
  */
-export function readInstanceHeader(bytes: Buffer): HeaderResult {
-  const size = bytes.length;
+export async function readInstanceHeader(bytes: Buffer, file: FileAccess = wholeFile(bytes)): Promise<HeaderResult | typeof NEEDS_WHOLE_FILE> {
+  const size = file.size;
+  const partial = bytes.length < size;
   if (size === 0) return { ok: false, reason: 'empty file (0 bytes)' };
   const part10 = hasPart10Prefix(bytes);
   if (part10 && size === PART10_PREFIX_END) return { ok: false, reason: 'truncated in header: nothing after the DICM prefix (132 bytes)' };
@@ -124,6 +147,7 @@ export function readInstanceHeader(bytes: Buffer): HeaderResult {
       ...(part10 ? {} : { TransferSyntaxUID: TransferSyntax.ImplicitVRLittleEndian }),
     });
   } catch (error) {
+    if (partial) return NEEDS_WHOLE_FILE;
     const message = parseErrorText(error);
     if (/buffer overrun|past end|beyond|truncated|end of buffer|outside/i.test(message)) {
       return { ok: false, reason: `truncated in header (the file ends at byte ${size} inside the DICOM header)` };
@@ -134,8 +158,12 @@ export function readInstanceHeader(bytes: Buffer): HeaderResult {
   const mediaClass = ascii(dataSet, Tag.MediaStorageSOPClassUID);
   if (mediaClass === SopClass.MediaStorageDirectory) return { ok: false, reason: 'DICOMDIR (the index of a DICOM disc, not an image)', directory: true };
 
-  const bounds = checkPixelDataBounds(dataSet, dataSet.byteArray.length);
+  const deflated = ascii(dataSet, Tag.TransferSyntaxUID) === TransferSyntax.DeflatedExplicitVRLittleEndian;
+  // Without Pixel Data in the head, the rest of the file must be read to know it is complete;
+  // a deflated file is only readable whole.
+  if (partial && (deflated || !dataSet.elements[Tag.PixelData])) return NEEDS_WHOLE_FILE;
   // A deflated file's byteArray is the inflated dataset; its bounds are the inflated size.
+  const bounds = await checkPixelDataBounds(dataSet, deflated ? wholeFile(dataSet.byteArray) : file);
   if (bounds) return { ok: false, reason: bounds };
 
   const studyInstanceUid = ascii(dataSet, Tag.StudyInstanceUID);
@@ -194,4 +222,9 @@ export function readInstanceHeader(bytes: Buffer): HeaderResult {
       fileSize: size,
     },
   };
+}
+
+/** Whether a result asks for the whole file. */
+export function needsWholeFile(result: HeaderResult | typeof NEEDS_WHOLE_FILE): result is typeof NEEDS_WHOLE_FILE {
+  return 'needsWholeFile' in result;
 }

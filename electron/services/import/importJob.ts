@@ -111,17 +111,22 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
       }
     }
 
-    if (fresh.length === 0) {
-      await worker.call('release');
-    } else {
+    if (fresh.length > 0) {
       const finalPathOf = (file: (typeof fresh)[number]) => instanceFilePath(options.instancesDir, file.header.sopInstanceUid);
-      const staged = await timed('stage', () =>
+      const { staged, failed } = await timed('stage', () =>
         worker.call(
           'stageBatch',
           options.stagingDir,
-          fresh.map((file) => ({ source: file.source.path, finalPath: finalPathOf(file) })),
+          fresh.map((file) => ({ source: file.source.path, finalPath: finalPathOf(file), size: file.source.size })),
         ),
       );
+      const failedSources = new Map(failed.map((file) => [file.source, file.reason]));
+      for (const file of fresh.filter((candidate) => failedSources.has(candidate.source.path))) {
+        skip(file.source, failedSources.get(file.source.path) ?? 'unreadable');
+        // Another copy of the same instance later in this import may still make it.
+        claimed.delete(file.header.sopInstanceUid);
+      }
+      fresh.splice(0, fresh.length, ...fresh.filter((file) => !failedSources.has(file.source.path)));
       await timed('journal', () =>
         options.store.call(
           'addPendingFiles',

@@ -23,3 +23,9 @@ export interface StagedFile {
   tempPath: string;
   finalPath: string;
 }
+
+export interface StageOutcome {
+  staged: StagedFile[];
+  /** Files that could not be copied (or changed since they were parsed), with the reason. */
+  failed: Array<{ source: string; reason: string }>;
+}

@@ -3,21 +3,28 @@
  * accepted ones into the library — everything that touches the source media or the disk in bulk,
  * off the main thread. Runs in: Node worker_threads.
  *
- * Each file is read once, into memory (a patient disc is slow and may be ejected: copy first),
- * parsed from that buffer, and later written from the same buffer, so what lands in the library
- * is byte for byte what was on the disc.
+ * Each file's head is read and parsed, then the file is copied byte for byte by the kernel
+ * (copy_file_range where the platform has it), so 1 GB of images never passes through
+ * JavaScript's memory. A disc ejected half-way is reported per file.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { readInstanceHeader } from '../dicom/readHeader';
+import { needsWholeFile, readInstanceHeader } from '../dicom/readHeader';
 import { reportWorkerStartFailure, serveWorkerApi } from '../workers/workerRpc';
 import { discoverSources } from './discoverSources';
-import type { ParsedFile, SourceFile, StagedFile } from './importTypes';
+import type { ParsedFile, SourceFile, StagedFile, StageOutcome } from './importTypes';
 
-/** Buffers of parsed files, held between parse and stage. */
-const held = new Map<string, Buffer>();
+/**
+ * How much of each file is read to parse its header. Headers of images are a few KB; a file
+ * whose header goes on longer (big sequences, no pixel data, deflated) is read whole.
+ */
+const HEAD_BYTES = 64 * 1024;
+
+/** Files read at once: enough to keep a disk or a disc drive busy, few enough to bound memory. */
+const READS_AT_ONCE = 8;
 
 function describeReadError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
@@ -28,25 +35,34 @@ function describeReadError(error: unknown): string {
   return `unreadable (${code ?? String(error)})`;
 }
 
-/** Files read at once: enough to keep a disk or a disc drive busy, few enough to bound memory. */
-const READS_AT_ONCE = 8;
-
 async function readAndParse(source: SourceFile): Promise<ParsedFile> {
-  let bytes: Buffer;
+  let handle: FileHandle;
   try {
-    bytes = await readFile(source.path);
+    handle = await open(source.path, 'r');
   } catch (error) {
     return { source, ok: false, reason: describeReadError(error) };
   }
-  let parsed: ReturnType<typeof readInstanceHeader>;
   try {
-    parsed = readInstanceHeader(bytes);
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
+    await handle.read(head, 0, head.length, 0);
+    const file = {
+      size,
+      async readAt(position: number, length: number) {
+        const bytes = Buffer.alloc(length);
+        const { bytesRead } = await handle.read(bytes, 0, length, position);
+        return bytes.subarray(0, bytesRead);
+      },
+    };
+    let parsed = await readInstanceHeader(head, file);
+    if (needsWholeFile(parsed)) parsed = await readInstanceHeader(await handle.readFile());
+    if (needsWholeFile(parsed) || !parsed.ok) return { source, ok: false, reason: parsed.reason };
+    return { source: { ...source, size }, ok: true, header: parsed.header };
   } catch (error) {
-    parsed = { ok: false, reason: `unreadable DICOM (${error instanceof Error ? error.message : String(error)})` };
+    return { source, ok: false, reason: error instanceof Error && 'code' in error ? describeReadError(error) : `unreadable DICOM (${String(error)})` };
+  } finally {
+    await handle.close();
   }
-  if (!parsed.ok) return { source, ok: false, reason: parsed.reason };
-  held.set(source.path, bytes);
-  return { source: { ...source, size: bytes.length }, ok: true, header: parsed.header };
 }
 
 async function parseBatch(files: SourceFile[]): Promise<ParsedFile[]> {
@@ -63,25 +79,36 @@ async function parseBatch(files: SourceFile[]): Promise<ParsedFile[]> {
 }
 
 /**
- * Writes the held files into the staging folder and makes them durable: all written first, then
- * all fsynced together, so the disk can group the flushes. Releases every held buffer.
+ * Copies the accepted files into the staging folder (the kernel copies; nothing passes through
+ * JavaScript) and makes them durable: all copied first, then all fsynced together, so the disk
+ * can group the flushes. A file that cannot be copied, or changed size since it was parsed, is
+ * reported and left out; the others go on.
  */
-async function stageBatch(stagingDir: string, items: Array<{ source: string; finalPath: string }>): Promise<StagedFile[]> {
+async function stageBatch(stagingDir: string, items: Array<{ source: string; finalPath: string; size: number }>): Promise<StageOutcome> {
   await mkdir(stagingDir, { recursive: true });
-  const handles: Array<{ staged: StagedFile; handle: Awaited<ReturnType<typeof open>> }> = [];
-  try {
-    for (const item of items) {
-      if (!held.has(item.source)) throw new Error('a file to stage was not parsed in this batch');
+  const staged: StagedFile[] = [];
+  const failed: Array<{ source: string; reason: string }> = [];
+  await Promise.all(
+    items.map(async (item) => {
       const tempPath = path.join(stagingDir, `${randomBytes(12).toString('hex')}.part`);
-      handles.push({ staged: { source: item.source, tempPath, finalPath: item.finalPath }, handle: await open(tempPath, 'wx', 0o600) });
-    }
-    await Promise.all(handles.map(({ staged, handle }) => handle.writeFile(held.get(staged.source) ?? Buffer.alloc(0))));
-    await Promise.all(handles.map(({ handle }) => handle.datasync()));
-    return handles.map(({ staged }) => staged);
-  } finally {
-    await Promise.all(handles.map(({ handle }) => handle.close()));
-    held.clear();
-  }
+      try {
+        await copyFile(item.source, tempPath, constants.COPYFILE_EXCL);
+        const handle = await open(tempPath, 'r+');
+        try {
+          if ((await handle.stat()).size !== item.size) throw Object.assign(new Error('changed'), { code: 'CHANGED' });
+          await handle.datasync();
+        } finally {
+          await handle.close();
+        }
+        staged.push({ source: item.source, tempPath, finalPath: item.finalPath });
+      } catch (error) {
+        await rm(tempPath, { force: true });
+        const changed = (error as NodeJS.ErrnoException).code === 'CHANGED';
+        failed.push({ source: item.source, reason: changed ? 'changed while it was being imported (still being written?)' : describeReadError(error) });
+      }
+    }),
+  );
+  return { staged, failed };
 }
 
 /** Renames staged files into place, then fsyncs each folder once so the renames are durable. */
@@ -112,7 +139,6 @@ const importWorkerApi = {
   commitBatch,
   removeFiles,
   emptyFolder: (folder: string) => rm(folder, { recursive: true, force: true }),
-  release: () => held.clear(),
 };
 export type ImportWorkerApi = typeof importWorkerApi;
 
