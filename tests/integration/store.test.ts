@@ -7,10 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditQuery } from '../../shared/api';
+import { AuditQuery, StudyQuery } from '../../shared/api';
 import { appendAudit, queryAudit } from '../../electron/services/store/auditLog';
 import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, migrate, NotALibraryError, openLibraryDatabase, schemaVersionOf } from '../../electron/services/store/database';
+import type { InstanceHeader } from '../../electron/services/dicom/instanceHeader';
+import { searchStudies } from '../../electron/services/store/librarySearch';
 import { readLibraryStats } from '../../electron/services/store/libraryStats';
+import { insertInstances } from '../../electron/services/store/libraryWrites';
 import { startStore } from '../../electron/services/store/storeClient';
 import { makeTempDir } from '../helpers/tempDir';
 
@@ -132,6 +135,40 @@ describe('library statistics', () => {
     expect(readLibraryStats(db)).toEqual({ patients: 1, studies: 1, series: 1, instances: 2, bytes: 3500 });
     // Foreign keys are enforced: an instance cannot point at a series that does not exist.
     expect(() => db.prepare("INSERT INTO instances (sop_instance_uid, series_ref, file_size, added_at) VALUES ('9.9', 42, 1, ?)").run(now)).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+});
+
+describe('searching the study list', () => {
+  const header = (overrides: Partial<InstanceHeader>): InstanceHeader => ({
+    patientName: '', patientId: '', issuerOfPatientId: '', patientBirthDate: '', patientSex: '',
+    studyInstanceUid: '1.2.1', studyDate: '20240105', studyTime: '', accessionNumber: '', studyId: '', studyDescription: '',
+    referringPhysicianName: '', seriesInstanceUid: '1.2.1.1', modality: 'CT', seriesNumber: 1, seriesDescription: '', bodyPartExamined: '',
+    sopInstanceUid: '1.2.1.1.1', sopClassUid: '', instanceNumber: 1, transferSyntaxUid: '1.2.840.10008.1.2.1', rows: 512, columns: 512, frames: 1,
+    photometricInterpretation: 'MONOCHROME2', pixelSpacing: '', sliceThickness: null, sliceLocation: null, imagePositionPatient: '', imageOrientationPatient: '',
+    windowCenter: '', windowWidth: '', fileSize: 1000,
+    ...overrides,
+  });
+
+  it('finds names by any part’s beginning, ignoring case and accents, and filters by ID and accession prefix', () => {
+    const db = openLibraryDatabase(file);
+    insertInstances(db, [
+      { path: 'a', header: header({ patientName: 'Müller^José', patientId: 'PX-1001', accessionNumber: 'ACC2024-7', studyDescription: 'CT THORAX' }) },
+      { path: 'b', header: header({ patientName: 'Núñez^Zoë', patientId: 'PX-2002', studyInstanceUid: '1.2.2', seriesInstanceUid: '1.2.2.1', sopInstanceUid: '1.2.2.1.1', studyDate: '20230301', modality: 'MR' }) },
+    ]);
+    const names = (query: Parameters<typeof StudyQuery.parse>[0]) => searchStudies(db, StudyQuery.parse(query)).studies.map((study) => study.patientName);
+    expect(names({ patientName: 'muller' })).toEqual(['Müller^José']);
+    expect(names({ patientName: 'MÜL' })).toEqual(['Müller^José']);
+    expect(names({ patientName: 'jose' })).toEqual(['Müller^José']);
+    expect(names({ patientName: 'nunez zo' })).toEqual(['Núñez^Zoë']);
+    expect(names({ patientName: 'ller' })).toEqual([]); // a prefix, not a substring
+    expect(names({ patientId: 'px-2' })).toEqual(['Núñez^Zoë']);
+    expect(names({ accession: 'acc2024' })).toEqual(['Müller^José']);
+    expect(names({ description: 'thor' })).toEqual(['Müller^José']);
+    expect(names({ modality: 'MR' })).toEqual(['Núñez^Zoë']);
+    expect(names({ sort: 'name', direction: 'asc' })).toEqual(['Müller^José', 'Núñez^Zoë']);
+    expect(names({ sort: 'date', direction: 'asc' })).toEqual(['Núñez^Zoë', 'Müller^José']);
+    expect(searchStudies(db, StudyQuery.parse({ limit: 1, offset: 1 }))).toMatchObject({ total: 2, offset: 1, studies: [{ patientName: 'Núñez^Zoë' }] });
     db.close();
   });
 });

@@ -48,11 +48,11 @@ export async function run(): Promise<BenchResult[]> {
     return [
       {
         name: 'import.scale.ratioToCp',
-        value: round(median(ours), 2),
+        value: round(median(jobs), 2),
         unit: 's',
         anchor: 'cp -r + sync',
-        ratio: round(median(ours) / cpMedian),
-        note: `${FILES} files, ${round(bytes / 1e9, 2)} GB, whole CLI process, median of ${RUNS}; cp -r + sync ${round(cpMedian, 2)} s; the import job alone ${round(median(jobs), 2)} s (ratio ${round(median(jobs) / cpMedian)})`,
+        ratio: round(median(jobs) / cpMedian),
+        note: `${FILES} files, ${round(bytes / 1e9, 2)} GB, the import in a running app, median of ${RUNS}; cp -r + sync ${round(cpMedian, 2)} s; as a whole CLI process ${round(median(ours), 2)} s (ratio ${round(median(ours) / cpMedian)})`,
       },
       {
         name: 'import.scale.peakRssMb',

@@ -1,11 +1,12 @@
 /**
  * Importing the 201-file real set (the 134-slice CT series and the patient CD's 67 images, read
- * through its DICOMDIR) with the CLI — a whole process: start, open the library, import, close —
- * side by side in one run with
+ * through its DICOMDIR) with the CLI, side by side in one run with
  *   - `cp -r` of the same folders followed by `sync` (the floor: copying bytes durably), and
  *   - Orthanc ingesting the same files over DICOM (`storescu` into the test Orthanc).
  * Each is run several times, alternating, into fresh destinations; medians are reported.
- * `ratio` is always ours ÷ anchor: below 1 means faster than the anchor.
+ * `ratio` is always ours ÷ anchor: below 1 means faster than the anchor. The named figures time
+ * the import job inside a running app (as Orthanc is measured already running, and as a
+ * technician waits for it); the whole CLI process is reported beside them.
  */
 import path from 'node:path';
 import { builtFile } from '../../helpers/paths';
@@ -50,31 +51,34 @@ export async function run(): Promise<BenchResult[]> {
         if (stored.CountInstances !== 201) throw new Error(`Orthanc stored ${stored.CountInstances} of 201 files`);
       }
     }
-    const oursMedian = median(ours);
+    const job = median(jobs);
+    const whole = median(ours);
+    const cpMedian = median(cp);
+    const orthancMedian = median(orthancSeconds);
     return [
       {
         name: 'import.ratioToCp',
-        value: round(oursMedian, 3),
+        value: round(job, 3),
         unit: 's',
         anchor: 'cp -r + sync',
-        ratio: round(oursMedian / median(cp)),
-        note: `201 files (106 MB), whole CLI process (start, open library, import, close); median of ${RUNS}; cp -r + sync ${round(median(cp), 3)} s`,
+        ratio: round(job / cpMedian),
+        note: `201 files (106 MB): the import in a running app, job start to last commit; median of ${RUNS}; cp -r + sync ${round(cpMedian, 3)} s`,
       },
       {
-        name: 'import.job.ratioToCp',
-        value: round(median(jobs), 3),
+        name: 'import.cli.ratioToCp',
+        value: round(whole, 3),
         unit: 's',
         anchor: 'cp -r + sync',
-        ratio: round(median(jobs) / median(cp)),
-        note: 'the same imports, timed from the job start to its last commit (what a technician waits for in a running app)',
+        ratio: round(whole / cpMedian),
+        note: 'the same imports as whole CLI processes (Node start, new library, import, close)',
       },
       {
         name: 'import.ratioToOrthanc',
-        value: round(oursMedian, 3),
+        value: round(job, 3),
         unit: 's',
         anchor: 'Orthanc 1.10 via storescu',
-        ratio: round(oursMedian / median(orthancSeconds), 3),
-        note: `Orthanc took ${round(median(orthancSeconds), 3)} s (median of ${orthancSeconds.length}): ours is ${round(median(orthancSeconds) / oursMedian, 1)}× faster`,
+        ratio: round(job / orthancMedian, 3),
+        note: `both already running; Orthanc took ${round(orthancMedian, 3)} s (median of ${orthancSeconds.length}): ours is ${round(orthancMedian / job, 1)}× faster (${round(orthancMedian / whole, 1)}× counting our whole CLI process)`,
       },
     ];
   } finally {
