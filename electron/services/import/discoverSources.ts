@@ -8,19 +8,12 @@ import { readFileSync, type Stats, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { readDicomdirReferences } from '../dicom/dicomdir';
+import { describeFileError } from './fileErrors';
 import type { SkippedFile, SourceFile } from './importTypes';
 
 export interface Discovery {
   files: SourceFile[];
   skipped: SkippedFile[];
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'not found';
-  if (code === 'EACCES' || code === 'EPERM') return 'unreadable (permission denied)';
-  if (code === 'EIO') return 'unreadable (input/output error — a damaged disc?)';
-  return `unreadable (${code ?? (error instanceof Error ? error.message : String(error))})`;
 }
 
 export async function discoverSources(roots: readonly string[]): Promise<Discovery> {
@@ -40,7 +33,7 @@ export async function discoverSources(roots: readonly string[]): Promise<Discove
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
-      skip(dir, base, `folder ${describeFsError(error)}`);
+      skip(dir, base, `folder ${describeFileError(error)}`);
       return;
     }
     const dicomdir = entries.find((entry) => entry.isFile() && entry.name.toUpperCase() === 'DICOMDIR');
@@ -52,7 +45,7 @@ export async function discoverSources(roots: readonly string[]): Promise<Discove
           try {
             addFile(file, base, statSync(file));
           } catch (error) {
-            skip(file, base, describeFsError(error));
+            skip(file, base, describeFileError(error));
           }
         }
         for (const missing of references.missing) skip(path.join(dir, missing), base, 'listed in the DICOMDIR but missing from the disc');
@@ -70,7 +63,7 @@ export async function discoverSources(roots: readonly string[]): Promise<Discove
         try {
           addFile(full, base, statSync(full));
         } catch (error) {
-          skip(full, base, describeFsError(error));
+          skip(full, base, describeFileError(error));
         }
       }
     }
@@ -82,7 +75,7 @@ export async function discoverSources(roots: readonly string[]): Promise<Discove
     try {
       stats = statSync(absolute);
     } catch (error) {
-      skip(absolute, path.dirname(absolute), describeFsError(error));
+      skip(absolute, path.dirname(absolute), describeFileError(error));
       continue;
     }
     if (stats.isDirectory()) await walk(absolute, absolute);

@@ -15,6 +15,7 @@ import { parentPort } from 'node:worker_threads';
 import { needsWholeFile, readInstanceHeader } from '../dicom/readHeader';
 import { reportWorkerStartFailure, serveWorkerApi } from '../workers/workerRpc';
 import { discoverSources } from './discoverSources';
+import { describeFileError } from './fileErrors';
 import type { ParsedFile, SourceFile, StagedFile, StageOutcome } from './importTypes';
 
 /**
@@ -23,24 +24,17 @@ import type { ParsedFile, SourceFile, StagedFile, StageOutcome } from './importT
  */
 const HEAD_BYTES = 64 * 1024;
 
+const VANISHED = 'unreadable (the file disappeared — was the disc ejected?)';
+
 /** Files read at once: enough to keep a disk or a disc drive busy, few enough to bound memory. */
 const READS_AT_ONCE = 8;
-
-function describeReadError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'unreadable (the file disappeared — was the disc ejected?)';
-  if (code === 'EACCES' || code === 'EPERM') return 'unreadable (permission denied)';
-  if (code === 'EIO') return 'unreadable (input/output error — a damaged disc?)';
-  if (code === 'EISDIR') return 'not a file';
-  return `unreadable (${code ?? String(error)})`;
-}
 
 async function readAndParse(source: SourceFile): Promise<ParsedFile> {
   let handle: FileHandle;
   try {
     handle = await open(source.path, 'r');
   } catch (error) {
-    return { source, ok: false, reason: describeReadError(error) };
+    return { source, ok: false, reason: describeFileError(error, VANISHED) };
   }
   try {
     const { size } = await handle.stat();
@@ -59,7 +53,7 @@ async function readAndParse(source: SourceFile): Promise<ParsedFile> {
     if (needsWholeFile(parsed) || !parsed.ok) return { source, ok: false, reason: parsed.reason };
     return { source: { ...source, size }, ok: true, header: parsed.header };
   } catch (error) {
-    return { source, ok: false, reason: error instanceof Error && 'code' in error ? describeReadError(error) : `unreadable DICOM (${String(error)})` };
+    return { source, ok: false, reason: error instanceof Error && 'code' in error ? describeFileError(error, VANISHED) : `unreadable DICOM (${String(error)})` };
   } finally {
     await handle.close();
   }
@@ -104,7 +98,7 @@ async function stageBatch(stagingDir: string, items: Array<{ source: string; fin
       } catch (error) {
         await rm(tempPath, { force: true });
         const changed = (error as NodeJS.ErrnoException).code === 'CHANGED';
-        failed.push({ source: item.source, reason: changed ? 'changed while it was being imported (still being written?)' : describeReadError(error) });
+        failed.push({ source: item.source, reason: changed ? 'changed while it was being imported (still being written?)' : describeFileError(error, VANISHED) });
       }
     }),
   );
@@ -128,17 +122,11 @@ async function commitBatch(staged: StagedFile[]): Promise<void> {
   );
 }
 
-async function removeFiles(paths: string[]): Promise<void> {
-  await Promise.all(paths.map((file) => rm(file, { force: true })));
-}
-
 const importWorkerApi = {
   discover: (roots: string[]) => discoverSources(roots),
   parseBatch,
   stageBatch,
   commitBatch,
-  removeFiles,
-  emptyFolder: (folder: string) => rm(folder, { recursive: true, force: true }),
 };
 export type ImportWorkerApi = typeof importWorkerApi;
 
