@@ -76,6 +76,7 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
   if (removedOrphans > 0) log.warn('library.recovered', { removedOrphanFiles: removedOrphans });
 
   const importer = new ImportService({ store, events, instancesDir: layout.instancesDir, stagingDir: layout.stagingDir, audit });
+  importer.warmUp();
   const uploads = options.acceptUploads ? new UploadArea(layout.uploadsDir) : null;
   await new UploadArea(layout.uploadsDir).clear();
 
@@ -146,11 +147,7 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
     },
     audit,
     async close() {
-      const running = importer.status().running;
-      if (running) {
-        importer.cancel(running.jobId);
-        await importer.waitForIdle();
-      }
+      await importer.close();
       await audit({ action: 'app.stop', detail: { mode: options.mode } });
       await store.close();
       log.info('services.stopped', { mode: options.mode });

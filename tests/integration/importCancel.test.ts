@@ -6,46 +6,12 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportSummary, WorkstationEvent } from '../../shared/api';
+import type { ImportSummary } from '../../shared/api';
 import { corpusPath } from '../helpers/corpus';
+import { openEvents } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { writeSyntheticSeries } from '../helpers/syntheticCorpus';
 import { makeTempDir } from '../helpers/tempDir';
-
-/** The host's event stream, as a queue the test can wait on. */
-async function openEvents(host: HostProcess) {
-  const controller = new AbortController();
-  const response = await fetch(`${host.origin}/api/events`, { headers: { Authorization: `Bearer ${host.token}` }, signal: controller.signal });
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  const seen: WorkstationEvent[] = [];
-  let buffered = '';
-  const pump = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      buffered += decoder.decode(value);
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('data: ')) seen.push(JSON.parse(line.slice(6)) as WorkstationEvent);
-    }
-  })();
-  return {
-    async next(match: (event: WorkstationEvent) => boolean, timeoutMs = 60_000): Promise<WorkstationEvent> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const index = seen.findIndex(match);
-        if (index >= 0) return seen.splice(index, 1)[0]!;
-        if (Date.now() > deadline) throw new Error('event did not come');
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    },
-    close: async () => {
-      controller.abort();
-      await pump;
-    },
-  };
-}
 
 describe('cancelling an import', () => {
   let temp: ReturnType<typeof makeTempDir>;

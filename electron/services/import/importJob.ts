@@ -36,6 +36,8 @@ export interface ImportJobOptions {
   stagingDir: string;
   onProgress: (progress: ImportProgress) => void;
   isCancelled: () => boolean;
+  /** performance.now() when the import was asked for: its time counts from there. */
+  requestedAt: number;
 }
 
 const BATCH_FILES = 32;
@@ -59,7 +61,7 @@ function intoBatches(files: SourceFile[]): SourceFile[][] {
 }
 
 export async function runImportJob(options: ImportJobOptions): Promise<ImportResult> {
-  const started = performance.now();
+  const started = options.requestedAt;
   const result: ImportResult = { phase: 'finished', imported: 0, alreadyPresent: 0, skipped: [], studyUids: new Set(), seconds: 0, error: null };
   const counters = { filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0 };
   /** SOP Instance UIDs claimed by this job, so two files of one instance are not both staged. */

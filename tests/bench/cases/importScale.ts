@@ -8,6 +8,7 @@ import path from 'node:path';
 import { builtFile } from '../../helpers/paths';
 import { corpusPath } from '../../helpers/corpus';
 import { makeTempDir } from '../../helpers/tempDir';
+import { importInRunningApp } from '../appImport';
 import { type BenchResult, median, round } from '../benchResult';
 import { timeProcess, timeShell } from '../benchProcess';
 import { writeSyntheticSeries } from '../../helpers/syntheticCorpus';
@@ -33,10 +34,11 @@ export async function run(): Promise<BenchResult[]> {
     for (let run = 0; run < RUNS; run += 1) {
       const library = path.join(temp.dir, `library-${run}`);
       const result = await timeProcess(process.execPath, [builtFile('node/cli.mjs'), 'import', source, '--data-dir', library, '--json']);
-      const summary = JSON.parse(result.stdout) as { imported: number; seconds: number };
+      const summary = JSON.parse(result.stdout) as { imported: number };
       if (summary.imported !== FILES) throw new Error(`imported ${summary.imported} of ${FILES}`);
       ours.push(result.seconds);
-      jobs.push(summary.seconds);
+      await timeShell(`rm -rf '${library}' && sync`);
+      jobs.push(await importInRunningApp(library, [source], FILES));
       peak = Math.max(peak, result.peakRssMb);
       await timeShell(`rm -rf '${library}' && sync`);
 
@@ -52,7 +54,7 @@ export async function run(): Promise<BenchResult[]> {
         unit: 's',
         anchor: 'cp -r + sync',
         ratio: round(median(jobs) / cpMedian),
-        note: `${FILES} files, ${round(bytes / 1e9, 2)} GB, the import in a running app, median of ${RUNS}; cp -r + sync ${round(cpMedian, 2)} s; as a whole CLI process ${round(median(ours), 2)} s (ratio ${round(median(ours) / cpMedian)})`,
+        note: `${FILES} files, ${round(bytes / 1e9, 2)} GB, imported by the browser host already open, median of ${RUNS}; cp -r + sync ${round(cpMedian, 2)} s; as a whole CLI process ${round(median(ours), 2)} s (ratio ${round(median(ours) / cpMedian)})`,
       },
       {
         name: 'import.scale.peakRssMb',

@@ -13,6 +13,7 @@ import { builtFile } from '../../helpers/paths';
 import { corpusPath, isImportable, readManifest } from '../../helpers/corpus';
 import { startOrthanc } from '../../helpers/orthanc';
 import { makeTempDir } from '../../helpers/tempDir';
+import { importInRunningApp } from '../appImport';
 import { type BenchResult, median, round } from '../benchResult';
 import { timeProcess, timeShell } from '../benchProcess';
 
@@ -37,7 +38,7 @@ export async function run(): Promise<BenchResult[]> {
       const summary = JSON.parse(result.stdout) as { imported: number; seconds: number };
       if (summary.imported !== 201) throw new Error(`our import took ${summary.imported} of 201 files`);
       ours.push(result.seconds);
-      jobs.push(summary.seconds);
+      jobs.push(await importInRunningApp(path.join(temp.dir, `app-${run}`), folders, 201));
 
       const copy = path.join(temp.dir, `copy-${run}`);
       cp.push((await timeShell(`mkdir -p '${copy}' && cp -r ${folders.map((f) => `'${f}'`).join(' ')} '${copy}/' && sync`)).seconds);
@@ -62,7 +63,7 @@ export async function run(): Promise<BenchResult[]> {
         unit: 's',
         anchor: 'cp -r + sync',
         ratio: round(job / cpMedian),
-        note: `201 files (106 MB): the import in a running app, job start to last commit; median of ${RUNS}; cp -r + sync ${round(cpMedian, 3)} s`,
+        note: `201 files (106 MB) imported by the browser host already open, from the request to the last commit; median of ${RUNS}; cp -r + sync ${round(cpMedian, 3)} s`,
       },
       {
         name: 'import.cli.ratioToCp',

@@ -1,0 +1,48 @@
+/** A running host's event stream, as a queue a test or benchmark can wait on. */
+import type { WorkstationEvent } from '../../shared/api';
+import type { HostProcess } from './hostProcess';
+
+export async function openEvents(host: HostProcess) {
+  const controller = new AbortController();
+  const response = await fetch(`${host.origin}/api/events`, { headers: { Authorization: `Bearer ${host.token}` }, signal: controller.signal });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const seen: WorkstationEvent[] = [];
+  let buffered = '';
+  const pump = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      buffered += decoder.decode(value);
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) if (line.startsWith('data: ')) seen.push(JSON.parse(line.slice(6)) as WorkstationEvent);
+    }
+  })();
+  return {
+    async next(match: (event: WorkstationEvent) => boolean, timeoutMs = 60_000): Promise<WorkstationEvent> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const index = seen.findIndex(match);
+        if (index >= 0) return seen.splice(index, 1)[0]!;
+        if (Date.now() > deadline) throw new Error('event did not come');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+    close: async () => {
+      controller.abort();
+      await pump;
+    },
+  };
+}
+
+
+/** Calls the host's API with its token. */
+export async function callHost(host: HostProcess, name: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+  const response = await fetch(`${host.origin}/api/request/${name}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` },
+    body: JSON.stringify(input),
+  });
+  return (await response.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+}
