@@ -108,6 +108,20 @@ describe('importing and finding studies in the browser', () => {
     await expect.poll(() => rows().count()).toBe(2);
   });
 
+  it('moves through the study list with the keyboard', async () => {
+    const selectedIndex = () => page.evaluate(() => Array.from(document.querySelectorAll('[data-testid="study-row"]')).findIndex((row) => row.getAttribute('aria-selected') === 'true'));
+    // The first study is open from an earlier step; clicking the second selects and focuses it.
+    await rows().nth(1).click();
+    await expect.poll(selectedIndex).toBe(1);
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(selectedIndex).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-selected'))).toBe('true');
+    await page.keyboard.press('End');
+    await expect.poll(selectedIndex).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(selectedIndex).toBe(-1);
+  });
+
   it('deletes a study only after confirmation, removing its files and writing an audit row', async () => {
     const mrRow = rows().filter({ hasText: 'C3L-02846' });
     await mrRow.click();

@@ -86,12 +86,12 @@ export class ImportService {
       bytesPerSecond: 0,
       etaSeconds: null,
     };
-    const job = { jobId, progress: initial, cancelled: false, done: Promise.resolve(null as unknown as CompletedImport) };
-    this.running = job;
-    job.done = this.run(job, paths, performance.now()).finally(() => {
+    const state = { jobId, progress: initial, cancelled: false };
+    const done = this.run(state, paths, performance.now()).finally(() => {
       this.running = null;
     });
-    return { jobId, done: job.done };
+    this.running = Object.assign(state, { done });
+    return { jobId, done };
   }
 
   /** Stops the workers; the next import starts new ones (after a crash, a fresh pair). */
