@@ -27,10 +27,24 @@ export const log = {
   error: (event: string, fields: Record<string, LogValue> = {}) => write('error', event, fields),
 };
 
-/** An error's name and message, for a log line (stack traces only at debug level). */
+/**
+ * Filesystem paths in a message, replaced: folders of patient discs and exports are often named
+ * after the patient, and Node's file errors quote the path they failed on.
+ */
+export function redactPaths(message: string): string {
+  return message.replace(/(['"]?)(?:[A-Za-z]:\\|\/)[^'"\n]*\1/g, '<path>');
+}
+
+/** An error's name, code and message (paths redacted), for a log line; stack only at debug level. */
 export function describeError(error: unknown): Record<string, LogValue> {
   if (error instanceof Error) {
-    return { error: error.name, message: error.message, ...(configuredLevel() === 'debug' ? { stack: error.stack ?? null } : {}) };
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      error: error.name,
+      ...(code ? { code } : {}),
+      message: redactPaths(error.message),
+      ...(configuredLevel() === 'debug' ? { stack: redactPaths(error.stack ?? '') } : {}),
+    };
   }
-  return { error: 'non-error thrown', message: String(error) };
+  return { error: 'non-error thrown', message: redactPaths(String(error)) };
 }

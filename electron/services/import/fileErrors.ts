@@ -1,3 +1,5 @@
+import { redactPaths } from '../../logging/log';
+
 /**
  * A filesystem error as a technician reads it in the import summary.
  * @param whenMissing what a missing file means where this is asked (a mistyped path when
@@ -10,4 +12,18 @@ export function describeFileError(error: unknown, whenMissing = 'not found'): st
   if (code === 'EIO') return 'unreadable (input/output error — a damaged disc?)';
   if (code === 'EISDIR') return 'not a file';
   return `unreadable (${code ?? (error instanceof Error ? error.message : String(error))})`;
+}
+
+/**
+ * Why an import stopped, for the person and the renderer: what went wrong without the path it
+ * went wrong on (the renderer never sees filesystem paths; the log has the code).
+ */
+export function describeImportFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOSPC') return 'the disk holding the library is full';
+  if (code === 'EROFS') return 'the library’s folder is read-only';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied writing to the library’s folder';
+  if (code === 'EIO') return 'an input/output error on the library’s disk';
+  if (typeof code === 'string') return `a file error (${code})`;
+  return redactPaths(error instanceof Error ? error.message : String(error));
 }

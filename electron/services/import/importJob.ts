@@ -10,10 +10,11 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ImportPhase, ImportProgress } from '../../../shared/api';
-import { log } from '../../logging/log';
+import { describeError, log } from '../../logging/log';
 import { instanceFilePath } from '../instanceFiles';
 import type { StoreClient } from '../store/storeClient';
 import type { WorkerClient } from '../workers/workerRpc';
+import { describeImportFailure } from './fileErrors';
 import type { ImportWorkerApi } from './importWorker';
 import type { ParsedFile, SkippedFile, SourceFile } from './importTypes';
 
@@ -174,14 +175,16 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
             await importBatch(worker, batch);
           } catch (error) {
             result.phase = 'failed';
-            result.error = error instanceof Error ? error.message : String(error);
+            result.error = describeImportFailure(error);
+            log.error('import.batch-failed', describeError(error));
           }
         }
       }),
     );
   } catch (error) {
     result.phase = 'failed';
-    result.error = error instanceof Error ? error.message : String(error);
+    result.error = describeImportFailure(error);
+    log.error('import.failed', describeError(error));
   }
   result.seconds = (performance.now() - started) / 1000;
   log.debug('import.timings', Object.fromEntries(Object.entries(timings).map(([step, ms]) => [`${step}Ms`, Math.round(ms)])));

@@ -8,11 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ImportProgress, ImportSummary } from '../../../shared/api';
 import { UserFacingError } from '../userFacingError';
-import { log } from '../../logging/log';
+import { describeError, log } from '../../logging/log';
 import type { EventHub } from '../eventHub';
 import type { StoreClient } from '../store/storeClient';
 import { WorkerClient } from '../workers/workerRpc';
 import { workerScriptUrl } from '../workers/workerScripts';
+import { describeImportFailure } from './fileErrors';
 import { displayName, type ImportResult, runImportJob } from './importJob';
 import type { ImportWorkerApi } from './importWorker';
 
@@ -140,7 +141,8 @@ export class ImportService {
       // A worker that crashed is replaced before the next import.
       if (result.phase === 'failed') await this.stopWorkers();
     } catch (error) {
-      result = { phase: 'failed', imported: 0, alreadyPresent: 0, skipped: [], studyUids: new Set(), seconds: 0, error: error instanceof Error ? error.message : String(error) };
+      log.error('import.failed', describeError(error));
+      result = { phase: 'failed', imported: 0, alreadyPresent: 0, skipped: [], studyUids: new Set(), seconds: 0, error: describeImportFailure(error) };
       await this.stopWorkers();
     }
 

@@ -17,24 +17,31 @@ interface CallMessage {
   args: unknown[];
 }
 
-type ReplyMessage =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { name: string; message: string } };
+/** An error as it crosses the thread boundary; `code` keeps Node's errno code (ENOSPC, EIO…). */
+interface SerialisedError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+type ReplyMessage = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerialisedError };
 
 /** Sent once by the worker when it is ready to take calls, or why it could not start. */
-type LifecycleMessage = { lifecycle: 'ready' } | { lifecycle: 'failed'; error: { name: string; message: string } };
+type LifecycleMessage = { lifecycle: 'ready' } | { lifecycle: 'failed'; error: SerialisedError };
 
 export class WorkerCallError extends Error {
-  constructor(
-    override readonly name: string,
-    message: string,
-  ) {
-    super(message);
+  readonly code: string | undefined;
+  constructor(serialised: SerialisedError) {
+    super(serialised.message);
+    this.name = serialised.name;
+    this.code = serialised.code;
   }
 }
 
-function serialiseError(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+function serialiseError(error: unknown): SerialisedError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const code = (error as NodeJS.ErrnoException).code;
+  return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
 }
 
 /** Worker side: answer calls on `port` with the functions of `api`. */
@@ -75,7 +82,7 @@ export class WorkerClient<Api extends WorkerApi> {
       if (!call) return;
       this.pending.delete(message.id);
       if (message.ok) call.resolve(message.value);
-      else call.reject(new WorkerCallError(message.error.name, message.error.message));
+      else call.reject(new WorkerCallError(message.error));
     });
     const failAll = (error: Error) => {
       this.exitError = error;
@@ -99,7 +106,7 @@ export class WorkerClient<Api extends WorkerApi> {
         if (message.lifecycle === 'ready') resolve(new WorkerClient<Api>(worker));
         else {
           void worker.terminate();
-          reject(new WorkerCallError(message.error.name, message.error.message));
+          reject(new WorkerCallError(message.error));
         }
       });
     });
