@@ -18,6 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/security/contentSecurityPolicy';
 import { describeError, log } from '../logging/log';
 import { resolveInstanceRequest } from '../services/instanceFiles';
+import { decodeUrlPart } from '../services/urlParts';
 import type { WorkstationServices } from '../services/workstationServices';
 import { checkRequest, newLaunchToken, sessionCookie } from './hostAuth';
 import { resolveStaticPath, sendFile } from '../services/rendererFiles';
@@ -120,12 +121,8 @@ export async function startHostServer(options: HostOptions): Promise<RunningHost
   async function handleUpload(request: IncomingMessage, response: ServerResponse, rest: string): Promise<void> {
     if (request.method !== 'PUT') return sendText(response, 405, 'uploads are PUT');
     const slash = rest.indexOf('/');
-    let relative: string;
-    try {
-      relative = decodeURIComponent(rest.slice(slash + 1));
-    } catch {
-      return sendText(response, 400, 'bad file name');
-    }
+    const relative = decodeUrlPart(rest.slice(slash + 1));
+    if (relative === null) return sendText(response, 400, 'bad file name');
     const target = slash > 0 && options.services.uploads ? options.services.uploads.pathFor(rest.slice(0, slash), relative) : null;
     if (!target) return sendText(response, 404, 'no such upload, or a file name that leaves it');
     await mkdir(path.dirname(target), { recursive: true });
@@ -148,7 +145,11 @@ export async function startHostServer(options: HostOptions): Promise<RunningHost
     }
 
     const urlPath = url.pathname;
-    if (urlPath.startsWith('/api/request/')) return handleApiRequest(request, response, decodeURIComponent(urlPath.slice('/api/request/'.length)));
+    if (urlPath.startsWith('/api/request/')) {
+      // A malformed name is still just a name outside the contract: the router answers it.
+      const name = urlPath.slice('/api/request/'.length);
+      return handleApiRequest(request, response, decodeUrlPart(name) ?? name);
+    }
     if (urlPath.startsWith('/api/upload/')) return handleUpload(request, response, urlPath.slice('/api/upload/'.length));
     if (urlPath === '/api/events' && request.method === 'GET') return handleEvents(request, response);
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'method not allowed');

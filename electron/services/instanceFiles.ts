@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ACCEPTABLE_UID, CONFORMANT_UID } from '../../shared/dicom/uid';
+import { decodeUrlPart } from './urlParts';
 
 export function isDicomUid(value: string): boolean {
   return value.length <= 64 && CONFORMANT_UID.test(value);
@@ -32,11 +33,6 @@ export function instanceFilePath(instancesDir: string, sopInstanceUid: string): 
  * acceptable UID. Used by both the Electron dicom:// protocol and the host's pixel route.
  */
 export function resolveInstanceRequest(instancesDir: string, segment: string): string | null {
-  let uid: string;
-  try {
-    uid = decodeURIComponent(segment);
-  } catch {
-    return null;
-  }
-  return isAcceptableUid(uid) ? instanceFilePath(instancesDir, uid) : null;
+  const uid = decodeUrlPart(segment);
+  return uid !== null && isAcceptableUid(uid) ? instanceFilePath(instancesDir, uid) : null;
 }

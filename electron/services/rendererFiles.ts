@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
+import { decodeUrlPart } from './urlParts';
 
 export const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,13 +20,8 @@ export const contentTypes: Record<string, string> = {
 
 /** The file a URL path names inside `root`, or null when it would leave it. */
 export function resolveStaticPath(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0')) return null;
+  const decoded = decodeUrlPart(urlPath);
+  if (decoded === null || decoded.includes('\0')) return null;
   const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
   const resolved = path.resolve(root, relative);
   return resolved.startsWith(path.resolve(root) + path.sep) ? resolved : null;

@@ -77,8 +77,10 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
 
   const importer = new ImportService({ store, events, instancesDir: layout.instancesDir, stagingDir: layout.stagingDir, audit });
   importer.warmUp();
-  const uploads = options.acceptUploads ? new UploadArea(layout.uploadsDir) : null;
-  await new UploadArea(layout.uploadsDir).clear();
+  // Dropped files left by an earlier run were never imported, or were already: either way, gone.
+  const uploadArea = new UploadArea(layout.uploadsDir);
+  await uploadArea.clear();
+  const uploads = options.acceptUploads ? uploadArea : null;
 
   const router = createApiRouter({
     'app.info': async () => ({

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportSummary } from '../../shared/api';
 import { corpusPath } from '../helpers/corpus';
-import { openEvents } from '../helpers/hostEvents';
+import { callHost, openEvents } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { writeSyntheticSeries } from '../helpers/syntheticCorpus';
 import { makeTempDir } from '../helpers/tempDir';
@@ -19,14 +19,7 @@ describe('cancelling an import', () => {
   /** 600 distinct instances (the CT series with new UIDs): enough batches to cancel in the middle. */
   let source: string;
   const FILES = 600;
-  const call = async (name: string, input: unknown) => {
-    const response = await fetch(`${host.origin}/api/request/${name}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` },
-      body: JSON.stringify(input),
-    });
-    return (await response.json()) as { ok: boolean; value: { jobId: string } };
-  };
+  const call = async (name: string, input: unknown) => (await callHost(host, name, input)) as { ok: boolean; value: { jobId: string } };
 
   beforeAll(async () => {
     temp = makeTempDir('import-cancel');
