@@ -1,6 +1,8 @@
+import { cpSync } from 'node:fs';
+import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY_META } from './shared/security/contentSecurityPolicy.ts';
+import { CONTENT_SECURITY_POLICY_META, IMAGE_DECODER_PATH } from './shared/security/contentSecurityPolicy.ts';
 
 /** Writes the one Content-Security-Policy (shared/security) into index.html as a <meta> tag. */
 function contentSecurityPolicyMeta(): Plugin {
@@ -12,12 +14,29 @@ function contentSecurityPolicyMeta(): Plugin {
   };
 }
 
+/**
+ * Copies the image loader's dynamic-import build, unchanged, to IMAGE_DECODER_PATH. It is not
+ * bundled: it finds its decode worker, the worker's chunks and the WebAssembly codecs relative to
+ * its own script URL, so it is loaded as its own classic script (renderer/viewer/cornerstone/).
+ */
+function imageDecoderFiles(): Plugin {
+  const from = path.resolve('node_modules/cornerstone-wado-image-loader/dist/dynamic-import');
+  return {
+    name: 'lumen-image-decoder-files',
+    apply: 'build',
+    writeBundle(options) {
+      const to = path.join(options.dir ?? path.resolve('dist/renderer'), IMAGE_DECODER_PATH);
+      cpSync(from, to, { recursive: true, filter: (source) => !source.endsWith('.map') });
+    },
+  };
+}
+
 export default defineConfig({
   root: 'renderer',
   base: '/',
   // The app icon (resources/icons/icon.svg) is served as the page's favicon.
   publicDir: '../resources/icons',
-  plugins: [react(), contentSecurityPolicyMeta()],
+  plugins: [react(), contentSecurityPolicyMeta(), imageDecoderFiles()],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

@@ -147,6 +147,29 @@ export type SeriesSummary = z.infer<typeof SeriesSummary>;
 export const StudyDetail = z.object({ study: StudySummary, series: z.array(SeriesSummary) });
 export type StudyDetail = z.infer<typeof StudyDetail>;
 
+/** One image file of a series as the viewer loads it: pixels by URL, never by path. */
+export const ViewerInstance = z.object({
+  sopInstanceUid: z.string(),
+  instanceNumber: z.number().int().nullable(),
+  /** Number of frames (1 for single-frame images, 0 for objects without pixel data). */
+  frames: count,
+  /**
+   * Where the file's bytes come from: `dicom://instance/<uid>` in Electron, `/dicom/instance/<uid>`
+   * (same origin, cookie-authenticated) in the browser host.
+   */
+  url: z.string(),
+});
+export type ViewerInstance = z.infer<typeof ViewerInstance>;
+
+export const ViewerSeries = SeriesSummary.extend({
+  /** In reading order: Instance Number, then Slice Location. */
+  instances: z.array(ViewerInstance),
+});
+export type ViewerSeries = z.infer<typeof ViewerSeries>;
+
+export const ViewerStudy = z.object({ study: StudySummary, series: z.array(ViewerSeries) });
+export type ViewerStudy = z.infer<typeof ViewerStudy>;
+
 export const SkippedFile = z.object({
   /** Relative to the folder that was imported; never a full path. */
   file: z.string(),
@@ -203,6 +226,8 @@ export const requests = {
     input: z.object({ studyInstanceUid: DicomUid }).strict(),
     output: z.object({ deletedInstances: count, freedBytes: count }),
   },
+  /** Everything the viewer needs to open a study; writes a `study.view` audit row. */
+  'viewer.openStudy': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: ViewerStudy },
   /** Imports files and folders by path (typed or dropped in the browser host; the CLI). */
   'import.start': {
     input: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict(),

@@ -3,7 +3,7 @@
  * data, on 127.0.0.1 only, every route behind the launch token (see hostAuth.ts).
  *
  * Routes
- *   GET  /, /assets/…               the renderer (dist/renderer)
+ *   GET  /, /assets/…, /vendor/…    the renderer (dist/renderer)
  *   POST /api/request/<name>        a request of shared/api.ts; JSON in, { ok, value | error } out
  *   GET  /api/events                server-sent events: one `data:` line per WorkstationEvent
  *   GET  /dicom/instance/<uid>      an instance's file, as the Electron shell's dicom:// serves it
@@ -15,7 +15,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/security/contentSecurityPolicy';
+import { CONTENT_SECURITY_POLICY_HEADER, policyForRendererPath } from '../../shared/security/contentSecurityPolicy';
 import { describeError, log } from '../logging/log';
 import { resolveInstanceRequest } from '../services/instanceFiles';
 import { decodeUrlPart } from '../services/urlParts';
@@ -162,7 +162,8 @@ export async function startHostServer(options: HostOptions): Promise<RunningHost
 
     const file = resolveStaticPath(options.rendererDir, urlPath);
     const isHashedAsset = urlPath.startsWith('/assets/');
-    const sent = file !== null && (await sendFile(response, file, { 'Cache-Control': isHashedAsset ? 'public, max-age=31536000, immutable' : 'no-store' }));
+    const headers = { 'Cache-Control': isHashedAsset ? 'public, max-age=31536000, immutable' : 'no-store', 'Content-Security-Policy': policyForRendererPath(urlPath) };
+    const sent = file !== null && (await sendFile(response, file, headers));
     if (!sent) sendText(response, 404, 'not found');
   }
 

@@ -82,6 +82,10 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
   await uploadArea.clear();
   const uploads = options.acceptUploads ? uploadArea : null;
 
+  // Pixels by UID: the Electron shell's dicom:// scheme, or the browser host's same-origin route.
+  const pixelUrl = (sopInstanceUid: string): string =>
+    options.mode === 'electron' ? `dicom://instance/${encodeURIComponent(sopInstanceUid)}` : `/dicom/instance/${encodeURIComponent(sopInstanceUid)}`;
+
   const router = createApiRouter({
     'app.info': async () => ({
       name: APP_NAME,
@@ -111,6 +115,16 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
       await audit({ action: 'study.delete', subject: studyInstanceUid, detail: { instances: deleted.sopInstanceUids.length, bytes: deleted.freedBytes } });
       events.emit('library.changed', await store.call('libraryStats'));
       return { deletedInstances: deleted.sopInstanceUids.length, freedBytes: deleted.freedBytes };
+    },
+    'viewer.openStudy': async ({ studyInstanceUid }) => {
+      const images = await store.call('studyImages', studyInstanceUid);
+      if (!images) throw new UserFacingError('not-found', 'That study is not in the library (was it deleted?).');
+      const series = images.series.map((summary) => ({
+        ...summary,
+        instances: (images.instancesBySeries[summary.seriesInstanceUid] ?? []).map((instance) => ({ ...instance, url: pixelUrl(instance.sopInstanceUid) })),
+      }));
+      await audit({ action: 'study.view', subject: studyInstanceUid, detail: { series: series.length, instances: images.study.instanceCount } });
+      return { study: images.study, series };
     },
     'import.start': ({ paths }) => ({ jobId: importer.start(paths).jobId }),
     'import.choose': async ({ kind }) => {

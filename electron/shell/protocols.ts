@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { protocol, type Session } from 'electron';
-import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/security/contentSecurityPolicy';
+import { policyForRendererPath } from '../../shared/security/contentSecurityPolicy';
 import { resolveInstanceRequest } from '../services/instanceFiles';
 import { contentTypes, resolveStaticPath } from '../services/rendererFiles';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, DICOM_SCHEME } from './appOrigin';
@@ -41,8 +41,8 @@ export async function handleAppRequest(rendererDir: string, requestUrl: string):
     file === null
       ? null
       : await fileResponse(file, {
-      'Content-Type': contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER,
+          'Content-Type': contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+          'Content-Security-Policy': policyForRendererPath(url.pathname),
           'X-Content-Type-Options': 'nosniff',
         });
   return response ?? notFound('page');
@@ -56,9 +56,9 @@ export async function handleDicomRequest(instancesDir: string, requestUrl: strin
     file === null
       ? null
       : await fileResponse(file, {
-      'Content-Type': 'application/dicom',
-      'Access-Control-Allow-Origin': APP_ORIGIN,
-      'X-Content-Type-Options': 'nosniff',
+          'Content-Type': 'application/dicom',
+          'Access-Control-Allow-Origin': APP_ORIGIN,
+          'X-Content-Type-Options': 'nosniff',
         });
   return response ?? notFound('instance');
 }

@@ -6,7 +6,7 @@
  * - The CSP is sent as a header on every response of our origin (and is in index.html too).
  */
 import type { Session, WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/security/contentSecurityPolicy';
+import { CONTENT_SECURITY_POLICY_HEADER, policyForRendererPath } from '../../shared/security/contentSecurityPolicy';
 import { isAppUrl } from './appOrigin';
 
 /** Copying the list of skipped files, and full-screen reading; nothing else. */
@@ -23,8 +23,10 @@ export function installPermissionPolicy(session: Session): void {
 
 export function installContentSecurityPolicy(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {
+    // Our own files get the policy for their path (the decode worker has its own); anything else the page.
+    const policy = isAppUrl(details.url) ? policyForRendererPath(new URL(details.url).pathname) : CONTENT_SECURITY_POLICY_HEADER;
     callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY_HEADER] },
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] },
     });
   });
 }

@@ -52,7 +52,8 @@ function useImportShortcuts(client: WorkstationClient): void {
       if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
     };
     const onDrop = (event: DragEvent) => {
-      if (!event.dataTransfer) return;
+      // Only files from outside; a series dragged within the viewer is not an import.
+      if (!event.dataTransfer?.types.includes('Files')) return;
       event.preventDefault();
       const transfer = event.dataTransfer;
       imports.setOpen(true);

@@ -6,6 +6,7 @@ import { messageOf, plural } from '../app/format';
 import { REGION_ATTRIBUTE } from '../app/useRegionCycling';
 import { useImport } from '../import/importStore';
 import { useAppStore } from '../state/appStore';
+import { useViewer } from '../viewer/viewerStore';
 import { StudyDetailPanel } from './StudyDetailPanel';
 import { StudyFilters } from './StudyFilters';
 import { PAGE_SIZE, useStudyList } from './studyListStore';
@@ -15,6 +16,7 @@ const SEARCH_DELAY_MS = 120;
 
 function StudyRow({ study, selected }: { study: StudySummary; selected: boolean }) {
   const select = useStudyList((state) => state.select);
+  const client = useClient();
   return (
     <div
       role="option"
@@ -23,7 +25,12 @@ function StudyRow({ study, selected }: { study: StudySummary; selected: boolean 
       className={`study-row${selected ? ' selected' : ''}`}
       data-study-uid={study.studyInstanceUid}
       data-testid="study-row"
-      onClick={() => select(selected ? null : study.studyInstanceUid)}
+      onClick={(event) => event.detail < 2 && select(selected ? null : study.studyInstanceUid)}
+      onDoubleClick={() => {
+        select(study.studyInstanceUid);
+        void useViewer.getState().openStudy(client, study.studyInstanceUid);
+      }}
+      title="Double-click or Enter to open"
     >
       <div className="row-line">
         <span className="patient-name">{formatPersonName(study.patientName) || <span className="muted">No name</span>}</span>
@@ -67,6 +74,11 @@ export function StudyList() {
     const index = studies.findIndex((study) => study.studyInstanceUid === selectedUid);
     const moves: Record<string, number> = { ArrowDown: index + 1, ArrowUp: Math.max(0, index - 1), Home: 0, End: studies.length - 1 };
     if (event.key === 'Escape') return select(null);
+    if (event.key === 'Enter' && selectedUid) {
+      event.preventDefault();
+      void useViewer.getState().openStudy(client, selectedUid);
+      return;
+    }
     const target = moves[event.key];
     if (target === undefined || studies.length === 0) return;
     event.preventDefault();

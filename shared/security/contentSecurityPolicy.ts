@@ -32,3 +32,26 @@ function serialise(list: ReadonlyArray<readonly [string, string]>): string {
 
 export const CONTENT_SECURITY_POLICY_META = serialise(directives);
 export const CONTENT_SECURITY_POLICY_HEADER = serialise([...directives, ...headerOnlyDirectives]);
+
+/**
+ * Where the build puts the image loader's dynamic-import build (cornerstone-wado-image-loader
+ * dist/dynamic-import, unchanged), relative to the renderer's root.
+ */
+export const IMAGE_DECODER_PATH = '/vendor/image-decoder/';
+
+/**
+ * The policy of the decode worker's own scripts. A dedicated worker loaded from a URL runs under
+ * the policy of its own response, not the page's. The codecs are Emscripten builds whose glue
+ * code creates functions with `new Function`, which needs 'unsafe-eval' — granted here, inside the
+ * worker (no DOM, no cookies' page, only 'self' to fetch from), so the page itself never needs it.
+ */
+export const DECODE_WORKER_POLICY = serialise([
+  ['default-src', "'none'"],
+  ['script-src', "'self' 'unsafe-eval' 'wasm-unsafe-eval'"],
+  ['connect-src', "'self'"],
+]);
+
+/** The policy to send with a file of the built renderer, by its URL path. */
+export function policyForRendererPath(urlPath: string): string {
+  return urlPath.startsWith(IMAGE_DECODER_PATH) && urlPath.endsWith('.worker.js') ? DECODE_WORKER_POLICY : CONTENT_SECURITY_POLICY_HEADER;
+}

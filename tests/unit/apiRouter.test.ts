@@ -12,6 +12,7 @@ const handlers = (overrides: Partial<RequestHandlers> = {}): RequestHandlers => 
   'library.searchStudies': notUsedHere,
   'library.studyDetail': notUsedHere,
   'library.deleteStudy': notUsedHere,
+  'viewer.openStudy': notUsedHere,
   'import.start': notUsedHere,
   'import.choose': notUsedHere,
   'import.beginUpload': notUsedHere,

@@ -8,6 +8,7 @@ import { appendAudit, type NewAuditEntry, queryAudit } from './auditLog';
 import { type LibraryDatabase, schemaVersionOf } from './database';
 import { searchStudies, studyDetail } from './librarySearch';
 import { readLibraryStats } from './libraryStats';
+import { type StudyImages, studyImages } from './studyImages';
 import { addPendingFiles, clearPendingFiles, type DeletedStudy, deleteStudy, existingInstances, type InsertOutcome, insertInstances, type NewInstance, orphanedPendingFiles } from './libraryWrites';
 
 export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
@@ -23,6 +24,7 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     clearPendingFiles: (paths: string[]): void => clearPendingFiles(db, paths),
     searchStudies: (query: ValidatedInput<'library.searchStudies'>): StudyPage => searchStudies(db, query),
     studyDetail: (studyInstanceUid: string): StudyDetail | null => studyDetail(db, studyInstanceUid),
+    studyImages: (studyInstanceUid: string): StudyImages | null => studyImages(db, studyInstanceUid),
     deleteStudy: (studyInstanceUid: string): DeletedStudy => deleteStudy(db, studyInstanceUid, (uid) => instanceFilePath(instancesDir, uid)),
     /** Checkpoints the WAL and closes; the worker exits afterwards. */
     close: (): void => {

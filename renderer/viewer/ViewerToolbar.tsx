@@ -1,0 +1,124 @@
+/** The viewer's toolbar: layout, window (editable, with presets), cine, view operations, help. */
+import { type FormEvent, useEffect, useState } from 'react';
+import { presetsFor } from '../../shared/viewer/windowPresets';
+import type { ViewerCommand } from './bindings';
+import { formatWindowValue } from './overlayText';
+import { applyPreset, runViewerCommand } from './viewerCommands';
+import { LAYOUTS, type Layout, useViewer } from './viewerStore';
+import { viewportRegistry } from './viewportRegistry';
+
+function WindowEditor() {
+  const snapshot = useViewer((state) => state.snapshots[state.active] ?? null);
+  const active = useViewer((state) => state.active);
+  const voi = snapshot?.voi ?? null;
+  const [width, setWidth] = useState('');
+  const [center, setCenter] = useState('');
+  useEffect(() => {
+    setWidth(voi ? formatWindowValue(voi.windowWidth) : '');
+    setCenter(voi ? formatWindowValue(voi.windowCenter) : '');
+  }, [voi?.windowWidth, voi?.windowCenter]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const presets = presetsFor(snapshot?.info?.modality ?? '');
+  const ownWindows = snapshot?.info?.windows ?? [];
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const w = Number.parseFloat(width);
+    const c = Number.parseFloat(center);
+    if (Number.isFinite(w) && w > 0 && Number.isFinite(c)) viewportRegistry.get(active)?.setWindow(w, c);
+  };
+  const onPreset = (value: string) => {
+    if (value === 'auto') viewportRegistry.get(active)?.useAutoWindow();
+    else if (value.startsWith('own:')) {
+      const own = ownWindows[Number(value.slice(4))];
+      if (own) viewportRegistry.get(active)?.setWindow(own.width, own.center, own.name);
+    } else if (value.startsWith('preset:')) applyPreset(Number(value.slice(7)));
+  };
+
+  return (
+    <form className="window-editor" onSubmit={onSubmit} aria-label="Window">
+      <label className="field inline">
+        W
+        <input aria-label="Window width" inputMode="decimal" value={width} onChange={(e) => setWidth(e.target.value)} onBlur={onSubmit} disabled={!voi} size={6} />
+      </label>
+      <label className="field inline">
+        L
+        <input aria-label="Window center" inputMode="decimal" value={center} onChange={(e) => setCenter(e.target.value)} onBlur={onSubmit} disabled={!voi} size={6} />
+      </label>
+      <select aria-label="Window presets" value="" onChange={(e) => onPreset(e.target.value)} disabled={!voi}>
+        <option value="">Presets…</option>
+        {ownWindows.map((w, i) => (
+          <option key={`own-${w.name}-${i}`} value={`own:${i}`}>
+            {w.name} ({formatWindowValue(w.width)}/{formatWindowValue(w.center)}){i === 0 ? ' — key 0' : ''}
+          </option>
+        ))}
+        <option value="auto">Automatic (pixel range) — key W</option>
+        {presets.map((p, i) => (
+          <option key={p.name} value={`preset:${i + 1}`}>
+            {i + 1} {p.name} ({p.width}/{p.center})
+          </option>
+        ))}
+      </select>
+      <button type="submit" hidden>
+        Apply
+      </button>
+    </form>
+  );
+}
+
+function CommandButton({ command, label, title }: { command: ViewerCommand; label: string; title: string }) {
+  return (
+    <button type="button" className="small" title={title} aria-label={title} onClick={() => runViewerCommand(command)}>
+      {label}
+    </button>
+  );
+}
+
+export function ViewerToolbar() {
+  const layout = useViewer((state) => state.layout);
+  const cine = useViewer((state) => state.snapshots[state.active]?.cine ?? null);
+  const active = useViewer((state) => state.active);
+
+  return (
+    <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
+      <div className="group" role="group" aria-label="Layout">
+        {(Object.keys(LAYOUTS) as Layout[]).map((key) => (
+          <button key={key} type="button" className={`small${layout === key ? ' pressed' : ''}`} aria-pressed={layout === key} title={`Layout ${LAYOUTS[key].label}`} onClick={() => useViewer.getState().setLayout(key)}>
+            {LAYOUTS[key].label}
+          </button>
+        ))}
+      </div>
+      <WindowEditor />
+      <div className="group" role="group" aria-label="Cine">
+        <CommandButton command="toggleCine" label={cine?.playing ? '❚❚' : '▶'} title={cine?.playing ? 'Pause cine (P)' : 'Play cine (P)'} />
+        <label className="field inline">
+          fps
+          <input
+            aria-label="Cine frame rate"
+            type="number"
+            min={1}
+            max={60}
+            value={cine?.fps ?? 15}
+            onChange={(e) => viewportRegistry.get(active)?.setCineRate(Number(e.target.value))}
+            style={{ width: '3.5rem' }}
+          />
+        </label>
+      </div>
+      <div className="group" role="group" aria-label="View">
+        <CommandButton command="invert" label="Inv" title="Invert (I)" />
+        <CommandButton command="rotate" label="⟳" title="Rotate 90° (R)" />
+        <CommandButton command="flipHorizontal" label="⇋" title="Flip horizontal (H)" />
+        <CommandButton command="flipVertical" label="⇵" title="Flip vertical (V)" />
+        <CommandButton command="fit" label="Fit" title="Fit (F)" />
+        <CommandButton command="actualPixels" label="1:1" title="Actual pixels (A)" />
+        <CommandButton command="reset" label="Reset" title="Reset (Esc or Space)" />
+      </div>
+      <div className="group" role="group" aria-label="Display">
+        <CommandButton command="toggleOverlays" label="Overlays" title="Show or hide overlays (O)" />
+        <CommandButton command="toggleHelp" label="?" title="Keys and mouse (?)" />
+        <button type="button" className="small" onClick={() => useViewer.getState().closeStudy()} title="Close the study">
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+/** The text and markers drawn over a viewport: who, what, where, and how it is displayed. */
+import type { ViewerSeries } from '../../shared/api';
+import { formatPersonName } from '../../shared/dicom/personName';
+import type { ViewportSnapshot } from './cornerstone/stackViewport';
+import { edgeMarkers } from './orientation';
+import { formatScaleBar, formatWindowValue, patientAge, scaleBarLength } from './overlayText';
+import { useViewer } from './viewerStore';
+
+function Loading({ snapshot }: { snapshot: ViewportSnapshot }) {
+  if (snapshot.imageCount === 0) return null;
+  const done = snapshot.loadedCount + snapshot.failedCount >= snapshot.imageCount;
+  if (done && snapshot.failedCount === 0) return null;
+  return (
+    <div className="viewport-loading" role="status" data-testid="viewport-loading">
+      {done ? `${snapshot.failedCount} of ${snapshot.imageCount} images failed to load` : `Loading ${snapshot.loadedCount} / ${snapshot.imageCount}`}
+      {!done && <progress max={snapshot.imageCount} value={snapshot.loadedCount} />}
+    </div>
+  );
+}
+
+function ScaleBar({ snapshot }: { snapshot: ViewportSnapshot }) {
+  const spacing = snapshot.info?.pixelSpacing;
+  if (!spacing || snapshot.scale <= 0) return null;
+  // Across the screen lies the image's row direction, or its column direction when turned 90°.
+  const sideways = snapshot.rotation % 180 !== 0;
+  const mmPerPixel = (sideways ? spacing.row : spacing.column) / snapshot.scale;
+  const bar = scaleBarLength(mmPerPixel, snapshot.canvas.width / 4);
+  if (!bar) return null;
+  return (
+    <div className="scale-bar" data-testid="scale-bar" style={{ width: `${bar.pixels}px` }}>
+      <span>{formatScaleBar(bar.mm)}</span>
+    </div>
+  );
+}
+
+export function ViewportOverlay({ slot, series, snapshot }: { slot: number; series: ViewerSeries | null; snapshot: ViewportSnapshot | null }) {
+  const study = useViewer((state) => state.study?.study ?? null);
+  const visible = useViewer((state) => state.overlaysVisible);
+  if (!snapshot) return null;
+  const info = snapshot.info;
+  const markers = info?.rowCosines && info.columnCosines ? edgeMarkers(info.rowCosines, info.columnCosines, snapshot) : null;
+  const age = study ? patientAge(info?.patientAge ?? '', study.patientBirthDate, study.studyDate) : '';
+  const image = info?.frameNumber ? `Frame ${info.frameNumber}/${info.frames}` : null;
+
+  return (
+    <div className="viewport-overlay" data-testid={`viewport-overlay-${slot}`}>
+      {snapshot.error && (
+        <div className="viewport-error" role="alert">
+          {snapshot.error}
+        </div>
+      )}
+      {snapshot.waiting && !snapshot.error && <div className="viewport-waiting">Loading image…</div>}
+      <Loading snapshot={snapshot} />
+      {visible && study && (
+        <>
+          <div className="corner top-left">
+            <div className="patient-name">{formatPersonName(study.patientName) || 'No name'}</div>
+            <div>{study.patientId}</div>
+            <div>{[study.patientSex, age].filter(Boolean).join(' · ')}</div>
+          </div>
+          <div className="corner top-right">
+            <div>{study.studyDescription}</div>
+            <div>{study.studyDate}</div>
+            <div>
+              {series ? `Se ${series.seriesNumber ?? '–'}${series.description ? ` · ${series.description}` : ''}` : ''}
+            </div>
+          </div>
+          <div className="corner bottom-left">
+            <div data-testid="image-position">
+              Im {snapshot.imageCount === 0 ? 0 : snapshot.imageIndex + 1} / {snapshot.imageCount}
+              {image ? ` · ${image}` : ''}
+            </div>
+            {info?.sliceLocation !== null && info?.sliceLocation !== undefined && <div>Loc {info.sliceLocation.toFixed(1)} mm</div>}
+            {info?.sliceThickness ? <div>Thk {info.sliceThickness.toFixed(1)} mm</div> : null}
+            {snapshot.cine.playing && <div>Cine {snapshot.cine.fps} fps</div>}
+          </div>
+          <div className="corner bottom-right">
+            {snapshot.voi && (
+              <div data-testid="window-readout">
+                W {formatWindowValue(snapshot.voi.windowWidth)} L {formatWindowValue(snapshot.voi.windowCenter)}
+                {snapshot.windowName ? ` · ${snapshot.windowName}` : ''}
+              </div>
+            )}
+            <div>Zoom {Math.round(snapshot.scale * 100)}%</div>
+            {snapshot.invert && <div>Inverted</div>}
+          </div>
+          {markers && (
+            <>
+              <div className="marker top">{markers.top}</div>
+              <div className="marker bottom">{markers.bottom}</div>
+              <div className="marker left" data-testid="marker-left">
+                {markers.left}
+              </div>
+              <div className="marker right" data-testid="marker-right">
+                {markers.right}
+              </div>
+            </>
+          )}
+          <ScaleBar snapshot={snapshot} />
+        </>
+      )}
+    </div>
+  );
+}

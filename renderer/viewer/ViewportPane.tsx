@@ -1,0 +1,90 @@
+/** One viewport: a cornerstone-enabled element, its overlays, and series dropped onto it. */
+import { type DragEvent, useEffect, useRef } from 'react';
+import { imageIdsFor } from './cornerstone/imageLoading';
+import { StackViewport } from './cornerstone/stackViewport';
+import { SERIES_DRAG_TYPE } from './SeriesStrip';
+import { ViewportOverlay } from './ViewportOverlay';
+import { useViewer } from './viewerStore';
+import { viewportRegistry } from './viewportRegistry';
+
+export function ViewportPane({ slot }: { slot: number }) {
+  const elementRef = useRef<HTMLDivElement>(null);
+  const viewportRef = useRef<{ viewport: StackViewport; ready: Promise<void> } | null>(null);
+  const seriesUid = useViewer((state) => state.viewportSeries[slot] ?? null);
+  const series = useViewer((state) => state.study?.series.find((s) => s.seriesInstanceUid === seriesUid) ?? null);
+  const isActive = useViewer((state) => state.active === slot);
+  const snapshot = useViewer((state) => state.snapshots[slot] ?? null);
+
+  useEffect(() => {
+    const element = elementRef.current;
+    if (!element) return;
+    const viewport = new StackViewport(element);
+    const ready = viewport.attach();
+    viewportRef.current = { viewport, ready };
+    viewportRegistry.set(slot, viewport);
+    const unsubscribe = viewport.subscribe((next) => useViewer.getState().setSnapshot(slot, next));
+    const onWheel = (event: WheelEvent) => {
+      event.preventDefault();
+      if (event.deltaY !== 0) void viewport.step(event.deltaY > 0 ? 1 : -1);
+    };
+    // The mouse tools use every button; the browser's menu must not take the right one.
+    const onContextMenu = (event: MouseEvent) => event.preventDefault();
+    element.addEventListener('wheel', onWheel, { passive: false });
+    element.addEventListener('contextmenu', onContextMenu);
+    return () => {
+      element.removeEventListener('wheel', onWheel);
+      element.removeEventListener('contextmenu', onContextMenu);
+      unsubscribe();
+      viewportRegistry.delete(slot, viewport);
+      viewport.destroy();
+      useViewer.getState().setSnapshot(slot, null);
+      viewportRef.current = null;
+    };
+  }, [slot]);
+
+  useEffect(() => {
+    const current = viewportRef.current;
+    if (!current || !series) return;
+    const { viewport, ready } = current;
+    void ready.then(() => viewport.setImages({ key: series.seriesInstanceUid, imageIds: imageIdsFor(series.instances) }));
+  }, [series]);
+
+  const onDragOver = (event: DragEvent<HTMLDivElement>) => {
+    if (event.dataTransfer.types.includes(SERIES_DRAG_TYPE)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    }
+  };
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    const uid = event.dataTransfer.getData(SERIES_DRAG_TYPE);
+    if (!uid) return;
+    event.preventDefault();
+    event.stopPropagation();
+    useViewer.getState().showSeries(slot, uid);
+  };
+
+  return (
+    <div
+      className={`viewport${isActive ? ' active' : ''}`}
+      data-testid={`viewport-${slot}`}
+      data-image-index={snapshot?.imageIndex ?? ''}
+      data-image-count={snapshot?.imageCount ?? ''}
+      data-loaded-count={snapshot?.loadedCount ?? ''}
+      data-ww={snapshot?.voi?.windowWidth ?? ''}
+      data-wc={snapshot?.voi?.windowCenter ?? ''}
+      data-scale={snapshot?.scale ?? ''}
+      data-rotation={snapshot?.rotation ?? ''}
+      data-hflip={snapshot?.hflip ?? ''}
+      data-vflip={snapshot?.vflip ?? ''}
+      data-invert={snapshot?.invert ?? ''}
+      data-cine={snapshot?.cine.playing ? 'playing' : 'stopped'}
+      data-series={seriesUid ?? ''}
+      onMouseDown={() => useViewer.getState().setActive(slot)}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
+      <div ref={elementRef} className="viewport-element" tabIndex={0} aria-label={`Viewport ${slot + 1}`} />
+      <ViewportOverlay slot={slot} series={series} snapshot={snapshot} />
+    </div>
+  );
+}

@@ -1,0 +1,419 @@
+/**
+ * One viewport showing one stack (a series, or the frames of its multi-frame instances): which
+ * image is shown, the background loading of the rest, and every display operation. The React
+ * side knows only this class's methods and the snapshots it publishes.
+ */
+import type { Image, Viewport } from 'cornerstone-core';
+import { type CornerstoneStack, cornerstoneStack } from './cornerstoneSetup';
+import { type ImageInfo, readImageInfo } from './imageInfo';
+import { ImageLoadError, loadImage } from './imageLoading';
+
+/** Images requested at once while filling the stack in the background. */
+const BACKGROUND_REQUESTS = 6;
+const DEFAULT_CINE_FPS = 15;
+
+export interface ViewportSnapshot {
+  imageIndex: number;
+  imageCount: number;
+  /** Images decoded and ready to show. */
+  loadedCount: number;
+  failedCount: number;
+  /** Why the current image cannot be shown, when it cannot. */
+  error: string | null;
+  /** True while the current image is being fetched. */
+  waiting: boolean;
+  voi: { windowWidth: number; windowCenter: number } | null;
+  /** Image pixels per screen pixel (1 = actual pixels). */
+  scale: number;
+  rotation: number;
+  hflip: boolean;
+  vflip: boolean;
+  invert: boolean;
+  /** Name of the window in use: the image's own, "Auto", a preset, or "Custom". */
+  windowName: string;
+  cine: { playing: boolean; fps: number };
+  info: ImageInfo | null;
+  /** Canvas size, for the scale bar. */
+  canvas: { width: number; height: number };
+}
+
+export type SnapshotListener = (snapshot: ViewportSnapshot) => void;
+
+export interface StackImages {
+  /** Identifies what is shown (the series UID); a new key resets the viewport. */
+  key: string;
+  imageIds: readonly string[];
+}
+
+function outwardOrder(center: number, count: number): number[] {
+  const order: number[] = [];
+  for (let distance = 1; order.length < count - 1; distance += 1) {
+    if (center + distance < count) order.push(center + distance);
+    if (center - distance >= 0) order.push(center - distance);
+    if (center + distance >= count && center - distance < 0) break;
+  }
+  return order;
+}
+
+export class StackViewport {
+  private stack: CornerstoneStack | null = null;
+  private images: StackImages | null = null;
+  private index = 0;
+  private readonly loaded = new Set<number>();
+  private readonly failed = new Map<number, string>();
+  private readonly requested = new Set<number>();
+  private inFlight = 0;
+  private displayToken = 0;
+  private shownImage: Image | null = null;
+  private error: string | null = null;
+  private waiting = false;
+  private windowName = '';
+  /** The window `windowName` describes; once the viewport's differs (a drag), it is "Custom". */
+  private namedVoi: { windowWidth: number; windowCenter: number } | null = null;
+  private info: ImageInfo | null = null;
+  private cineTimer: ReturnType<typeof setTimeout> | null = null;
+  private cineFps = DEFAULT_CINE_FPS;
+  private cineFpsChosen = false;
+  /** While true, a window resize refits the image; zooming or 1:1 turns it off. */
+  private fitted = true;
+  private readonly listeners = new Set<SnapshotListener>();
+  private readonly resizeObserver: ResizeObserver;
+  private destroyed = false;
+
+  constructor(readonly element: HTMLElement) {
+    this.resizeObserver = new ResizeObserver(() => this.onResize());
+  }
+
+  /** Enables the element for cornerstone; call once, before anything else. */
+  async attach(): Promise<void> {
+    this.stack = await cornerstoneStack();
+    if (this.destroyed) return;
+    this.stack.cornerstone.enable(this.element);
+    this.element.addEventListener(this.stack.cornerstone.EVENTS.IMAGE_RENDERED, this.onRendered);
+    this.resizeObserver.observe(this.element);
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.stopCine();
+    this.resizeObserver.disconnect();
+    if (this.stack) {
+      this.element.removeEventListener(this.stack.cornerstone.EVENTS.IMAGE_RENDERED, this.onRendered);
+      this.stack.cornerstone.disable(this.element);
+    }
+    this.listeners.clear();
+  }
+
+  subscribe(listener: SnapshotListener): () => void {
+    this.listeners.add(listener);
+    listener(this.snapshot());
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Shows a new stack from `startIndex`; the rest loads in the background, nearest first. */
+  async setImages(images: StackImages, startIndex = 0): Promise<void> {
+    if (this.images?.key === images.key && this.images.imageIds.length === images.imageIds.length) return this.showImage(startIndex);
+    this.stopCine();
+    this.images = images;
+    this.loaded.clear();
+    this.failed.clear();
+    this.requested.clear();
+    this.shownImage = null;
+    this.info = null;
+    this.cineFpsChosen = false;
+    this.fitted = true;
+    this.index = Math.min(Math.max(0, startIndex), Math.max(0, images.imageIds.length - 1));
+    await this.showImage(this.index, { newStack: true });
+  }
+
+  get imageIndex(): number {
+    return this.index;
+  }
+
+  get imageCount(): number {
+    return this.images?.imageIds.length ?? 0;
+  }
+
+  get currentImage(): Image | null {
+    return this.shownImage;
+  }
+
+  get currentInfo(): ImageInfo | null {
+    return this.info;
+  }
+
+  /** Moves to an image by index (clamped); resolves once it is shown or has failed. */
+  async showImage(index: number, options: { newStack?: boolean } = {}): Promise<void> {
+    const images = this.images;
+    const stack = this.stack;
+    if (!images || !stack || images.imageIds.length === 0) return this.publish();
+    const target = Math.min(Math.max(0, index), images.imageIds.length - 1);
+    const imageId = images.imageIds[target];
+    if (imageId === undefined) return;
+    this.index = target;
+    const token = (this.displayToken += 1);
+    this.waiting = !this.loaded.has(target);
+    this.publish();
+    try {
+      const image = await loadImage(imageId);
+      this.loaded.add(target);
+      this.failed.delete(target);
+      if (token !== this.displayToken || this.destroyed) return this.publish();
+      this.display(stack, image, options.newStack === true || this.shownImage === null);
+    } catch (error) {
+      const reason = error instanceof ImageLoadError ? error.message : error instanceof Error ? error.message : 'unknown error';
+      this.failed.set(target, reason);
+      if (token === this.displayToken) {
+        this.error = `Image ${target + 1} could not be shown: ${reason}`;
+        this.waiting = false;
+      }
+      this.publish();
+    } finally {
+      this.fillInBackground();
+    }
+  }
+
+  step(delta: number): Promise<void> {
+    return this.showImage(this.index + delta);
+  }
+
+  private display(stack: CornerstoneStack, image: Image, fresh: boolean): void {
+    const { cornerstone } = stack;
+    this.error = null;
+    this.waiting = false;
+    if (fresh) {
+      // A new stack starts from the image's own default viewport (its window, fitted), not the
+      // previous series' zoom and window.
+      const viewport = cornerstone.getDefaultViewportForImage(this.element, image);
+      cornerstone.displayImage(this.element, image, viewport);
+      this.info = readImageInfo(stack, image);
+      this.nameWindow(this.describeDefaultWindow(image));
+      if (!this.cineFpsChosen && this.info.frameTimeMs) this.cineFps = Math.round(1000 / this.info.frameTimeMs);
+    } else {
+      // Scrolling keeps the window, zoom and orientation the person chose.
+      const viewport = cornerstone.getViewport(this.element);
+      cornerstone.displayImage(this.element, image, viewport);
+      this.info = readImageInfo(stack, image);
+    }
+    this.shownImage = image;
+    this.publish();
+  }
+
+  /** Requests the nearest images not yet requested, keeping a few requests in flight. */
+  private fillInBackground(): void {
+    const images = this.images;
+    if (!images || this.destroyed) return;
+    const images_ = images;
+    const order = outwardOrder(this.index, images_.imageIds.length);
+    for (const candidate of order) {
+      if (this.inFlight >= BACKGROUND_REQUESTS) break;
+      if (this.requested.has(candidate) || this.loaded.has(candidate)) continue;
+      const imageId = images_.imageIds[candidate];
+      if (imageId === undefined) continue;
+      this.requested.add(candidate);
+      this.inFlight += 1;
+      loadImage(imageId)
+        .then(
+          () => {
+            if (this.images === images_) this.loaded.add(candidate);
+          },
+          (error: unknown) => {
+            if (this.images === images_) this.failed.set(candidate, error instanceof Error ? error.message : 'unknown error');
+          },
+        )
+        .finally(() => {
+          this.inFlight -= 1;
+          if (this.images !== images_) return;
+          this.publish();
+          this.fillInBackground();
+        });
+    }
+  }
+
+  // Window/level -------------------------------------------------------------------------
+
+  setWindow(windowWidth: number, windowCenter: number, name = 'Custom'): void {
+    this.updateViewport((viewport) => {
+      viewport.voi = { windowWidth: Math.max(1, windowWidth), windowCenter };
+      // A chosen window replaces the file's VOI LUT, as in DCMTK and OHIF.
+      viewport.voiLUT = undefined;
+    });
+    this.nameWindow(name);
+    this.publish();
+  }
+
+  /** The image's own window; each call moves to the next when the file lists several. */
+  useImageWindow(): void {
+    const windows = this.info?.windows ?? [];
+    if (windows.length === 0) return this.useAutoWindow();
+    const current = windows.findIndex((w) => w.name === this.windowName);
+    const next = windows[(current + 1) % windows.length] ?? windows[0];
+    if (next) this.setWindow(next.width, next.center, next.name);
+  }
+
+  /** A window spanning the image's pixel range, in modality units. */
+  useAutoWindow(): void {
+    const image = this.shownImage;
+    if (!image) return;
+    const low = image.minPixelValue * image.slope + image.intercept;
+    const high = image.maxPixelValue * image.slope + image.intercept;
+    this.setWindow(Math.max(1, high - low), (high + low) / 2, 'Auto');
+  }
+
+  private describeDefaultWindow(image: Image): string {
+    if (image.voiLUT) return 'VOI LUT';
+    const own = this.info?.windows[0];
+    return own ? own.name : image.color ? '' : 'Auto';
+  }
+
+  // Orientation and zoom -----------------------------------------------------------------
+
+  toggleInvert(): void {
+    this.updateViewport((viewport) => {
+      viewport.invert = !viewport.invert;
+    });
+  }
+
+  rotateClockwise(): void {
+    this.updateViewport((viewport) => {
+      viewport.rotation = (((viewport.rotation + 90) % 360) + 360) % 360;
+    });
+  }
+
+  flipHorizontal(): void {
+    this.updateViewport((viewport) => {
+      viewport.hflip = !viewport.hflip;
+    });
+  }
+
+  flipVertical(): void {
+    this.updateViewport((viewport) => {
+      viewport.vflip = !viewport.vflip;
+    });
+  }
+
+  fit(): void {
+    if (!this.stack || !this.shownImage) return;
+    this.fitted = true;
+    this.stack.cornerstone.fitToWindow(this.element);
+  }
+
+  /** One image pixel per screen pixel, centred. */
+  actualPixels(): void {
+    this.fitted = false;
+    this.updateViewport((viewport) => {
+      viewport.scale = 1 / (window.devicePixelRatio || 1);
+      viewport.translation = { x: 0, y: 0 };
+    });
+  }
+
+  /** Back to how the image first appeared: its own window, fitted, no rotation or flip. */
+  reset(): void {
+    if (!this.stack || !this.shownImage) return;
+    this.fitted = true;
+    const viewport = this.stack.cornerstone.getDefaultViewportForImage(this.element, this.shownImage);
+    this.stack.cornerstone.setViewport(this.element, viewport);
+    this.nameWindow(this.describeDefaultWindow(this.shownImage));
+    this.publish();
+  }
+
+  /** Called after a zoom or pan by the mouse tools, which change the viewport themselves. */
+  markZoomed(): void {
+    this.fitted = false;
+  }
+
+  private updateViewport(change: (viewport: Viewport) => void): void {
+    if (!this.stack || !this.shownImage) return;
+    const viewport = this.stack.cornerstone.getViewport(this.element);
+    if (!viewport) return;
+    change(viewport);
+    this.stack.cornerstone.setViewport(this.element, viewport);
+  }
+
+  private onResize(): void {
+    if (!this.stack || !this.shownImage || this.destroyed) return;
+    this.stack.cornerstone.resize(this.element, this.fitted);
+  }
+
+  // Cine ---------------------------------------------------------------------------------
+
+  get cineFramesPerSecond(): number {
+    return this.cineFps;
+  }
+
+  setCineRate(fps: number): void {
+    this.cineFps = Math.min(60, Math.max(1, Math.round(fps)));
+    this.cineFpsChosen = true;
+    this.publish();
+  }
+
+  toggleCine(): void {
+    if (this.cineTimer) this.stopCine();
+    else this.playCine();
+    this.publish();
+  }
+
+  private playCine(): void {
+    if (this.imageCount < 2) return;
+    const tick = () => {
+      const started = performance.now();
+      const next = (this.index + 1) % this.imageCount;
+      void this.showImage(next).finally(() => {
+        if (!this.cineTimer) return;
+        this.cineTimer = setTimeout(tick, Math.max(0, 1000 / this.cineFps - (performance.now() - started)));
+      });
+    };
+    this.cineTimer = setTimeout(tick, 1000 / this.cineFps);
+  }
+
+  stopCine(): void {
+    if (this.cineTimer) clearTimeout(this.cineTimer);
+    this.cineTimer = null;
+  }
+
+  // Snapshots ----------------------------------------------------------------------------
+
+  private nameWindow(name: string): void {
+    const voi = this.stack ? this.stack.cornerstone.getViewport(this.element)?.voi : undefined;
+    this.windowName = name;
+    this.namedVoi = voi ? { windowWidth: voi.windowWidth, windowCenter: voi.windowCenter } : null;
+  }
+
+  private readonly onRendered = (): void => {
+    const voi = this.stack?.cornerstone.getViewport(this.element)?.voi;
+    if (voi && this.namedVoi && (voi.windowWidth !== this.namedVoi.windowWidth || voi.windowCenter !== this.namedVoi.windowCenter)) {
+      this.windowName = 'Custom';
+      this.namedVoi = null;
+    }
+    this.publish();
+  };
+
+  snapshot(): ViewportSnapshot {
+    const viewport = this.stack && this.shownImage ? this.stack.cornerstone.getViewport(this.element) : undefined;
+    const canvas = this.element.querySelector('canvas');
+    return {
+      imageIndex: this.index,
+      imageCount: this.imageCount,
+      loadedCount: this.loaded.size,
+      failedCount: this.failed.size,
+      error: this.error,
+      waiting: this.waiting,
+      voi: viewport ? { windowWidth: viewport.voi.windowWidth, windowCenter: viewport.voi.windowCenter } : null,
+      scale: viewport?.scale ?? 1,
+      rotation: viewport?.rotation ?? 0,
+      hflip: viewport?.hflip ?? false,
+      vflip: viewport?.vflip ?? false,
+      invert: viewport?.invert ?? false,
+      windowName: this.windowName,
+      cine: { playing: this.cineTimer !== null, fps: this.cineFps },
+      info: this.info,
+      canvas: { width: canvas?.width ?? 0, height: canvas?.height ?? 0 },
+    };
+  }
+
+  private publish(): void {
+    if (this.destroyed) return;
+    const snapshot = this.snapshot();
+    for (const listener of this.listeners) listener(snapshot);
+  }
+}

@@ -1,0 +1,101 @@
+/** What each viewer command does, on the active viewport. */
+import { presetsFor } from '../../shared/viewer/windowPresets';
+import type { ViewerCommand } from './bindings';
+import { useViewer, viewableSeries } from './viewerStore';
+import { viewportRegistry } from './viewportRegistry';
+
+function activeViewport() {
+  return viewportRegistry.get(useViewer.getState().active);
+}
+
+/** Applies preset `n` (1-based) of the shown image's modality; answers whether one existed. */
+export function applyPreset(n: number): boolean {
+  const viewport = activeViewport();
+  const preset = presetsFor(viewport?.currentInfo?.modality ?? '')[n - 1];
+  if (!viewport || !preset) return false;
+  viewport.setWindow(preset.width, preset.center, preset.name);
+  return true;
+}
+
+function moveSeries(delta: number): void {
+  const state = useViewer.getState();
+  const series = viewableSeries(state.study);
+  if (series.length === 0) return;
+  const current = series.findIndex((s) => s.seriesInstanceUid === state.viewportSeries[state.active]);
+  const next = series[Math.min(series.length - 1, Math.max(0, current + delta))];
+  if (next) state.showSeries(state.active, next.seriesInstanceUid);
+}
+
+/** Runs a command; answers false when it did not apply (so the key can do its usual thing). */
+export function runViewerCommand(command: ViewerCommand): boolean {
+  const state = useViewer.getState();
+  if (command === 'toggleHelp') {
+    state.setHelpOpen(!state.helpOpen);
+    return true;
+  }
+  if (command === 'toggleOverlays') {
+    state.toggleOverlays();
+    return true;
+  }
+  if (command === 'previousSeries' || command === 'nextSeries') {
+    moveSeries(command === 'nextSeries' ? 1 : -1);
+    return true;
+  }
+  const viewport = activeViewport();
+  if (!viewport) return false;
+  switch (command) {
+    case 'previousImage':
+      void viewport.step(-1);
+      return true;
+    case 'nextImage':
+      void viewport.step(1);
+      return true;
+    case 'firstImage':
+      void viewport.showImage(0);
+      return true;
+    case 'lastImage':
+      void viewport.showImage(viewport.imageCount - 1);
+      return true;
+    case 'toggleCine':
+      viewport.toggleCine();
+      return true;
+    case 'slowerCine':
+      viewport.setCineRate(viewport.cineFramesPerSecond - 1);
+      return true;
+    case 'fasterCine':
+      viewport.setCineRate(viewport.cineFramesPerSecond + 1);
+      return true;
+    case 'invert':
+      viewport.toggleInvert();
+      return true;
+    case 'rotate':
+      viewport.rotateClockwise();
+      return true;
+    case 'flipHorizontal':
+      viewport.flipHorizontal();
+      return true;
+    case 'flipVertical':
+      viewport.flipVertical();
+      return true;
+    case 'fit':
+      viewport.fit();
+      return true;
+    case 'actualPixels':
+      viewport.actualPixels();
+      return true;
+    case 'reset':
+      viewport.stopCine();
+      viewport.reset();
+      return true;
+    case 'imageWindow':
+      viewport.useImageWindow();
+      return true;
+    case 'autoWindow':
+      viewport.useAutoWindow();
+      return true;
+    default: {
+      const preset = /^preset(\d)$/.exec(command);
+      return preset?.[1] ? applyPreset(Number(preset[1])) : false;
+    }
+  }
+}
