@@ -9,7 +9,7 @@
  *   GET  /dicom/instance/<uid>      an instance's file, as the Electron shell's dicom:// serves it
  *   PUT  /api/upload/<id>/<path>    one file dropped onto the page (after import.beginUpload)
  */
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +17,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CONTENT_SECURITY_POLICY_HEADER, policyForRendererPath } from '../../shared/security/contentSecurityPolicy';
 import { describeError, log } from '../logging/log';
+import { instanceContent } from '../services/instanceContent';
 import { resolveInstanceRequest } from '../services/instanceFiles';
 import { decodeUrlPart } from '../services/urlParts';
 import type { WorkstationServices } from '../services/workstationServices';
@@ -156,8 +157,12 @@ export async function startHostServer(options: HostOptions): Promise<RunningHost
 
     if (urlPath.startsWith('/dicom/instance/')) {
       const file = resolveInstanceRequest(options.services.layout.instancesDir, urlPath.slice('/dicom/instance/'.length));
-      const sent = file !== null && (await sendFile(response, file, { 'Content-Type': 'application/dicom', 'Cache-Control': 'private, max-age=31536000, immutable' }));
-      return sent ? undefined : sendText(response, 404, 'no such instance in the library');
+      const content = file === null ? null : await instanceContent(file);
+      if (!content) return sendText(response, 404, 'no such instance in the library');
+      response.writeHead(200, { 'Content-Type': 'application/dicom', 'Content-Length': String(content.length), 'Cache-Control': 'private, max-age=31536000, immutable' });
+      if (content.prefix) response.write(content.prefix);
+      await pipeline(createReadStream(content.file), response);
+      return;
     }
 
     const file = resolveStaticPath(options.rendererDir, urlPath);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { protocol, type Session } from 'electron';
 import { policyForRendererPath } from '../../shared/security/contentSecurityPolicy';
+import { instanceContent } from '../services/instanceContent';
 import { resolveInstanceRequest } from '../services/instanceFiles';
 import { contentTypes, resolveStaticPath } from '../services/rendererFiles';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, DICOM_SCHEME } from './appOrigin';
@@ -52,15 +53,38 @@ export async function handleDicomRequest(instancesDir: string, requestUrl: strin
   const url = new URL(requestUrl);
   const segments = url.pathname.split('/').filter(Boolean);
   const file = url.host === 'instance' && segments.length === 1 && segments[0] ? resolveInstanceRequest(instancesDir, segments[0]) : null;
-  const response =
-    file === null
-      ? null
-      : await fileResponse(file, {
-          'Content-Type': 'application/dicom',
-          'Access-Control-Allow-Origin': APP_ORIGIN,
-          'X-Content-Type-Options': 'nosniff',
-        });
-  return response ?? notFound('instance');
+  const content = file === null ? null : await instanceContent(file);
+  if (!content) return notFound('instance');
+  const fileStream = Readable.toWeb(createReadStream(content.file)) as ReadableStream<Uint8Array>;
+  const body = content.prefix ? prependBytes(content.prefix, fileStream) : fileStream;
+  return new Response(body, {
+    status: 200,
+    headers: {
+      'Content-Length': String(content.length),
+      'Content-Type': 'application/dicom',
+      'Access-Control-Allow-Origin': APP_ORIGIN,
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}
+
+/** A stream of `first`, then everything `rest` yields. */
+function prependBytes(first: Uint8Array, rest: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = rest.getReader();
+  let sentFirst = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!sentFirst) {
+        sentFirst = true;
+        controller.enqueue(first);
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }
 
 export function registerProtocols(session: Session, options: { rendererDir: string; instancesDir: string }): void {

@@ -14,6 +14,13 @@ import { PAGE_SIZE, useStudyList } from './studyListStore';
 /** Typing in a filter waits this long before asking, so each keystroke does not search. */
 const SEARCH_DELAY_MS = 120;
 
+/**
+ * The row a double-click began on. The first click selects a row, which can collapse the detail
+ * panel of a row above it and move this one; the second click then lands on a different row.
+ */
+let firstClick: { uid: string; at: number } | null = null;
+const DOUBLE_CLICK_MS = 600;
+
 function StudyRow({ study, selected }: { study: StudySummary; selected: boolean }) {
   const select = useStudyList((state) => state.select);
   const client = useClient();
@@ -25,10 +32,15 @@ function StudyRow({ study, selected }: { study: StudySummary; selected: boolean 
       className={`study-row${selected ? ' selected' : ''}`}
       data-study-uid={study.studyInstanceUid}
       data-testid="study-row"
-      onClick={(event) => event.detail < 2 && select(selected ? null : study.studyInstanceUid)}
+      onClick={(event) => {
+        if (event.detail >= 2) return;
+        firstClick = { uid: study.studyInstanceUid, at: performance.now() };
+        select(selected ? null : study.studyInstanceUid);
+      }}
       onDoubleClick={() => {
-        select(study.studyInstanceUid);
-        void useViewer.getState().openStudy(client, study.studyInstanceUid);
+        const uid = firstClick && performance.now() - firstClick.at < DOUBLE_CLICK_MS ? firstClick.uid : study.studyInstanceUid;
+        select(uid);
+        void useViewer.getState().openStudy(client, uid);
       }}
       title="Double-click or Enter to open"
     >

@@ -11,12 +11,13 @@ function WindowEditor() {
   const snapshot = useViewer((state) => state.snapshots[state.active] ?? null);
   const active = useViewer((state) => state.active);
   const voi = snapshot?.voi ?? null;
+  const shownWidth = voi ? formatWindowValue(voi.windowWidth) : '';
+  const shownCenter = voi ? formatWindowValue(voi.windowCenter) : '';
   const [width, setWidth] = useState('');
   const [center, setCenter] = useState('');
-  useEffect(() => {
-    setWidth(voi ? formatWindowValue(voi.windowWidth) : '');
-    setCenter(voi ? formatWindowValue(voi.windowCenter) : '');
-  }, [voi?.windowWidth, voi?.windowCenter]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The fields follow the viewport (drags, presets) until the person types in them.
+  useEffect(() => setWidth(shownWidth), [shownWidth]);
+  useEffect(() => setCenter(shownCenter), [shownCenter]);
 
   const presets = presetsFor(snapshot?.info?.modality ?? '');
   const ownWindows = snapshot?.info?.windows ?? [];

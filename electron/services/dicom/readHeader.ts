@@ -11,6 +11,7 @@ import dicomParser, { type DataSet } from 'dicom-parser';
 import { SopClass, Tag, TransferSyntax } from '../../../shared/dicom/tags';
 import { type CharacterSet, characterSetOf, decodeText } from './characterSets';
 import type { InstanceHeader } from './instanceHeader';
+import { hasPart10Prefix } from './part10Prefix';
 
 export type HeaderResult = { ok: true; header: InstanceHeader } | { ok: false; reason: string; directory?: boolean };
 
@@ -38,10 +39,6 @@ function looksLikeRawDataset(bytes: Uint8Array): boolean {
   if (bytes.length < 8) return false;
   const group = (bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8);
   return group === 0x0002 || group === 0x0008;
-}
-
-function hasPart10Prefix(bytes: Uint8Array): boolean {
-  return bytes.length >= PART10_PREFIX_END && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
 }
 
 function parseErrorText(error: unknown): string {

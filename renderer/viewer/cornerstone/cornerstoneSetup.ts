@@ -13,6 +13,7 @@ import cornerstoneTools from 'cornerstone-tools';
 import * as dicomParser from 'dicom-parser';
 import Hammer from 'hammerjs';
 import { IMAGE_DECODER_PATH } from '../../../shared/security/contentSecurityPolicy';
+import { createMetadataFixes } from './metadataFixes';
 import { BUTTON_MASKS, DEFAULT_MOUSE_BINDINGS, type MouseBindings, type MouseTool } from '../bindings';
 
 /** Decoded images kept in memory; a 134-slice CT is ~70 MB, so several studies fit. */
@@ -63,6 +64,8 @@ async function start(): Promise<CornerstoneStack> {
   cornerstoneTools.addTool(cornerstoneTools.PanTool);
   cornerstoneTools.addTool(cornerstoneTools.ZoomTool, { configuration: { invert: false, preventZoomOutsideImage: false, minScale: 0.05, maxScale: 40 } });
   const stack = { cornerstone, tools: cornerstoneTools, loader };
+  // Before the loader's own provider (priority 0): see metadataFixes.ts.
+  cornerstone.metaData.addProvider(createMetadataFixes(stack), 100);
   applyMouseBindings(stack, DEFAULT_MOUSE_BINDINGS);
   return stack;
 }

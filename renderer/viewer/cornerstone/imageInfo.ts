@@ -1,5 +1,6 @@
 /** What the overlays and tools need to know about the displayed image, read from its header. */
 import type { Image } from 'cornerstone-core';
+import type { DataSet } from 'dicom-parser';
 import type { CornerstoneStack } from './cornerstoneSetup';
 import { urlOfImageId } from './imageLoading';
 
@@ -63,7 +64,7 @@ function numbersOf(text: string | undefined): number[] {
 
 export function readImageInfo(stack: CornerstoneStack, image: Image): ImageInfo {
   const { imageId } = image;
-  const dataSet = stack.loader.wadouri.dataSetCacheManager.get(urlOfImageId(imageId));
+  const dataSet = stack.loader.wadouri.dataSetCacheManager.get(urlOfImageId(imageId)) as DataSet | undefined;
   const plane = (stack.cornerstone.metaData.get('imagePlaneModule', imageId) ?? {}) as ImagePlaneModule;
   const text = (tag: string): string => dataSet?.string(tag)?.trim() ?? '';
   const frames = Math.max(1, Number.parseInt(text('x00280008'), 10) || 1);

@@ -1,7 +1,7 @@
 /** Image ids for the wadouri: loader and loading with a deadline. */
 import type { Image } from 'cornerstone-core';
 import type { ViewerInstance } from '../../../shared/api';
-import { cornerstoneStack } from './cornerstoneSetup';
+import { type CornerstoneStack, cornerstoneStack } from './cornerstoneSetup';
 
 /**
  * How long one image may take from request to decoded pixels. A decode worker that died (or
@@ -53,20 +53,57 @@ function describeLoadFailure(reason: unknown): string {
   return 'the image could not be decoded';
 }
 
+const normalised = new WeakSet<Image>();
+
+/**
+ * Keeps only the Bits Stored of each pixel, sign-extended from the High Bit for signed data, as
+ * PS3.5 §8 and DCMTK do. The loader hands out the whole 16-bit cell, so bits above the stored
+ * ones (old overlay planes, or garbage) turned into wildly wrong values. Only images whose
+ * range shows such bits are touched.
+ */
+function keepStoredBits(stack: CornerstoneStack, image: Image): void {
+  if (normalised.has(image) || image.color) return;
+  normalised.add(image);
+  const pixel = stack.cornerstone.metaData.get('imagePixelModule', image.imageId) as { bitsStored?: number; bitsAllocated?: number; pixelRepresentation?: number } | undefined;
+  const bitsStored = pixel?.bitsStored ?? 0;
+  if (!pixel || bitsStored <= 0 || bitsStored >= (pixel.bitsAllocated ?? 0) || bitsStored > 31) return;
+  const signed = pixel.pixelRepresentation === 1;
+  const low = signed ? -(2 ** (bitsStored - 1)) : 0;
+  const high = signed ? 2 ** (bitsStored - 1) - 1 : 2 ** bitsStored - 1;
+  if (image.minPixelValue >= low && image.maxPixelValue <= high) return;
+  const data = image.getPixelData() as unknown as { length: number; [index: number]: number };
+  const mask = 2 ** bitsStored - 1;
+  const signBit = 2 ** (bitsStored - 1);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i += 1) {
+    const bits = (data[i] ?? 0) & mask;
+    const value = signed ? (bits ^ signBit) - signBit : bits;
+    data[i] = value;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  image.minPixelValue = min;
+  image.maxPixelValue = max;
+}
+
 /** Loads (and caches) one image, or fails with a readable reason after the deadline. */
 export async function loadImage(imageId: string, timeoutMs = IMAGE_LOAD_TIMEOUT_MS): Promise<Image> {
-  const { cornerstone } = await cornerstoneStack();
+  const stack = await cornerstoneStack();
+  const { cornerstone } = stack;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ImageLoadError(`no image after ${Math.round(timeoutMs / 1000)} s (the decoder is not answering)`, imageId)), timeoutMs);
   });
   try {
-    return await Promise.race([
+    const image = await Promise.race([
       cornerstone.loadAndCacheImage(imageId).catch((reason: unknown) => {
         throw new ImageLoadError(describeLoadFailure(reason), imageId);
       }),
       deadline,
     ]);
+    keepStoredBits(stack, image);
+    return image;
   } finally {
     clearTimeout(timer);
   }

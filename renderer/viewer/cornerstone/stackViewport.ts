@@ -7,6 +7,7 @@ import type { Image, Viewport } from 'cornerstone-core';
 import { type CornerstoneStack, cornerstoneStack } from './cornerstoneSetup';
 import { type ImageInfo, readImageInfo } from './imageInfo';
 import { ImageLoadError, loadImage } from './imageLoading';
+import { fullRangeWindow } from './modalityRange';
 
 /** Images requested at once while filling the stack in the background. */
 const BACKGROUND_REQUESTS = 6;
@@ -184,9 +185,8 @@ export class StackViewport {
     if (fresh) {
       // A new stack starts from the image's own default viewport (its window, fitted), not the
       // previous series' zoom and window.
-      const viewport = cornerstone.getDefaultViewportForImage(this.element, image);
-      cornerstone.displayImage(this.element, image, viewport);
       this.info = readImageInfo(stack, image);
+      cornerstone.displayImage(this.element, image, this.defaultViewport(stack, image));
       this.nameWindow(this.describeDefaultWindow(image));
       if (!this.cineFpsChosen && this.info.frameTimeMs) this.cineFps = Math.round(1000 / this.info.frameTimeMs);
     } else {
@@ -253,11 +253,19 @@ export class StackViewport {
 
   /** A window spanning the image's pixel range, in modality units. */
   useAutoWindow(): void {
-    const image = this.shownImage;
-    if (!image) return;
-    const low = image.minPixelValue * image.slope + image.intercept;
-    const high = image.maxPixelValue * image.slope + image.intercept;
-    this.setWindow(Math.max(1, high - low), (high + low) / 2, 'Auto');
+    if (!this.shownImage) return;
+    const { windowWidth, windowCenter } = fullRangeWindow(this.shownImage);
+    this.setWindow(windowWidth, windowCenter, 'Auto');
+  }
+
+  /**
+   * How an image first appears: fitted, with its own window or VOI LUT; without either, a window
+   * over its whole range in modality units (cornerstone's default ignores a Modality LUT).
+   */
+  private defaultViewport(stack: CornerstoneStack, image: Image): Viewport {
+    const viewport = stack.cornerstone.getDefaultViewportForImage(this.element, image);
+    if (!image.color && !image.voiLUT && (this.info?.windows.length ?? 0) === 0) viewport.voi = fullRangeWindow(image);
+    return viewport;
   }
 
   private describeDefaultWindow(image: Image): string {
@@ -311,8 +319,7 @@ export class StackViewport {
   reset(): void {
     if (!this.stack || !this.shownImage) return;
     this.fitted = true;
-    const viewport = this.stack.cornerstone.getDefaultViewportForImage(this.element, this.shownImage);
-    this.stack.cornerstone.setViewport(this.element, viewport);
+    this.stack.cornerstone.setViewport(this.element, this.defaultViewport(this.stack, this.shownImage));
     this.nameWindow(this.describeDefaultWindow(this.shownImage));
     this.publish();
   }

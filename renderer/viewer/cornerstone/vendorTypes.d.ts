@@ -91,6 +91,8 @@ declare module 'cornerstone-core' {
     };
     metaData: {
       get(type: string, imageId: string): unknown;
+      /** Higher priority answers first. */
+      addProvider(provider: (type: string, imageId: string) => unknown, priority?: number): void;
     };
     EVENTS: {
       IMAGE_RENDERED: string;
@@ -148,7 +150,8 @@ interface CornerstoneWadoImageLoader {
   configure(options: { strict?: boolean; beforeSend?: (xhr: XMLHttpRequest) => void }): void;
   wadouri: {
     dataSetCacheManager: {
-      get(uri: string): import('dicom-parser').DataSet | undefined;
+      /** The parsed file (a dicom-parser DataSet); typed where it is read. */
+      get(uri: string): unknown;
       isLoaded(uri: string): boolean;
       purge(): void;
     };

@@ -35,4 +35,12 @@ describe('import directions', () => {
     }
     expect(await restrictedImports('shared/api.ts', "import { z } from 'zod';\nexport const a = z;\n")).toEqual([]);
   });
+
+  it('only renderer/viewer/cornerstone/ may import the cornerstone stack', async () => {
+    const code = "import cornerstone from 'cornerstone-core';\nexport const a = cornerstone;\n";
+    expect(await restrictedImports('renderer/viewer/ViewportPane.tsx', code)).toHaveLength(1);
+    expect(await restrictedImports('renderer/app/App.tsx', "import tools from 'cornerstone-tools';\nexport const a = tools;\n")).toHaveLength(1);
+    expect(await restrictedImports('shared/api.ts', code)).toHaveLength(1);
+    expect(await restrictedImports('renderer/viewer/cornerstone/stackViewport.ts', code)).toEqual([]);
+  });
 });
