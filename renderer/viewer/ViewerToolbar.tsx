@@ -26,6 +26,8 @@ function WindowEditor() {
     const w = Number.parseFloat(width);
     const c = Number.parseFloat(center);
     if (Number.isFinite(w) && w > 0 && Number.isFinite(c)) viewportRegistry.get(active)?.setWindow(w, c);
+    // After Enter, the keys belong to the image again (arrows scroll, Escape resets).
+    if (event.type === 'submit') document.querySelector<HTMLElement>('.viewport.active .viewport-element')?.focus();
   };
   const onPreset = (value: string) => {
     if (value === 'auto') viewportRegistry.get(active)?.useAutoWindow();
@@ -83,7 +85,7 @@ export function ViewerToolbar() {
     <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
       <div className="group" role="group" aria-label="Layout">
         {(Object.keys(LAYOUTS) as Layout[]).map((key) => (
-          <button key={key} type="button" className={`small${layout === key ? ' pressed' : ''}`} aria-pressed={layout === key} title={`Layout ${LAYOUTS[key].label}`} onClick={() => useViewer.getState().setLayout(key)}>
+          <button key={key} type="button" className={`small${layout === key ? ' pressed' : ''}`} aria-pressed={layout === key} aria-label={`Layout ${LAYOUTS[key].label}`} onClick={() => useViewer.getState().setLayout(key)}>
             {LAYOUTS[key].label}
           </button>
         ))}

@@ -73,13 +73,21 @@ export function ViewportPane({ slot }: { slot: number }) {
       data-ww={snapshot?.voi?.windowWidth ?? ''}
       data-wc={snapshot?.voi?.windowCenter ?? ''}
       data-scale={snapshot?.scale ?? ''}
+      data-pan-x={snapshot?.translation.x ?? ''}
+      data-pan-y={snapshot?.translation.y ?? ''}
       data-rotation={snapshot?.rotation ?? ''}
       data-hflip={snapshot?.hflip ?? ''}
       data-vflip={snapshot?.vflip ?? ''}
       data-invert={snapshot?.invert ?? ''}
       data-cine={snapshot?.cine.playing ? 'playing' : 'stopped'}
       data-series={seriesUid ?? ''}
-      onMouseDown={() => useViewer.getState().setActive(slot)}
+      onMouseDown={(event) => {
+        const state = useViewer.getState();
+        state.setActive(slot);
+        // A pan or zoom by hand ends "fit to window": resizing the window keeps the chosen view.
+        const button = (['left', 'middle', 'right'] as const)[event.button];
+        if (button && (state.mouseBindings.Pan === button || state.mouseBindings.Zoom === button)) viewportRef.current?.viewport.markZoomed();
+      }}
       onDragOver={onDragOver}
       onDrop={onDrop}
     >

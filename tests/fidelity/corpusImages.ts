@@ -33,7 +33,7 @@ function parse(bytes: Buffer): dicomParser.DataSet {
     return dicomParser.parseDicom(bytes);
   } catch (error) {
     // Files without a Part-10 header are read as Implicit VR Little Endian, as DCMTK does.
-    if (String(error).includes('DICM')) return dicomParser.parseDicom(bytes, { TransferSyntaxUID: '1.2.840.10008.1.2' } as dicomParser.ParseDicomOptions);
+    if (String(error).includes('DICM')) return dicomParser.parseDicom(bytes, { TransferSyntaxUID: '1.2.840.10008.1.2' });
     throw error;
   }
 }

@@ -51,7 +51,7 @@ export function part10PrefixFor(head: Buffer): Buffer | null {
   if (firstGroup === 0x0002) return PREAMBLE_AND_PREFIX;
   let dataSet: DataSet | undefined;
   try {
-    dataSet = dicomParser.parseDicom(head, { TransferSyntaxUID: TransferSyntax.ImplicitVRLittleEndian, untilTag: 'x7fe00010' } as dicomParser.ParseDicomOptions);
+    dataSet = dicomParser.parseDicom(head, { TransferSyntaxUID: TransferSyntax.ImplicitVRLittleEndian, untilTag: 'x7fe00010' });
   } catch (error) {
     // A head that ends mid-element: dicom-parser hands back what it parsed with the exception.
     dataSet = (error as { dataSet?: DataSet } | null)?.dataSet;

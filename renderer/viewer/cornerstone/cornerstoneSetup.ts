@@ -59,7 +59,8 @@ async function start(): Promise<CornerstoneStack> {
   cornerstoneTools.external.cornerstone = cornerstone;
   cornerstoneTools.external.cornerstoneMath = cornerstoneMath;
   cornerstoneTools.external.Hammer = Hammer;
-  cornerstoneTools.init({ mouseEnabled: true, touchEnabled: false, globalToolSyncEnabled: false, showSVGCursors: false });
+  // globalToolSyncEnabled: viewports enabled later (a new layout) get the tools' active buttons too.
+  cornerstoneTools.init({ mouseEnabled: true, touchEnabled: false, globalToolSyncEnabled: true, showSVGCursors: false });
   cornerstoneTools.addTool(cornerstoneTools.WwwcTool);
   cornerstoneTools.addTool(cornerstoneTools.PanTool);
   cornerstoneTools.addTool(cornerstoneTools.ZoomTool, { configuration: { invert: false, preventZoomOutsideImage: false, minScale: 0.05, maxScale: 40 } });

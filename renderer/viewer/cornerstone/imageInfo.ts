@@ -78,9 +78,13 @@ export function readImageInfo(stack: CornerstoneStack, image: Image): ImageInfo 
     return width !== undefined && width > 0 ? [{ center, width, name: names[i]?.trim() || `Window ${i + 1}` }] : [];
   });
 
+  // Frame Time, else the mean of the Frame Time Vector (its first entry is 0 by definition),
+  // else Recommended Display Frame Rate or Cine Rate.
   const frameTime = Number.parseFloat(text('x00181063'));
+  const frameTimes = numbersOf(dataSet?.string('x00181065')).filter((value) => value > 0);
+  const vectorMean = frameTimes.length > 0 ? frameTimes.reduce((sum, value) => sum + value, 0) / frameTimes.length : 0;
   const recommendedRate = Number.parseFloat(text('x00082144')) || Number.parseFloat(text('x00180040'));
-  const frameTimeMs = frameTime > 0 ? frameTime : recommendedRate > 0 ? 1000 / recommendedRate : null;
+  const frameTimeMs = frameTime > 0 ? frameTime : vectorMean > 0 ? vectorMean : recommendedRate > 0 ? 1000 / recommendedRate : null;
 
   // Pixel Spacing (row\\column), from the top level or an enhanced object's functional groups.
   // The loader reports 1 mm when there is none; only a real value calibrates.

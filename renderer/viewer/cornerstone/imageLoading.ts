@@ -10,6 +10,14 @@ import { type CornerstoneStack, cornerstoneStack } from './cornerstoneSetup';
  */
 export const IMAGE_LOAD_TIMEOUT_MS = 30_000;
 
+/** The person's own deadline (Settings, or tests), in milliseconds, if they set one. */
+export const IMAGE_LOAD_TIMEOUT_SETTING = 'lumen.viewer.imageLoadTimeoutMs';
+
+function imageLoadTimeout(): number {
+  const stored = Number(globalThis.localStorage?.getItem(IMAGE_LOAD_TIMEOUT_SETTING));
+  return Number.isFinite(stored) && stored >= 1000 ? stored : IMAGE_LOAD_TIMEOUT_MS;
+}
+
 /** One id per frame, in order; the loader's frame parameter counts from 0. */
 export function imageIdsFor(instances: readonly ViewerInstance[]): string[] {
   const ids: string[] = [];
@@ -88,7 +96,7 @@ function keepStoredBits(stack: CornerstoneStack, image: Image): void {
 }
 
 /** Loads (and caches) one image, or fails with a readable reason after the deadline. */
-export async function loadImage(imageId: string, timeoutMs = IMAGE_LOAD_TIMEOUT_MS): Promise<Image> {
+export async function loadImage(imageId: string, timeoutMs = imageLoadTimeout()): Promise<Image> {
   const stack = await cornerstoneStack();
   const { cornerstone } = stack;
   let timer: ReturnType<typeof setTimeout> | undefined;

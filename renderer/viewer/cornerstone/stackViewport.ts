@@ -24,8 +24,10 @@ export interface ViewportSnapshot {
   /** True while the current image is being fetched. */
   waiting: boolean;
   voi: { windowWidth: number; windowCenter: number } | null;
-  /** Image pixels per screen pixel (1 = actual pixels). */
+  /** Screen pixels per image pixel (1 = actual pixels). */
   scale: number;
+  /** Pan, in image pixels from centred. */
+  translation: { x: number; y: number };
   rotation: number;
   hflip: boolean;
   vflip: boolean;
@@ -407,6 +409,7 @@ export class StackViewport {
       waiting: this.waiting,
       voi: viewport ? { windowWidth: viewport.voi.windowWidth, windowCenter: viewport.voi.windowCenter } : null,
       scale: viewport?.scale ?? 1,
+      translation: { x: viewport?.translation.x ?? 0, y: viewport?.translation.y ?? 0 },
       rotation: viewport?.rotation ?? 0,
       hflip: viewport?.hflip ?? false,
       vflip: viewport?.vflip ?? false,

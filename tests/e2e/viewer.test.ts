@@ -1,0 +1,284 @@
+/// <reference lib="dom" />
+/**
+ * A radiologist reads studies in the viewer: opening from the list, every key and mouse binding,
+ * presets, layouts, dragging a series, cine on a multi-frame file, overlays and help, and a
+ * visible error when the decoder does not answer. Debian's Chromium, the real host, corpus files.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CT_PRESETS } from '../../shared/viewer/windowPresets';
+import { launchChromium } from '../helpers/chromium';
+import { cliImport } from '../helpers/cli';
+import { corpusPath } from '../helpers/corpus';
+import { callHost } from '../helpers/hostEvents';
+import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
+import { makeTempDir } from '../helpers/tempDir';
+
+type ViewportData = Record<string, string>;
+
+describe('viewing studies', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let host: HostProcess;
+  let browser: Browser;
+  let page: Page;
+
+  const viewport = (slot = 0) => page.getByTestId(`viewport-${slot}`);
+  const data = (slot = 0): Promise<ViewportData> => viewport(slot).evaluate((element) => ({ ...(element as HTMLElement).dataset }) as Record<string, string>);
+  const until = async (check: (d: ViewportData) => boolean, slot = 0, timeout = 20_000) => {
+    const started = Date.now();
+    for (;;) {
+      const current = await data(slot);
+      if (check(current)) return current;
+      if (Date.now() - started > timeout) throw new Error(`viewport ${slot} never reached the expected state: ${JSON.stringify(current)}`);
+      await page.waitForTimeout(50);
+    }
+  };
+  /** The viewport's state once it stops changing (a drag's last render has landed). */
+  const settled = async (slot = 0) => {
+    let previous = JSON.stringify(await data(slot));
+    for (;;) {
+      await page.waitForTimeout(120);
+      const current = JSON.stringify(await data(slot));
+      if (current === previous) return JSON.parse(current) as ViewportData;
+      previous = current;
+    }
+  };
+  /** A hash of what the viewport's canvas shows, to know that a change reached the pixels. */
+  const canvasHash = (slot = 0) =>
+    viewport(slot).evaluate((element) => {
+      const canvas = element.querySelector('canvas');
+      const pixels = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      let hash = 0;
+      for (let i = 0; i < pixels.length; i += 7) hash = (hash * 31 + (pixels[i] ?? 0)) | 0;
+      return hash;
+    });
+
+  async function openStudy(patientNamePrefix: string): Promise<void> {
+    const previous = (await viewport().count()) > 0 ? (await data())['series'] : '';
+    await page.getByPlaceholder('Beginning of any name…').fill(patientNamePrefix);
+    await page.waitForFunction((prefix) => {
+      const rows = document.querySelectorAll<HTMLElement>('[data-testid="study-row"]');
+      return rows.length === 1 && (rows.item(0).textContent ?? '').startsWith(prefix);
+    }, patientNamePrefix);
+    await page.getByTestId('study-row').first().click();
+    await page.keyboard.press('Enter');
+    // Shown: the new study's series, with a window (its first image is on screen).
+    await until((d) => d['series'] !== undefined && d['series'] !== previous && d['ww'] !== '' && d['ww'] !== undefined);
+  }
+
+  beforeAll(async () => {
+    temp = makeTempDir('e2e-viewer');
+    await cliImport(temp.dir, [corpusPath('ct-series/pancreas-ct-cbct-seg'), corpusPath('dicomdir/wakasa-mr-lspine-cd'), corpusPath('multiframe/IM00001.implicit_little_endian.dcm')]);
+    host = await startHostProcess(temp.dir);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(host.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    temp?.remove();
+  });
+
+  it('opens a study with Enter: series strip, first image, the rest loading in the background, a view audit row', async () => {
+    await openStudy('Pancreas');
+    expect(await page.getByTestId('series-item').count()).toBe(1);
+    expect(await page.getByTestId('series-count').first().textContent()).toBe('134 images');
+    const loaded = await until((d) => d['loadedCount'] === '134');
+    expect(loaded['imageIndex']).toBe('0');
+    expect(loaded['imageCount']).toBe('134');
+    expect(await page.getByTestId('image-position').textContent()).toContain('Im 1 / 134');
+    // The file's own window (400/60) first.
+    expect([loaded['ww'], loaded['wc']]).toEqual(['400', '60']);
+    const audit = await callHost(host, 'audit.query', { action: 'study.view' });
+    expect((audit.value as { entries: unknown[] }).entries.length).toBeGreaterThan(0);
+  });
+
+  it('scrolls with the arrow keys, Home/End and the wheel', async () => {
+    await page.keyboard.press('ArrowDown');
+    await until((d) => d['imageIndex'] === '1');
+    await page.keyboard.press('ArrowUp');
+    await until((d) => d['imageIndex'] === '0');
+    await page.keyboard.press('End');
+    await until((d) => d['imageIndex'] === '133');
+    await page.keyboard.press('Home');
+    await until((d) => d['imageIndex'] === '0');
+    const box = (await viewport().boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 120);
+    await until((d) => d['imageIndex'] === '1');
+    await page.mouse.wheel(0, -120);
+    await until((d) => d['imageIndex'] === '0');
+  });
+
+  it('sets each CT preset exactly from the number keys, the own window with 0, an automatic one with W', async () => {
+    for (const [index, preset] of CT_PRESETS.entries()) {
+      const before = await canvasHash();
+      await page.keyboard.press(String(index + 1));
+      const after = await until((d) => d['ww'] === String(preset.width) && d['wc'] === String(preset.center));
+      expect([after['ww'], after['wc']], preset.name).toEqual([String(preset.width), String(preset.center)]);
+      expect(await page.getByTestId('window-readout').textContent()).toContain(preset.name);
+      if (index > 0) expect(await canvasHash(), `${preset.name} reaches the pixels`).not.toBe(before);
+    }
+    await page.keyboard.press('0');
+    await until((d) => d['ww'] === '400' && d['wc'] === '60');
+    await page.keyboard.press('w');
+    const auto = await until((d) => d['ww'] !== '400');
+    expect(Number(auto['ww'])).toBeGreaterThan(1000);
+  });
+
+  it('takes a typed window', async () => {
+    await page.getByLabel('Window width').fill('123');
+    await page.getByLabel('Window center').fill('-45');
+    await page.getByLabel('Window center').press('Enter');
+    await until((d) => d['ww'] === '123' && d['wc'] === '-45');
+  });
+
+  it('left drag windows, middle drag pans, right drag zooms', async () => {
+    await page.keyboard.press('Escape');
+    const start = await until((d) => d['ww'] === '400');
+    const box = (await viewport().boundingBox())!;
+    const drag = async (button: 'left' | 'middle' | 'right', dx: number, dy: number) => {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down({ button });
+      for (let step = 1; step <= 5; step += 1) await page.mouse.move(box.x + box.width / 2 + (dx * step) / 5, box.y + box.height / 2 + (dy * step) / 5);
+      await page.mouse.up({ button });
+    };
+    await drag('left', 60, 30);
+    await until((d) => d['ww'] !== start['ww'] && d['wc'] !== start['wc']);
+    const windowed = await settled();
+    expect(windowed['scale']).toBe(start['scale']);
+    await drag('middle', 40, 25);
+    await until((d) => d['panX'] !== start['panX']);
+    const panned = await settled();
+    expect([panned['ww'], panned['wc']]).toEqual([windowed['ww'], windowed['wc']]);
+    await drag('right', 0, 60);
+    await until((d) => d['scale'] !== start['scale']);
+    const zoomed = await settled();
+    expect([zoomed['ww'], zoomed['wc']]).toEqual([windowed['ww'], windowed['wc']]);
+  });
+
+  it('remaps the mouse buttons from the help overlay', async () => {
+    await page.keyboard.press('Escape');
+    const start = await until((d) => d['ww'] === '400');
+    await page.keyboard.press('?');
+    await page.getByLabel('Button for Window / level').selectOption('right');
+    // Zoom takes the freed left button.
+    expect(await page.getByLabel('Button for Zoom').inputValue()).toBe('left');
+    await page.keyboard.press('Escape');
+    const box = (await viewport().boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down({ button: 'right' });
+    for (let step = 1; step <= 5; step += 1) await page.mouse.move(box.x + box.width / 2 + 10 * step, box.y + box.height / 2 + 5 * step);
+    await page.mouse.up({ button: 'right' });
+    const windowed = await until((d) => d['ww'] !== start['ww']);
+    expect(windowed['scale']).toBe(start['scale']);
+    await page.keyboard.press('?');
+    await page.getByLabel('Button for Window / level').selectOption('left');
+    await page.getByLabel('Button for Zoom').selectOption('right');
+    await page.keyboard.press('Escape');
+  });
+
+  it('inverts, rotates, flips, shows 1:1 and fits, and resets with Escape or Space', async () => {
+    const fitted = await data();
+    await page.keyboard.press('i');
+    await until((d) => d['invert'] === 'true');
+    await page.keyboard.press('r');
+    await until((d) => d['rotation'] === '90');
+    await page.keyboard.press('h');
+    await until((d) => d['hflip'] === 'true');
+    await page.keyboard.press('v');
+    await until((d) => d['vflip'] === 'true');
+    await page.keyboard.press('a');
+    await until((d) => d['scale'] === '1');
+    await page.keyboard.press('f');
+    await until((d) => d['scale'] !== '1');
+    await page.keyboard.press('Escape');
+    const reset = await until((d) => d['invert'] === 'false' && d['rotation'] === '0' && d['hflip'] === 'false' && d['vflip'] === 'false');
+    expect([reset['ww'], reset['wc'], reset['panX'], reset['panY']]).toEqual(['400', '60', '0', '0']);
+    expect(reset['scale']).toBe(fitted['scale']);
+    await page.keyboard.press('i');
+    await until((d) => d['invert'] === 'true');
+    await page.keyboard.press(' ');
+    await until((d) => d['invert'] === 'false');
+  });
+
+  it('marks orientation from Image Orientation (Patient), following flips', async () => {
+    expect(await page.getByTestId('marker-left').textContent()).toBe('R');
+    expect(await page.getByTestId('marker-right').textContent()).toBe('L');
+    await page.keyboard.press('h');
+    await until((d) => d['hflip'] === 'true');
+    expect(await page.getByTestId('marker-left').textContent()).toBe('L');
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('scale-bar').textContent()).toMatch(/\d+ (mm|cm)/);
+  });
+
+  it('toggles the overlays with O and lists the keys with ?', async () => {
+    await expect.poll(() => page.getByTestId('window-readout').count()).toBe(1);
+    await page.keyboard.press('o');
+    await expect.poll(() => page.getByTestId('window-readout').count()).toBe(0);
+    await page.keyboard.press('o');
+    await expect.poll(() => page.getByTestId('window-readout').count()).toBe(1);
+    await page.keyboard.press('?');
+    const help = page.getByTestId('viewer-help');
+    await help.waitFor();
+    for (const label of ['Next image', 'Window preset 1', 'Invert', 'Actual pixels (1:1)', 'Cine: play / pause']) expect(await help.textContent()).toContain(label);
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+  });
+
+  it('moves between series with PgDn/PgUp, and a series dragged onto a 2×2 layout shows there', async () => {
+    await openStudy(await firstNameOfCd());
+    const series = page.getByTestId('series-item');
+    expect(await series.count()).toBe(5);
+    const first = (await data())['series'];
+    await page.keyboard.press('PageDown');
+    const second = await until((d) => d['series'] !== first);
+    await page.keyboard.press('PageUp');
+    await until((d) => d['series'] === first);
+
+    await page.getByRole('button', { name: 'Layout 2 × 2' }).click();
+    await expect.poll(() => page.locator('[data-testid^="viewport-"][data-series]').count()).toBe(4);
+    await series.nth(4).dragTo(viewport(3));
+    const dropped = await until((d) => d['series'] !== '' && d['series'] !== second['series'], 3);
+    expect(dropped['series']).not.toBe(first);
+    await until((d) => Number(d['loadedCount']) > 0, 3);
+    await page.getByRole('button', { name: 'Layout 1 × 1' }).click();
+  });
+
+  it('plays a multi-frame file as cine at its own frame rate, and pauses', async () => {
+    await openStudy('US Echo');
+    const before = await until((d) => Number(d['imageCount']) >= 8);
+    await expect.poll(() => page.getByLabel('Cine frame rate').inputValue()).toBe(String(Math.round(1000 / ((33.333 + 50 + 33.333 + 50 + 50 + 50 + 33.333 + 43.333) / 8))));
+    await page.keyboard.press('p');
+    await until((d) => d['cine'] === 'playing');
+    await until((d) => d['imageIndex'] !== before['imageIndex']);
+    await until((d) => d['imageIndex'] === '3');
+    await page.keyboard.press('p');
+    const stopped = await until((d) => d['cine'] === 'stopped');
+    await page.waitForTimeout(300);
+    expect((await data())['imageIndex']).toBe(stopped['imageIndex']);
+  });
+
+  it('shows a visible error when an image does not arrive in time', async () => {
+    const isolated = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    // A decode worker that never starts: the loader's promise would stay pending forever.
+    await isolated.route('**/vendor/image-decoder/*.worker.js', (route) => route.abort());
+    await isolated.addInitScript(() => localStorage.setItem('lumen.viewer.imageLoadTimeoutMs', '2000'));
+    await isolated.goto(host.url);
+    await isolated.getByPlaceholder('Beginning of any name…').fill('Pancreas');
+    await isolated.getByTestId('study-row').first().click();
+    await isolated.keyboard.press('Enter');
+    const error = isolated.locator('.viewport-error');
+    await error.waitFor({ timeout: 20_000 });
+    expect(await error.textContent()).toMatch(/Image 1 could not be shown: no image after 2 s/);
+    await isolated.close();
+  });
+
+  async function firstNameOfCd(): Promise<string> {
+    // The CD's patient name is real (published by him under CC0); the test reads it from the list.
+    const summaries = await callHost(host, 'library.searchStudies', { modality: 'MR' });
+    const names = (summaries.value as { studies: Array<{ patientName: string; seriesCount: number }> }).studies.filter((s) => s.seriesCount === 5).map((s) => s.patientName);
+    return (names[0] ?? '').split('^')[0] ?? '';
+  }
+});
