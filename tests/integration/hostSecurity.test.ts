@@ -3,7 +3,7 @@
  * Every route needs the launch token, only loopback is listened on, foreign Host and Origin
  * headers are refused, and SIGTERM stops it cleanly.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,6 +12,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instanceFilePath } from '../../electron/services/instanceFiles';
 import { LATEST_SCHEMA_VERSION } from '../../electron/services/store/database';
+import { DECODE_WORKER_POLICY } from '../../shared/security/contentSecurityPolicy';
+import { corpusPath } from '../helpers/corpus';
 import { freeLoopbackPort } from '../helpers/freePort';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { makeTempDir } from '../helpers/tempDir';
@@ -27,6 +29,18 @@ function rawRequest(port: number, options: { path: string; method?: string; head
     });
     request.on('error', reject);
     request.end(options.body);
+  });
+}
+
+function rawRequestBytes(port: number, requestPath: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, path: requestPath, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+    });
+    request.on('error', reject);
+    request.end();
   });
 }
 
@@ -47,6 +61,10 @@ function canConnect(host: string, port: number): Promise<boolean> {
 }
 
 const SOP_UID = '1.2.826.0.1.3680043.8.498.1';
+const BARE_SOP_UID = '1.2.826.0.1.3680043.8.498.2';
+/** A Part-10 file, and a bare dataset (no preamble, no DICM, no file meta) as old files are. */
+const part10File = readFileSync(corpusPath('color/color-px.dcm'));
+const bareDataset = readFileSync(corpusPath('color/OT-PAL-8-face.dcm'));
 
 describe('the browser host', () => {
   let temp: ReturnType<typeof makeTempDir>;
@@ -56,9 +74,11 @@ describe('the browser host', () => {
   beforeAll(async () => {
     temp = makeTempDir('host');
     host = await startHostProcess(temp.dir);
-    const file = instanceFilePath(path.join(temp.dir, 'instances'), SOP_UID);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, Buffer.from('DICM-test-bytes'));
+    for (const [uid, bytes] of [[SOP_UID, part10File], [BARE_SOP_UID, bareDataset]] as const) {
+      const file = instanceFilePath(path.join(temp.dir, 'instances'), uid);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, bytes);
+    }
   });
   afterAll(async () => {
     await host?.stop();
@@ -174,15 +194,55 @@ describe('the browser host', () => {
   });
 
   it('serves an instance file by its UID and nothing by a path', async () => {
-    const file = await rawRequest(host.port, { path: `/dicom/instance/${SOP_UID}`, headers: bearer() });
+    const file = await rawRequestBytes(host.port, `/dicom/instance/${SOP_UID}`, bearer());
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toBe('application/dicom');
-    expect(file.body).toBe('DICM-test-bytes');
+    expect(file.body.equals(part10File)).toBe(true);
     for (const attempt of ['/dicom/instance/..%2F..%2Flibrary.sqlite', '/dicom/instance/1.2.3.4', '/dicom/instance/%2Fetc%2Fpasswd', '/../library.sqlite', '/assets/..%2F..%2Flibrary.sqlite']) {
       const refused = await rawRequest(host.port, { path: attempt, headers: bearer() });
       expect(refused.status, attempt).toBe(404);
       expect(refused.body).not.toContain('SQLite');
     }
+  });
+});
+
+describe('the browser host serving the viewer', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let host: HostProcess;
+  const bearer = () => ({ Authorization: `Bearer ${host.token}`, Host: `127.0.0.1:${host.port}` });
+  beforeAll(async () => {
+    temp = makeTempDir('host-viewer');
+    host = await startHostProcess(temp.dir);
+    const file = instanceFilePath(path.join(temp.dir, 'instances'), BARE_SOP_UID);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, bareDataset);
+  });
+  afterAll(async () => {
+    await host?.stop();
+    temp?.remove();
+  });
+
+  it('serves a file stored without a Part-10 header as one: preamble, DICM, file meta, then the stored bytes', async () => {
+    const served = await rawRequestBytes(host.port, `/dicom/instance/${BARE_SOP_UID}`, bearer());
+    expect(served.status).toBe(200);
+    expect(served.body.subarray(128, 132).toString('ascii')).toBe('DICM');
+    const metaLength = served.body.readUInt32LE(132 + 8);
+    const metaEnd = 132 + 12 + metaLength;
+    const meta = served.body.subarray(132, metaEnd).toString('latin1');
+    expect(meta).toContain('1.2.840.10008.1.2\0');
+    expect(served.body.subarray(metaEnd).equals(bareDataset)).toBe(true);
+    expect(Number(served.headers['content-length'])).toBe(served.body.length);
+  });
+
+  it('gives the decode worker its own policy and the page none of it', async () => {
+    const worker = await rawRequest(host.port, { path: '/vendor/image-decoder/index.worker.min.worker.js', headers: bearer() });
+    expect(worker.status).toBe(200);
+    expect(worker.headers['content-security-policy']).toBe(DECODE_WORKER_POLICY);
+    const loader = await rawRequest(host.port, { path: '/vendor/image-decoder/cornerstoneWADOImageLoader.min.js', headers: bearer() });
+    expect(loader.status).toBe(200);
+    expect(loader.headers['content-security-policy']).not.toContain("'unsafe-eval'");
+    const page = await rawRequest(host.port, { path: '/display-check.html', headers: bearer() });
+    expect(page.headers['content-security-policy']).not.toContain("'unsafe-eval'");
   });
 });
 
