@@ -1,26 +1,35 @@
 /** The viewer's toolbar: layout, window (editable, with presets), cine, view operations, help. */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { presetsFor } from '../../shared/viewer/windowPresets';
 import type { ViewerCommand } from './bindings';
+import type { ImageWindow } from './cornerstone/imageInfo';
 import { formatWindowValue } from './overlayText';
 import { applyPreset, runViewerCommand } from './viewerCommands';
 import { LAYOUTS, type Layout, useViewer } from './viewerStore';
 import { viewportRegistry } from './viewportRegistry';
 
 function WindowEditor() {
-  const snapshot = useViewer((state) => state.snapshots[state.active] ?? null);
+  // Only what the editor shows: the snapshot itself changes every frame while scrolling.
   const active = useViewer((state) => state.active);
-  const voi = snapshot?.voi ?? null;
-  const shownWidth = voi ? formatWindowValue(voi.windowWidth) : '';
-  const shownCenter = voi ? formatWindowValue(voi.windowCenter) : '';
+  const shownWidth = useViewer((state) => {
+    const voi = state.snapshots[state.active]?.voi;
+    return voi ? formatWindowValue(voi.windowWidth) : '';
+  });
+  const shownCenter = useViewer((state) => {
+    const voi = state.snapshots[state.active]?.voi;
+    return voi ? formatWindowValue(voi.windowCenter) : '';
+  });
+  const modality = useViewer((state) => state.snapshots[state.active]?.info?.modality ?? '');
+  const windowsKey = useViewer((state) => JSON.stringify(state.snapshots[state.active]?.info?.windows ?? []));
+  const ownWindows = useMemo(() => JSON.parse(windowsKey) as ImageWindow[], [windowsKey]);
+  const voi = shownWidth !== '';
   const [width, setWidth] = useState('');
   const [center, setCenter] = useState('');
   // The fields follow the viewport (drags, presets) until the person types in them.
   useEffect(() => setWidth(shownWidth), [shownWidth]);
   useEffect(() => setCenter(shownCenter), [shownCenter]);
 
-  const presets = presetsFor(snapshot?.info?.modality ?? '');
-  const ownWindows = snapshot?.info?.windows ?? [];
+  const presets = presetsFor(modality);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const w = Number.parseFloat(width);
@@ -78,7 +87,8 @@ function CommandButton({ command, label, title }: { command: ViewerCommand; labe
 
 export function ViewerToolbar() {
   const layout = useViewer((state) => state.layout);
-  const cine = useViewer((state) => state.snapshots[state.active]?.cine ?? null);
+  const playing = useViewer((state) => state.snapshots[state.active]?.cine.playing ?? false);
+  const fps = useViewer((state) => state.snapshots[state.active]?.cine.fps ?? 15);
   const active = useViewer((state) => state.active);
 
   return (
@@ -92,7 +102,7 @@ export function ViewerToolbar() {
       </div>
       <WindowEditor />
       <div className="group" role="group" aria-label="Cine">
-        <CommandButton command="toggleCine" label={cine?.playing ? '❚❚' : '▶'} title={cine?.playing ? 'Pause cine (P)' : 'Play cine (P)'} />
+        <CommandButton command="toggleCine" label={playing ? '❚❚' : '▶'} title={playing ? 'Pause cine (P)' : 'Play cine (P)'} />
         <label className="field inline">
           fps
           <input
@@ -100,7 +110,7 @@ export function ViewerToolbar() {
             type="number"
             min={1}
             max={60}
-            value={cine?.fps ?? 15}
+            value={fps}
             onChange={(e) => viewportRegistry.get(active)?.setCineRate(Number(e.target.value))}
             style={{ width: '3.5rem' }}
           />
@@ -118,7 +128,7 @@ export function ViewerToolbar() {
       <div className="group" role="group" aria-label="Display">
         <CommandButton command="toggleOverlays" label="Overlays" title="Show or hide overlays (O)" />
         <CommandButton command="toggleHelp" label="?" title="Keys and mouse (?)" />
-        <button type="button" className="small" onClick={() => useViewer.getState().closeStudy()} title="Close the study">
+        <button type="button" className="small" onClick={() => useViewer.getState().closeStudy()} aria-label="Close the study">
           Close
         </button>
       </div>

@@ -12,12 +12,14 @@ import * as hostStartup from './cases/hostStartup';
 import * as importScale from './cases/importScale';
 import * as importSpeed from './cases/importSpeed';
 import * as librarySearch from './cases/librarySearch';
+import * as viewerSpeed from './cases/viewerSpeed';
 
 const cases: Array<{ name: string; run: () => Promise<BenchResult[]> }> = [
   { name: 'host start-up and API', run: hostStartup.run },
   { name: 'import vs cp and Orthanc', run: importSpeed.run },
   { name: 'import at scale (2,000 files)', run: importScale.run },
   { name: 'study search on 50k studies / 1M instances', run: librarySearch.run },
+  { name: 'viewer on the 134-slice CT in Chromium', run: viewerSpeed.run },
 ];
 
 function markdown(results: BenchResult[], when: string): string {

@@ -421,9 +421,21 @@ export class StackViewport {
     };
   }
 
+  private publishScheduled = false;
+
+  /**
+   * Tells the listeners (the overlays) at most once per animation frame: background loading
+   * finishes an image every few milliseconds and a drag renders every frame, and re-rendering
+   * the overlays for each would take the main thread from decoding and drawing.
+   */
   private publish(): void {
-    if (this.destroyed) return;
-    const snapshot = this.snapshot();
-    for (const listener of this.listeners) listener(snapshot);
+    if (this.destroyed || this.publishScheduled) return;
+    this.publishScheduled = true;
+    requestAnimationFrame(() => {
+      this.publishScheduled = false;
+      if (this.destroyed) return;
+      const snapshot = this.snapshot();
+      for (const listener of this.listeners) listener(snapshot);
+    });
   }
 }

@@ -1,0 +1,255 @@
+/**
+ * The viewer on the 134-slice CT, in Debian's Chromium through the browser host, with a warm
+ * app (page loaded, decoder workers and codecs started by opening another study first) and a
+ * cold study (none of its images decoded yet):
+ * - first image: from the Enter that opens the study to its first image on screen;
+ * - series ready: from the same Enter to all 134 images decoded and cached;
+ * - scrolling: one ArrowDown per animation frame through all slices; per frame, cornerstone's
+ *   own render time and the wall time between consecutive rendered images; a frame is dropped
+ *   when an image took more than one frame interval (16.7 ms) to follow the previous one;
+ * - window/level: a real left-button drag, cornerstone's render time per rendered frame;
+ * - memory: resident memory of the renderer process after the series is loaded.
+ * Headless Chromium here renders with the CPU (no GPU), like a reading-room PC without
+ * accelerated canvas; numbers on real hardware are lower.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../../helpers/chromium';
+import { cliImport } from '../../helpers/cli';
+import { corpusPath } from '../../helpers/corpus';
+import { callHost } from '../../helpers/hostEvents';
+import { type HostProcess, startHostProcess } from '../../helpers/hostProcess';
+import { makeTempDir } from '../../helpers/tempDir';
+import { type BenchResult, median, percentile, round } from '../benchResult';
+
+const RUNS = 3;
+const FRAME_MS = 1000 / 60;
+
+interface OpenTimes {
+  firstImageMs: number;
+  seriesReadyMs: number;
+}
+
+/** Opens the study whose row is the only one matching `name`, timing from the Enter key. */
+async function openAndTime(page: Page, name: string, expectedImages: number): Promise<OpenTimes> {
+  await page.getByPlaceholder('Beginning of any name…').fill(name);
+  await page.waitForFunction((prefix) => {
+    const rows = document.querySelectorAll('[data-testid="study-row"]');
+    return rows.length === 1 && (rows.item(0).textContent ?? '').startsWith(prefix);
+  }, name);
+  await page.getByTestId('study-row').first().click();
+  await page.evaluate((expected) => {
+    const marks: { t0?: number; first?: number; ready?: number } = {};
+    (window as unknown as { __marks: typeof marks }).__marks = marks;
+    window.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && marks.t0 === undefined) marks.t0 = performance.now();
+    }, { capture: true });
+    const observer = new MutationObserver(() => {
+      const viewport = document.querySelector<HTMLElement>('[data-testid="viewport-0"]');
+      if (!viewport) return;
+      if (marks.first === undefined && viewport.dataset['ww'] && viewport.dataset['series']) marks.first = performance.now();
+      if (marks.ready === undefined && Number(viewport.dataset['loadedCount']) >= expected) marks.ready = performance.now();
+    });
+    observer.observe(document.body, { subtree: true, attributes: true, childList: true });
+  }, expectedImages);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => {
+    const marks = (window as unknown as { __marks: { ready?: number } }).__marks;
+    return marks.ready !== undefined;
+  }, null, { timeout: 60_000 });
+  return page.evaluate(() => {
+    const marks = (window as unknown as { __marks: { t0: number; first: number; ready: number } }).__marks;
+    return { firstImageMs: marks.first - marks.t0, seriesReadyMs: marks.ready - marks.t0 };
+  });
+}
+
+async function closeStudy(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Close the study' }).click();
+  await page.getByTestId('viewer-empty').waitFor();
+}
+
+interface ScrollFigures {
+  renderMs: number[];
+  wallMs: number[];
+  missing: number;
+}
+
+/** One ArrowDown per animation frame from the first slice to the last. */
+function scrollThrough(page: Page, steps: number): Promise<ScrollFigures> {
+  return page.evaluate(async (count) => {
+    const element = document.querySelector<HTMLElement>('[data-testid="viewport-0"] .viewport-element');
+    if (!element) throw new Error('no viewport');
+    element.focus();
+    const renders: Array<{ at: number; ms: number }> = [];
+    const onRendered = (event: Event) => renders.push({ at: performance.now(), ms: (event as CustomEvent<{ renderTimeInMs: number }>).detail.renderTimeInMs });
+    element.addEventListener('cornerstoneimagerendered', onRendered);
+    await new Promise<void>((resolve) => {
+      let sent = 0;
+      const tick = () => {
+        if (sent >= count) return resolve();
+        sent += 1;
+        element.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    element.removeEventListener('cornerstoneimagerendered', onRendered);
+    const wallMs = renders.slice(1).map((render, i) => render.at - (renders[i]?.at ?? render.at));
+    return { renderMs: renders.map((r) => r.ms), wallMs, missing: Math.max(0, count - renders.length) };
+  }, steps);
+}
+
+/** A left-button drag across the image, collecting cornerstone's render times. */
+async function windowDrag(page: Page): Promise<number[]> {
+  await page.evaluate(() => {
+    const element = document.querySelector<HTMLElement>('[data-testid="viewport-0"] .viewport-element');
+    const times: number[] = [];
+    (window as unknown as { __wl: number[] }).__wl = times;
+    element?.addEventListener('cornerstoneimagerendered', (event) => times.push((event as CustomEvent<{ renderTimeInMs: number }>).detail.renderTimeInMs));
+  });
+  const box = await page.getByTestId('viewport-0').boundingBox();
+  if (!box) throw new Error('no viewport box');
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down({ button: 'left' });
+  for (let step = 1; step <= 120; step += 1) await page.mouse.move(x + Math.sin(step / 10) * 150, y + Math.cos(step / 13) * 100);
+  await page.mouse.up({ button: 'left' });
+  await page.waitForTimeout(100);
+  return page.evaluate(() => (window as unknown as { __wl: number[] }).__wl);
+}
+
+/**
+ * The floor under "series ready": fetching the same files in the same page, six at a time (the
+ * browser's per-host limit), with nothing decoded. Measured between the viewer's runs.
+ */
+function fetchFloorMs(page: Page, urls: string[]): Promise<number> {
+  return page.evaluate(async (list) => {
+    const started = performance.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < list.length) {
+        const url = list[next++];
+        if (url === undefined) break;
+        const bytes = await (await fetch(`${url}?nocache=${Math.random()}`, { cache: 'no-store' })).arrayBuffer();
+        if (bytes.byteLength === 0) throw new Error(`empty answer for ${url}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 6 }, worker));
+    return performance.now() - started;
+  }, urls);
+}
+
+/** Frame intervals of an empty requestAnimationFrame loop: the browser's own frame clock. */
+function emptyFrameIntervals(page: Page, frames: number): Promise<number[]> {
+  return page.evaluate(
+    (count) =>
+      new Promise<number[]>((resolve) => {
+        const stamps: number[] = [];
+        const tick = (now: number) => {
+          stamps.push(now);
+          if (stamps.length > count) resolve(stamps.slice(1).map((t, i) => t - (stamps[i] ?? t)));
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    frames,
+  );
+}
+
+/** Resident memory (MB) of the largest renderer process among Chromium's children. */
+function rendererRssMb(): number {
+  let largest = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmdline.includes('chromium') || !cmdline.includes('--type=renderer')) continue;
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (rss) largest = Math.max(largest, Number(rss) / 1024);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return largest;
+}
+
+async function ctUrls(host: HostProcess): Promise<string[]> {
+  const found = await callHost(host, 'library.searchStudies', { patientId: 'Pancreas-CT-CB_001' });
+  const study = (found.value as { studies: Array<{ studyInstanceUid: string }> } | undefined)?.studies[0];
+  if (!study) throw new Error('the CT study is not in the bench library');
+  const opened = await callHost(host, 'viewer.openStudy', { studyInstanceUid: study.studyInstanceUid });
+  return (opened.value as { series: Array<{ instances: Array<{ url: string }> }> }).series.flatMap((s) => s.instances.map((i) => i.url));
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const temp = makeTempDir('bench-viewer');
+  await cliImport(temp.dir, [corpusPath('ct-series/pancreas-ct-cbct-seg'), corpusPath('mr-series/cptac-sar-ax-scout')]);
+  const host = await startHostProcess(temp.dir);
+  const browser = await launchChromium();
+  try {
+    const opens: OpenTimes[] = [];
+    const scroll: ScrollFigures = { renderMs: [], wallMs: [], missing: 0 };
+    const wl: number[] = [];
+    const fetchFloor: number[] = [];
+    const emptyFrames: number[] = [];
+    const urls = await ctUrls(host);
+    let memoryBefore = 0;
+    let memoryAfter = 0;
+    for (let runIndex = 0; runIndex < RUNS; runIndex += 1) {
+      // A fresh page each run: nothing of the CT decoded or cached.
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      // tsx compiles with keepNames, which wraps functions inside page.evaluate in a __name helper.
+      await page.addInitScript(() => {
+        (globalThis as unknown as { __name: (f: unknown) => unknown }).__name = (f: unknown) => f;
+      });
+      await page.goto(host.url);
+      await openAndTime(page, 'C3L', 3); // warms the app: decoder workers, codecs, cornerstone
+      await closeStudy(page);
+      memoryBefore = rendererRssMb();
+      opens.push(await openAndTime(page, 'Pancreas', 134));
+      memoryAfter = rendererRssMb();
+      await page.keyboard.press('Home');
+      await page.waitForTimeout(100);
+      emptyFrames.push(...(await emptyFrameIntervals(page, 133)));
+      const figures = await scrollThrough(page, 133);
+      scroll.renderMs.push(...figures.renderMs);
+      scroll.wallMs.push(...figures.wallMs);
+      scroll.missing += figures.missing;
+      wl.push(...(await windowDrag(page)));
+      fetchFloor.push(await fetchFloorMs(page, urls));
+      await page.close();
+    }
+    const dropped = scroll.wallMs.filter((ms) => ms > FRAME_MS * 1.5).length + scroll.missing;
+    const seriesReady = median(opens.map((o) => o.seriesReadyMs));
+    const floor = median(fetchFloor);
+    const scrollP99 = percentile(scroll.wallMs, 99);
+    const emptyP99 = percentile(emptyFrames, 99);
+    return [
+      { name: 'viewer.firstImageMs', value: round(median(opens.map((o) => o.firstImageMs)), 1), unit: 'ms', note: `median of ${RUNS} cold opens of the 134-slice CT in a warm app (goal ≤ 150 ms); all: ${opens.map((o) => round(o.firstImageMs, 0)).join(', ')}` },
+      {
+        name: 'viewer.seriesReadyMs',
+        value: round(seriesReady, 1),
+        unit: 'ms',
+        anchor: `fetching the same 134 files (70 MB) in the page, nothing decoded: ${round(floor, 0)} ms`,
+        ratio: round(seriesReady / floor, 2),
+        note: `Enter → all 134 images decoded (goal ≤ 1000 ms); all: ${opens.map((o) => round(o.seriesReadyMs, 0)).join(', ')}; fetch floor all: ${fetchFloor.map((ms) => round(ms, 0)).join(', ')}`,
+      },
+      {
+        name: 'viewer.scrollFrameP99Ms',
+        value: round(scrollP99, 2),
+        unit: 'ms',
+        anchor: `an empty requestAnimationFrame loop in the same page, p99 interval ${round(emptyP99, 2)} ms`,
+        ratio: round(scrollP99 / emptyP99, 2),
+        note: `wall time between consecutive images, one ArrowDown per frame, ${scroll.wallMs.length} frames (goal ≤ 16.7); render alone p99 ${round(percentile(scroll.renderMs, 99), 2)} ms; median wall ${round(median(scroll.wallMs), 2)} ms`,
+      },
+      { name: 'viewer.droppedFrames', value: dropped, unit: 'frames', note: `frames slower than 1.5 × 16.7 ms or never rendered, of ${RUNS} × 133 steps (goal 0)` },
+      { name: 'viewer.wlRenderP95Ms', value: round(percentile(wl, 95), 2), unit: 'ms', note: `cornerstone render time during left-button window/level drags, ${wl.length} renders (goal ≤ 4)` },
+      { name: 'viewer.rendererMemoryMb', value: round(memoryAfter, 0), unit: 'MB', note: `renderer process RSS with the CT loaded (${round(memoryBefore, 0)} MB before opening it)` },
+    ];
+  } finally {
+    await browser.close();
+    await host.stop();
+    temp.remove();
+  }
+}
