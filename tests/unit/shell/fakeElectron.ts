@@ -93,7 +93,7 @@ class FakeApp extends EventEmitter {
 class FakeSession {
   permissionRequestHandler: ((contents: FakeWebContents, permission: string, callback: (granted: boolean) => void) => void) | null = null;
   permissionCheckHandler: ((contents: FakeWebContents | null, permission: string, origin: string) => boolean) | null = null;
-  headersHandler: ((details: { responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void) | null = null;
+  headersHandler: ((details: { url: string; responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void) | null = null;
   readonly protocolHandlers = new Map<string, (request: { url: string }) => Promise<Response>>();
   readonly webRequest = {
     onHeadersReceived: (handler: NonNullable<FakeSession['headersHandler']>) => {

@@ -3,11 +3,12 @@
  * navigation, new windows and permissions are refused, the app:// and dicom:// schemes serve
  * only what they should, and IPC answers only our own page. The services behind it are real.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../../shared/bridge';
+import { DECODE_WORKER_POLICY } from '../../../shared/security/contentSecurityPolicy';
 import { instanceFilePath } from '../../../electron/services/instanceFiles';
 import { buildApplicationMenu } from '../../../electron/shell/menu';
 import { startShell } from '../../../electron/shell/startShell';
@@ -18,6 +19,10 @@ import * as electron from './fakeElectron';
 vi.mock('electron', async () => await import('./fakeElectron'));
 
 const SOP_UID = '1.2.840.113619.2.55.3.1';
+const BARE_SOP_UID = '1.2.840.113619.2.55.3.2';
+/** A Part-10 file, and a bare dataset (no preamble, no DICM, no file meta) as old files are. */
+const part10File = readFileSync(corpusPath('color/color-px.dcm'));
+const bareDataset = readFileSync(corpusPath('color/OT-PAL-8-face.dcm'));
 let temp: ReturnType<typeof makeTempDir>;
 let dataDir: string;
 let window: electron.BrowserWindow;
@@ -41,7 +46,12 @@ beforeAll(async () => {
 
   const file = instanceFilePath(path.join(dataDir, 'instances'), SOP_UID);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, 'DICM-bytes');
+  writeFileSync(file, part10File);
+  const bare = instanceFilePath(path.join(dataDir, 'instances'), BARE_SOP_UID);
+  mkdirSync(path.dirname(bare), { recursive: true });
+  writeFileSync(bare, bareDataset);
+  mkdirSync(path.join(rendererDir, 'vendor', 'image-decoder'), { recursive: true });
+  writeFileSync(path.join(rendererDir, 'vendor', 'image-decoder', 'index.worker.min.worker.js'), '// worker');
 });
 
 afterAll(async () => {
@@ -135,12 +145,18 @@ describe('the session', () => {
     expect(session.permissionCheckHandler?.(null, 'fullscreen', 'app://lumen')).toBe(true);
   });
 
-  it('adds the Content-Security-Policy to every response', () => {
-    let headers: Record<string, string[]> | undefined;
-    session.headersHandler?.({ responseHeaders: { 'Content-Type': ['text/html'] } }, (response) => (headers = response.responseHeaders));
-    expect(headers?.['Content-Type']).toEqual(['text/html']);
-    expect(headers?.['Content-Security-Policy']?.[0]).toMatch(/script-src 'self' 'wasm-unsafe-eval'/);
-    expect(headers?.['Content-Security-Policy']?.[0]).not.toMatch(/'unsafe-(eval|inline)'/);
+  it('adds the Content-Security-Policy to every response, the decode worker getting its own', () => {
+    const policyFor = (url: string) => {
+      let headers: Record<string, string[]> | undefined;
+      session.headersHandler?.({ url, responseHeaders: { 'Content-Type': ['text/html'] } }, (response) => (headers = response.responseHeaders));
+      expect(headers?.['Content-Type']).toEqual(['text/html']);
+      return headers?.['Content-Security-Policy']?.[0] ?? '';
+    };
+    for (const url of ['app://lumen/index.html', 'app://lumen/vendor/image-decoder/cornerstoneWADOImageLoader.min.js', 'https://evil.example/vendor/image-decoder/x.worker.js']) {
+      expect(policyFor(url), url).toMatch(/script-src 'self' 'wasm-unsafe-eval'/);
+      expect(policyFor(url), url).not.toMatch(/'unsafe-(eval|inline)'/);
+    }
+    expect(policyFor('app://lumen/vendor/image-decoder/index.worker.min.worker.js')).toBe(DECODE_WORKER_POLICY);
   });
 
   it('app:// serves the renderer and nothing outside it', async () => {
@@ -149,6 +165,8 @@ describe('the session', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(await page.text()).toContain('<div id="root">');
+    const worker = await app({ url: 'app://lumen/vendor/image-decoder/index.worker.min.worker.js' });
+    expect(worker.headers.get('content-security-policy')).toBe(DECODE_WORKER_POLICY);
     for (const url of ['app://lumen/%2e%2e/secret.txt', 'app://lumen/..%2Fsecret.txt', 'app://lumen/assets/missing.js', 'app://other/index.html']) {
       expect((await app({ url })).status, url).toBe(404);
     }
@@ -160,7 +178,11 @@ describe('the session', () => {
     expect(found.status).toBe(200);
     expect(found.headers.get('content-type')).toBe('application/dicom');
     expect(found.headers.get('access-control-allow-origin')).toBe('app://lumen');
-    expect(await found.text()).toBe('DICM-bytes');
+    expect(Buffer.from(await found.arrayBuffer()).equals(part10File)).toBe(true);
+    // A file stored without a Part-10 header is sent as one: preamble, DICM, meta, then its bytes.
+    const bare = Buffer.from(await (await dicom({ url: `dicom://instance/${BARE_SOP_UID}` })).arrayBuffer());
+    expect(bare.subarray(128, 132).toString('ascii')).toBe('DICM');
+    expect(bare.subarray(bare.length - bareDataset.length).equals(bareDataset)).toBe(true);
     for (const url of ['dicom://instance/..%2F..%2Flibrary.sqlite', 'dicom://instance/1.2.3', 'dicom://instance/%2Fetc%2Fpasswd', `dicom://other/${SOP_UID}`, `dicom://instance/${SOP_UID}/extra`]) {
       expect((await dicom({ url })).status, url).toBe(404);
     }
