@@ -7,6 +7,7 @@ import { useImport } from '../import/importStore';
 import { StudyList } from '../library/StudyList';
 import { useAppStore } from '../state/appStore';
 import { ViewerArea } from '../viewer/ViewerArea';
+import { useViewer } from '../viewer/viewerStore';
 import { messageOf } from './format';
 import { StatusBar } from './StatusBar';
 import { useRegionCycling } from './useRegionCycling';
@@ -84,10 +85,11 @@ export function App({ client }: { client: WorkstationClient }) {
   useRegionCycling();
   useWorkstationEvents(client);
   useImportShortcuts(client);
+  const studyListHidden = useViewer((state) => state.studyListHidden);
 
   return (
     <ClientContext.Provider value={client}>
-      <div className="app">
+      <div className={`app${studyListHidden ? ' study-list-hidden' : ''}`}>
         <StudyList />
         <ViewerArea />
         <ImportPanel />

@@ -91,8 +91,12 @@ export function ViewerToolbar() {
   const fps = useViewer((state) => state.snapshots[state.active]?.cine.fps ?? 15);
   const active = useViewer((state) => state.active);
 
+  const listHidden = useViewer((state) => state.studyListHidden);
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
+      <button type="button" className={`small${listHidden ? '' : ' pressed'}`} aria-pressed={!listHidden} aria-label="Study list" title={'Show or hide the study list (\\)'} onClick={() => runViewerCommand('toggleStudyList')}>
+        ☰
+      </button>
       <div className="group" role="group" aria-label="Layout">
         {(Object.keys(LAYOUTS) as Layout[]).map((key) => (
           <button key={key} type="button" className={`small${layout === key ? ' pressed' : ''}`} aria-pressed={layout === key} aria-label={`Layout ${LAYOUTS[key].label}`} onClick={() => useViewer.getState().setLayout(key)}>

@@ -24,6 +24,7 @@ export type ViewerCommand =
   | 'autoWindow'
   | 'toggleOverlays'
   | 'toggleHelp'
+  | 'toggleStudyList'
   | `preset${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}`;
 
 export interface KeyBinding {
@@ -54,6 +55,7 @@ export const DEFAULT_KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: ['w', 'W'], command: 'autoWindow', label: 'Automatic window from the pixel range' },
   ...([1, 2, 3, 4, 5, 6, 7, 8, 9] as const).map((n) => ({ keys: [String(n)], command: `preset${n}` as const, label: `Window preset ${n}` })),
   { keys: ['o', 'O'], command: 'toggleOverlays', label: 'Show / hide overlays' },
+  { keys: ['\\'], command: 'toggleStudyList', label: 'Show / hide the study list (more room for images)' },
   { keys: ['?', 'F1'], command: 'toggleHelp', label: 'This help' },
 ];
 

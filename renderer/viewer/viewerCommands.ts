@@ -37,6 +37,10 @@ export function runViewerCommand(command: ViewerCommand): boolean {
     state.toggleOverlays();
     return true;
   }
+  if (command === 'toggleStudyList') {
+    state.toggleStudyList();
+    return true;
+  }
   if (command === 'previousSeries' || command === 'nextSeries') {
     moveSeries(command === 'nextSeries' ? 1 : -1);
     return true;

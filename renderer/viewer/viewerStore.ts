@@ -35,6 +35,8 @@ interface ViewerState {
   active: number;
   snapshots: Array<ViewportSnapshot | null>;
   overlaysVisible: boolean;
+  /** The study list folded away while reading, to give the images the whole window. */
+  studyListHidden: boolean;
   helpOpen: boolean;
   keyBindings: readonly KeyBinding[];
   mouseBindings: MouseBindings;
@@ -45,6 +47,7 @@ interface ViewerState {
   setActive(slot: number): void;
   setSnapshot(slot: number, snapshot: ViewportSnapshot | null): void;
   toggleOverlays(): void;
+  toggleStudyList(): void;
   setHelpOpen(open: boolean): void;
   setMouseBindings(bindings: MouseBindings): void;
 }
@@ -78,6 +81,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
   active: 0,
   snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null),
   overlaysVisible: true,
+  studyListHidden: false,
   helpOpen: false,
   keyBindings: DEFAULT_KEY_BINDINGS,
   mouseBindings: storedMouseBindings(),
@@ -92,7 +96,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
       if (get().opening === studyInstanceUid) set({ opening: null, error: messageOf(error) });
     }
   },
-  closeStudy: () => set({ study: null, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
+  closeStudy: () => set({ study: null, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
   setLayout: (layout) => set((state) => ({ layout, active: Math.min(state.active, viewportCount(layout) - 1) })),
   showSeries: (slot, seriesInstanceUid) =>
     set((state) => {
@@ -108,6 +112,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
       return { snapshots };
     }),
   toggleOverlays: () => set((state) => ({ overlaysVisible: !state.overlaysVisible })),
+  toggleStudyList: () => set((state) => ({ studyListHidden: !state.studyListHidden })),
   setHelpOpen: (helpOpen) => set({ helpOpen }),
   setMouseBindings: (mouseBindings) => {
     localStorage.setItem(MOUSE_BINDINGS_KEY, JSON.stringify(mouseBindings));

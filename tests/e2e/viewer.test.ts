@@ -219,6 +219,12 @@ describe('viewing studies', () => {
     await expect.poll(() => page.getByTestId('window-readout').count()).toBe(0);
     await page.keyboard.press('o');
     await expect.poll(() => page.getByTestId('window-readout').count()).toBe(1);
+    // Backslash folds the study list away for a wider viewer, and brings it back.
+    const list = page.getByRole('listbox', { name: 'Studies' });
+    await page.keyboard.press('\\');
+    await list.waitFor({ state: 'hidden' });
+    await page.keyboard.press('\\');
+    await list.waitFor({ state: 'visible' });
     await page.keyboard.press('?');
     const help = page.getByTestId('viewer-help');
     await help.waitFor();
