@@ -128,6 +128,8 @@ export const StudySummary = z.object({
   seriesCount: count,
   instanceCount: count,
   bytes: count,
+  /** Images flagged as key in this study. */
+  keyImages: count,
 });
 export type StudySummary = z.infer<typeof StudySummary>;
 
@@ -169,6 +171,48 @@ export type ViewerSeries = z.infer<typeof ViewerSeries>;
 
 export const ViewerStudy = z.object({ study: StudySummary, series: z.array(ViewerSeries) });
 export type ViewerStudy = z.infer<typeof ViewerStudy>;
+
+/** The drawing tools; the viewer maps them onto cornerstone-tools. */
+export const AnnotationTool = z.enum(['length', 'angle', 'cobbAngle', 'ellipseRoi', 'rectangleRoi', 'arrow', 'probe']);
+export type AnnotationTool = z.infer<typeof AnnotationTool>;
+
+/** How a measurement's distances were calibrated (never a fake millimetre). */
+export const Calibration = z.enum(['pixel-spacing', 'imager-pixel-spacing', 'uncalibrated']);
+export type Calibration = z.infer<typeof Calibration>;
+
+const ImagePoint = z.object({ x: z.number().finite(), y: z.number().finite() }).strict();
+
+export const AnnotationInput = z
+  .object({
+    /** Made by the renderer (a UUID), so that a repeated save is an update, not a copy. */
+    id: z.string().uuid(),
+    studyInstanceUid: DicomUid,
+    seriesInstanceUid: DicomUid,
+    sopInstanceUid: DicomUid,
+    /** 0-based frame of a multi-frame instance; 0 otherwise. */
+    frame: z.number().int().nonnegative().max(100_000),
+    tool: AnnotationTool,
+    /** Named points (start, end, middle…) in image pixel coordinates. */
+    handles: z.record(z.string().regex(/^[a-zA-Z0-9]{1,16}$/), ImagePoint).refine((h) => Object.keys(h).length >= 1 && Object.keys(h).length <= 8, 'an annotation has 1 to 8 points'),
+    /** Text the reader typed (arrow labels); may be empty. */
+    label: z.string().max(1024),
+    /** Values as shown, e.g. { length: { value: 42.1, unit: 'mm' } }. */
+    measurement: z
+      .record(z.string().regex(/^[a-zA-Z]{1,24}$/), z.object({ value: z.number().finite(), unit: z.string().max(16) }).strict())
+      .refine((m) => Object.keys(m).length <= 12, 'at most 12 values'),
+    calibration: Calibration,
+  })
+  .strict();
+export type AnnotationInput = z.input<typeof AnnotationInput>;
+
+export const StoredAnnotation = AnnotationInput.extend({ createdAt: isoTimestamp, updatedAt: isoTimestamp });
+export type StoredAnnotation = z.infer<typeof StoredAnnotation>;
+
+export const KeyImage = z.object({ sopInstanceUid: z.string(), frame: count });
+export type KeyImage = z.infer<typeof KeyImage>;
+
+export const StudyAnnotations = z.object({ annotations: z.array(StoredAnnotation), keyImages: z.array(KeyImage) });
+export type StudyAnnotations = z.infer<typeof StudyAnnotations>;
 
 export const SkippedFile = z.object({
   /** Relative to the folder that was imported; never a full path. */
@@ -228,6 +272,16 @@ export const requests = {
   },
   /** Everything the viewer needs to open a study; writes a `study.view` audit row. */
   'viewer.openStudy': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: ViewerStudy },
+  /** A study's annotations and key images, oldest first. */
+  'annotations.list': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: StudyAnnotations },
+  /** Creates or updates one annotation (by its id); writes an audit row either way. */
+  'annotations.save': { input: AnnotationInput, output: StoredAnnotation },
+  'annotations.delete': { input: z.object({ id: z.string().uuid() }).strict(), output: z.object({ deleted: z.boolean() }) },
+  /** Flags an image (instance + frame) as key, or takes the flag off. */
+  'keyImages.set': {
+    input: z.object({ studyInstanceUid: DicomUid, sopInstanceUid: DicomUid, frame: z.number().int().nonnegative().max(100_000), key: z.boolean() }).strict(),
+    output: z.object({ key: z.boolean() }),
+  },
   /** Imports files and folders by path (typed or dropped in the browser host; the CLI). */
   'import.start': {
     input: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict(),

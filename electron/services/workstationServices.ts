@@ -126,6 +126,29 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
       await audit({ action: 'study.view', subject: studyInstanceUid, detail: { series: series.length, instances: images.study.instanceCount } });
       return { study: images.study, series };
     },
+    'annotations.list': ({ studyInstanceUid }) => store.call('listAnnotations', studyInstanceUid),
+    'annotations.save': async (input) => {
+      const outcome = await store.call('saveAnnotation', input);
+      if (!outcome.ok) {
+        throw new UserFacingError(
+          outcome.reason === 'moved' ? 'conflict' : 'not-found',
+          outcome.reason === 'moved' ? 'That annotation belongs to another image.' : 'That image is not in the library (was the study deleted?).',
+        );
+      }
+      // Counts and ids only: an arrow's text may name the patient.
+      await audit({ action: outcome.created ? 'annotation.create' : 'annotation.update', subject: input.studyInstanceUid, detail: { id: input.id, tool: input.tool } });
+      return outcome.annotation;
+    },
+    'annotations.delete': async ({ id }) => {
+      const outcome = await store.call('deleteAnnotation', id);
+      if (outcome.deleted) await audit({ action: 'annotation.delete', subject: outcome.studyInstanceUid ?? undefined, detail: { id, tool: outcome.tool ?? '' } });
+      return { deleted: outcome.deleted };
+    },
+    'keyImages.set': async (input) => {
+      if (!(await store.call('setKeyImage', input))) throw new UserFacingError('not-found', 'That image is not in this study.');
+      await audit({ action: input.key ? 'image.key-flag' : 'image.key-unflag', subject: input.studyInstanceUid, detail: { sopInstanceUid: input.sopInstanceUid, frame: input.frame } });
+      return { key: input.key };
+    },
     'import.start': ({ paths }) => ({ jobId: importer.start(paths).jobId }),
     'import.choose': async ({ kind }) => {
       if (!options.chooseImportPaths) throw new UserFacingError('conflict', 'This window cannot open a file dialog; type the folder’s path instead.');

@@ -17,6 +17,7 @@ interface StudyRow {
   series_count: number;
   instance_count: number;
   total_bytes: number;
+  key_images: number;
 }
 
 const sortColumns: Record<ValidatedInput<'library.searchStudies'>['sort'], string> = {
@@ -58,11 +59,13 @@ function toSummary(row: StudyRow): StudySummary {
     seriesCount: row.series_count,
     instanceCount: row.instance_count,
     bytes: row.total_bytes,
+    keyImages: row.key_images,
   };
 }
 
 const studyColumns = `s.study_uid, p.name, p.patient_id, p.birth_date, p.sex, s.study_date, s.study_time, s.accession, s.description,
-  s.modalities, s.series_count, s.instance_count, s.total_bytes`;
+  s.modalities, s.series_count, s.instance_count, s.total_bytes,
+  (SELECT COUNT(*) FROM key_images k WHERE k.study_uid = s.study_uid) AS key_images`;
 
 export function searchStudies(db: LibraryDatabase, query: ValidatedInput<'library.searchStudies'>): StudyPage {
   const where: string[] = [];

@@ -2,8 +2,9 @@
  * The store's operations, as served by the store worker (the one writer) and called from main
  * through StoreClient. Each is a plain synchronous function over the open database.
  */
-import type { AuditEntry, AuditPage, LibraryStats, StudyDetail, StudyPage, ValidatedInput } from '../../../shared/api';
+import type { AuditEntry, AuditPage, LibraryStats, StudyAnnotations, StudyDetail, StudyPage, ValidatedInput } from '../../../shared/api';
 import { instanceFilePath } from '../instanceFiles';
+import { deleteAnnotation, listAnnotations, type SaveOutcome, saveAnnotation, setKeyImage } from './annotationStore';
 import { appendAudit, type NewAuditEntry, queryAudit } from './auditLog';
 import { type LibraryDatabase, schemaVersionOf } from './database';
 import { searchStudies, studyDetail } from './librarySearch';
@@ -25,6 +26,10 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     searchStudies: (query: ValidatedInput<'library.searchStudies'>): StudyPage => searchStudies(db, query),
     studyDetail: (studyInstanceUid: string): StudyDetail | null => studyDetail(db, studyInstanceUid),
     studyImages: (studyInstanceUid: string): StudyImages | null => studyImages(db, studyInstanceUid),
+    listAnnotations: (studyInstanceUid: string): StudyAnnotations => listAnnotations(db, studyInstanceUid),
+    saveAnnotation: (input: ValidatedInput<'annotations.save'>): SaveOutcome => saveAnnotation(db, input, new Date().toISOString()),
+    deleteAnnotation: (id: string) => deleteAnnotation(db, id),
+    setKeyImage: (input: ValidatedInput<'keyImages.set'>): boolean => setKeyImage(db, input, new Date().toISOString()),
     deleteStudy: (studyInstanceUid: string): DeletedStudy => deleteStudy(db, studyInstanceUid, (uid) => instanceFilePath(instancesDir, uid)),
     /** Checkpoints the WAL and closes; the worker exits afterwards. */
     close: (): void => {
