@@ -87,7 +87,8 @@ describe('annotations through the API', () => {
   });
 
   it('flags key images, which the study list counts', async () => {
-    const { seriesInstanceUid: _series, ...keyImage } = image();
+    const { studyInstanceUid, sopInstanceUid, frame } = image();
+    const keyImage = { studyInstanceUid, sopInstanceUid, frame };
     expect(await callHost(host, 'keyImages.set', { ...keyImage, key: true })).toMatchObject({ ok: true, value: { key: true } });
     expect(await callHost(host, 'keyImages.set', { ...keyImage, key: true })).toMatchObject({ ok: true });
     const listed = await callHost(host, 'library.searchStudies', {});
