@@ -52,7 +52,14 @@ function StudyRow({ study, selected }: { study: StudySummary; selected: boolean 
         <span>
           {study.patientId || 'no ID'} · {study.modalities.join('/') || '?'} · {study.studyDescription || 'no description'}
         </span>
-        <span>{plural(study.instanceCount, 'image', 'images')}</span>
+        <span>
+          {study.keyImages > 0 && (
+            <span className="key-images" title="Studies with key images" data-testid="key-image-count">
+              ★ {study.keyImages}{' '}
+            </span>
+          )}
+          {plural(study.instanceCount, 'image', 'images')}
+        </span>
       </div>
     </div>
   );

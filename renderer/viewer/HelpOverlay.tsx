@@ -1,17 +1,20 @@
 /** Lists every key and mouse binding in force; the mouse buttons can be remapped here. */
 import { useEffect } from 'react';
 import { type MouseButton, MOUSE_TOOL_LABELS, type MouseTool, rebindMouse } from './bindings';
-import { cornerstoneStack, applyMouseBindings } from './cornerstone/cornerstoneSetup';
+import { cornerstoneStack } from './cornerstone/cornerstoneSetup';
+import { useAnnotations } from './annotations/annotationStore';
+import { activateDrawingTool } from './cornerstone/annotationTools';
 import { useViewer } from './viewerStore';
 
 const BUTTONS: readonly MouseButton[] = ['left', 'middle', 'right'];
 
-/** Keeps cornerstone-tools' buttons in line with the stored bindings. */
+/** Keeps cornerstone-tools' buttons in line with the stored bindings and the drawing tool. */
 export function useMouseBindings(): void {
   const bindings = useViewer((state) => state.mouseBindings);
+  const drawingTool = useAnnotations((state) => state.drawingTool);
   useEffect(() => {
-    void cornerstoneStack().then((stack) => applyMouseBindings(stack, bindings));
-  }, [bindings]);
+    void cornerstoneStack().then((stack) => activateDrawingTool(stack, drawingTool, bindings));
+  }, [bindings, drawingTool]);
 }
 
 export function HelpOverlay() {

@@ -2,6 +2,7 @@
 import { type DragEvent, useEffect, useRef, useState } from 'react';
 import type { ViewerSeries } from '../../shared/api';
 import { imageIdsFor } from './cornerstone/imageLoading';
+import { AnnotationPanel } from './annotations/AnnotationPanel';
 import { renderThumbnail } from './cornerstone/renderImage';
 import { useViewer } from './viewerStore';
 
@@ -73,6 +74,7 @@ export function SeriesStrip() {
           );
         })}
       </ul>
+      <AnnotationPanel />
     </nav>
   );
 }

@@ -1,6 +1,11 @@
 /** The viewer: toolbar, series strip and the viewport grid of the open study. */
 import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { useClient } from '../api/clientContext';
+import { messageOf } from '../app/format';
 import { REGION_ATTRIBUTE } from '../app/useRegionCycling';
+import { useAnnotations } from './annotations/annotationStore';
+import { loadStudyAnnotations } from './annotations/annotationSync';
+import { TextPrompt } from './annotations/TextPrompt';
 import { commandForKey } from './bindings';
 import { HelpOverlay, useMouseBindings } from './HelpOverlay';
 import { SeriesStrip } from './SeriesStrip';
@@ -20,12 +25,19 @@ export function ViewerArea() {
   const layout = useViewer((state) => state.layout);
   const helpOpen = useViewer((state) => state.helpOpen);
   const mainRef = useRef<HTMLElement>(null);
+  const client = useClient();
   useMouseBindings();
 
-  // A newly opened study takes the keyboard, so arrows scroll images straight away.
+  // A newly opened study takes the keyboard, so arrows scroll images straight away; its
+  // annotations are loaded and drawn.
   useEffect(() => {
-    if (study) mainRef.current?.querySelector<HTMLElement>('.viewport-element')?.focus();
-  }, [study]);
+    if (!study) {
+      useAnnotations.getState().clear();
+      return;
+    }
+    mainRef.current?.querySelector<HTMLElement>('.viewport-element')?.focus();
+    loadStudyAnnotations(client, study).catch((error: unknown) => useAnnotations.setState({ error: `Measurements could not be loaded: ${messageOf(error)}` }));
+  }, [study, client]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (!study || event.ctrlKey || event.metaKey || event.altKey || isTextEntry(event.target)) return;
@@ -35,7 +47,7 @@ export function ViewerArea() {
       return;
     }
     const command = commandForKey(useViewer.getState().keyBindings, event.key);
-    if (command && runViewerCommand(command)) event.preventDefault();
+    if (command && runViewerCommand(command, client)) event.preventDefault();
   };
 
   const { columns, rows } = LAYOUTS[layout];
@@ -56,6 +68,7 @@ export function ViewerArea() {
             ))}
           </div>
           <HelpOverlay />
+          <TextPrompt />
         </>
       )}
     </main>

@@ -1,6 +1,10 @@
 /** The viewer's toolbar: layout, window (editable, with presets), cine, view operations, help. */
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { presetsFor } from '../../shared/viewer/windowPresets';
+import type { AnnotationTool } from '../../shared/api';
+import { useClient } from '../api/clientContext';
+import { useAnnotations } from './annotations/annotationStore';
+import { TOOL_LABELS } from './annotations/AnnotationPanel';
 import type { ViewerCommand } from './bindings';
 import type { ImageWindow } from './cornerstone/imageInfo';
 import { formatWindowValue } from './overlayText';
@@ -85,6 +89,41 @@ function CommandButton({ command, label, title }: { command: ViewerCommand; labe
   );
 }
 
+const DRAWING_TOOLS: ReadonlyArray<{ tool: AnnotationTool; short: string; key: string }> = [
+  { tool: 'length', short: 'Len', key: 'L' },
+  { tool: 'angle', short: 'Ang', key: 'G' },
+  { tool: 'cobbAngle', short: 'Cobb', key: 'C' },
+  { tool: 'ellipseRoi', short: '◯', key: 'E' },
+  { tool: 'rectangleRoi', short: '▭', key: 'T' },
+  { tool: 'arrow', short: '➚', key: 'N' },
+  { tool: 'probe', short: 'Px', key: 'D' },
+];
+
+function DrawingTools() {
+  const drawing = useAnnotations((state) => state.drawingTool);
+  const client = useClient();
+  return (
+    <div className="group" role="group" aria-label="Measure">
+      {DRAWING_TOOLS.map(({ tool, short, key }) => (
+        <button
+          key={tool}
+          type="button"
+          className={`small${drawing === tool ? ' pressed' : ''}`}
+          aria-pressed={drawing === tool}
+          aria-label={`Draw ${TOOL_LABELS[tool]} (${key})`}
+          title={`${TOOL_LABELS[tool]} (${key})`}
+          onClick={() => runViewerCommand(`draw-${tool}`)}
+        >
+          {short}
+        </button>
+      ))}
+      <button type="button" className="small" aria-label="Key image (K)" title="Flag the image as key (K)" onClick={() => runViewerCommand('toggleKeyImage', client)}>
+        ★
+      </button>
+    </div>
+  );
+}
+
 export function ViewerToolbar() {
   const layout = useViewer((state) => state.layout);
   const playing = useViewer((state) => state.snapshots[state.active]?.cine.playing ?? false);
@@ -129,6 +168,7 @@ export function ViewerToolbar() {
         <CommandButton command="actualPixels" label="1:1" title="Actual pixels (A)" />
         <CommandButton command="reset" label="Reset" title="Reset (Esc or Space)" />
       </div>
+      <DrawingTools />
       <div className="group" role="group" aria-label="Display">
         <CommandButton command="toggleOverlays" label="Overlays" title="Show or hide overlays (O)" />
         <CommandButton command="toggleHelp" label="?" title="Keys and mouse (?)" />

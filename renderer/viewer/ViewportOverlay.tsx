@@ -4,6 +4,8 @@ import { formatPersonName } from '../../shared/dicom/personName';
 import type { ViewportSnapshot } from './cornerstone/stackViewport';
 import { edgeMarkers } from './orientation';
 import { formatScaleBar, formatWindowValue, patientAge, scaleBarLength } from './overlayText';
+import { useAnnotations } from './annotations/annotationStore';
+import { imageRefOf } from './annotations/annotationSync';
 import { useViewer } from './viewerStore';
 
 function Loading({ snapshot }: { snapshot: ViewportSnapshot }) {
@@ -35,12 +37,16 @@ function ScaleBar({ snapshot }: { snapshot: ViewportSnapshot }) {
 
 export function ViewportOverlay({ slot, series, snapshot }: { slot: number; series: ViewerSeries | null; snapshot: ViewportSnapshot | null }) {
   const study = useViewer((state) => state.study?.study ?? null);
+  const fullStudy = useViewer((state) => state.study);
+  const keyImages = useAnnotations((state) => state.keyImages);
   const visible = useViewer((state) => state.overlaysVisible);
   if (!snapshot) return null;
   const info = snapshot.info;
   const markers = info?.rowCosines && info.columnCosines ? edgeMarkers(info.rowCosines, info.columnCosines, snapshot) : null;
   const age = study ? patientAge(info?.patientAge ?? '', study.patientBirthDate, study.studyDate) : '';
   const image = info?.frameNumber ? `Frame ${info.frameNumber}/${info.frames}` : null;
+  const ref = fullStudy && snapshot.imageId ? imageRefOf(fullStudy, snapshot.imageId) : null;
+  const isKey = ref !== null && keyImages.some((k) => k.sopInstanceUid === ref.instance.sopInstanceUid && k.frame === ref.frame);
 
   return (
     <div className="viewport-overlay" data-testid={`viewport-overlay-${slot}`}>
@@ -73,6 +79,17 @@ export function ViewportOverlay({ slot, series, snapshot }: { slot: number; seri
             {info?.sliceLocation !== null && info?.sliceLocation !== undefined && <div>Loc {info.sliceLocation.toFixed(1)} mm</div>}
             {info?.sliceThickness ? <div>Thk {info.sliceThickness.toFixed(1)} mm</div> : null}
             {snapshot.cine.playing && <div>Cine {snapshot.cine.fps} fps</div>}
+            {isKey && <div className="key-image">★ Key image</div>}
+            {info?.calibration === 'uncalibrated' && (
+              <div className="calibration-warning" data-testid="calibration">
+                Uncalibrated: distances in pixels
+              </div>
+            )}
+            {info?.calibration === 'imager-pixel-spacing' && (
+              <div className="calibration-warning" data-testid="calibration">
+                Imager Pixel Spacing: distances at the detector
+              </div>
+            )}
           </div>
           <div className="corner bottom-right">
             {snapshot.voi && (

@@ -1,5 +1,7 @@
 /** One viewport: a cornerstone-enabled element, its overlays, and series dropped onto it. */
 import { type DragEvent, useEffect, useRef } from 'react';
+import { useClient } from '../api/clientContext';
+import { persistMeasurement } from './annotations/annotationSync';
 import { imageIdsFor } from './cornerstone/imageLoading';
 import { StackViewport } from './cornerstone/stackViewport';
 import { SERIES_DRAG_TYPE } from './SeriesStrip';
@@ -8,6 +10,7 @@ import { useViewer } from './viewerStore';
 import { viewportRegistry } from './viewportRegistry';
 
 export function ViewportPane({ slot }: { slot: number }) {
+  const client = useClient();
   const elementRef = useRef<HTMLDivElement>(null);
   const viewportRef = useRef<{ viewport: StackViewport; ready: Promise<void> } | null>(null);
   const seriesUid = useViewer((state) => state.viewportSeries[slot] ?? null);
@@ -23,6 +26,10 @@ export function ViewportPane({ slot }: { slot: number }) {
     viewportRef.current = { viewport, ready };
     viewportRegistry.set(slot, viewport);
     const unsubscribe = viewport.subscribe((next) => useViewer.getState().setSnapshot(slot, next));
+    const stopMeasurements = viewport.onMeasurement((change, toolName, data, imageId) => {
+      const study = useViewer.getState().study;
+      if (study) void persistMeasurement(client, study, change, toolName, data, imageId);
+    });
     const onWheel = (event: WheelEvent) => {
       event.preventDefault();
       if (event.deltaY !== 0) void viewport.step(event.deltaY > 0 ? 1 : -1);
@@ -35,19 +42,32 @@ export function ViewportPane({ slot }: { slot: number }) {
       element.removeEventListener('wheel', onWheel);
       element.removeEventListener('contextmenu', onContextMenu);
       unsubscribe();
+      stopMeasurements();
       viewportRegistry.delete(slot, viewport);
       viewport.destroy();
       useViewer.getState().setSnapshot(slot, null);
       viewportRef.current = null;
     };
-  }, [slot]);
+  }, [slot, client]);
 
   useEffect(() => {
     const current = viewportRef.current;
     if (!current || !series) return;
     const { viewport, ready } = current;
-    void ready.then(() => viewport.setImages({ key: series.seriesInstanceUid, imageIds: imageIdsFor(series.instances) }));
-  }, [series]);
+    const imageIds = imageIdsFor(series.instances);
+    const jump = useViewer.getState().jump;
+    const start = jump?.slot === slot ? Math.max(0, imageIds.indexOf(jump.imageId)) : 0;
+    void ready.then(() => viewport.setImages({ key: series.seriesInstanceUid, imageIds }, start));
+  }, [series, slot]);
+
+  // A jump within the series already shown (from the measurement list).
+  const jump = useViewer((state) => (state.jump?.slot === slot ? state.jump : null));
+  useEffect(() => {
+    const current = viewportRef.current;
+    if (!current || !jump) return;
+    const index = current.viewport.indexOfImage(jump.imageId);
+    if (index >= 0) void current.viewport.showImage(index);
+  }, [jump]);
 
   const onDragOver = (event: DragEvent<HTMLDivElement>) => {
     if (event.dataTransfer.types.includes(SERIES_DRAG_TYPE)) {

@@ -3,6 +3,8 @@
  * Stone; they are data, so a person can remap them (Help → mouse buttons) and the help overlay
  * always lists the bindings in force.
  */
+import type { AnnotationTool } from '../../shared/api';
+
 export type ViewerCommand =
   | 'previousImage'
   | 'nextImage'
@@ -25,6 +27,9 @@ export type ViewerCommand =
   | 'toggleOverlays'
   | 'toggleHelp'
   | 'toggleStudyList'
+  | 'deleteMeasurement'
+  | 'toggleKeyImage'
+  | `draw-${AnnotationTool}`
   | `preset${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}`;
 
 export interface KeyBinding {
@@ -56,6 +61,15 @@ export const DEFAULT_KEY_BINDINGS: readonly KeyBinding[] = [
   ...([1, 2, 3, 4, 5, 6, 7, 8, 9] as const).map((n) => ({ keys: [String(n)], command: `preset${n}` as const, label: `Window preset ${n}` })),
   { keys: ['o', 'O'], command: 'toggleOverlays', label: 'Show / hide overlays' },
   { keys: ['\\'], command: 'toggleStudyList', label: 'Show / hide the study list (more room for images)' },
+  { keys: ['l', 'L'], command: 'draw-length', label: 'Draw: length (again: back to window/level)' },
+  { keys: ['g', 'G'], command: 'draw-angle', label: 'Draw: angle' },
+  { keys: ['c', 'C'], command: 'draw-cobbAngle', label: 'Draw: Cobb angle' },
+  { keys: ['e', 'E'], command: 'draw-ellipseRoi', label: 'Draw: elliptical ROI' },
+  { keys: ['t', 'T'], command: 'draw-rectangleRoi', label: 'Draw: rectangle ROI' },
+  { keys: ['n', 'N'], command: 'draw-arrow', label: 'Draw: arrow with text' },
+  { keys: ['d', 'D'], command: 'draw-probe', label: 'Draw: probe (pixel value)' },
+  { keys: ['Delete', 'Backspace'], command: 'deleteMeasurement', label: 'Delete the selected measurement' },
+  { keys: ['k', 'K'], command: 'toggleKeyImage', label: 'Flag / unflag the image as key' },
   { keys: ['?', 'F1'], command: 'toggleHelp', label: 'This help' },
 ];
 

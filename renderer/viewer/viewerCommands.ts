@@ -1,5 +1,9 @@
 /** What each viewer command does, on the active viewport. */
+import type { AnnotationTool } from '../../shared/api';
 import { presetsFor } from '../../shared/viewer/windowPresets';
+import type { WorkstationClient } from '../api/workstationClient';
+import { useAnnotations } from './annotations/annotationStore';
+import { imageRefOf } from './annotations/annotationSync';
 import type { ViewerCommand } from './bindings';
 import { useViewer, viewableSeries } from './viewerStore';
 import { viewportRegistry } from './viewportRegistry';
@@ -26,9 +30,34 @@ function moveSeries(delta: number): void {
   if (next) state.showSeries(state.active, next.seriesInstanceUid);
 }
 
-/** Runs a command; answers false when it did not apply (so the key can do its usual thing). */
-export function runViewerCommand(command: ViewerCommand): boolean {
+/** Flags or unflags the active viewport's image as key. */
+function toggleKeyImage(client: WorkstationClient): boolean {
   const state = useViewer.getState();
+  const imageId = state.snapshots[state.active]?.imageId;
+  const ref = state.study && imageId ? imageRefOf(state.study, imageId) : null;
+  if (!ref) return false;
+  const annotations = useAnnotations.getState();
+  const isKey = annotations.keyImages.some((k) => k.sopInstanceUid === ref.instance.sopInstanceUid && k.frame === ref.frame);
+  void annotations.setKeyImage(client, { sopInstanceUid: ref.instance.sopInstanceUid, frame: ref.frame }, !isKey);
+  return true;
+}
+
+/** Runs a command; answers false when it did not apply (so the key can do its usual thing). */
+export function runViewerCommand(command: ViewerCommand, client?: WorkstationClient): boolean {
+  const state = useViewer.getState();
+  const drawing = /^draw-(.+)$/.exec(command);
+  if (drawing?.[1]) {
+    const tool = drawing[1] as AnnotationTool;
+    const annotations = useAnnotations.getState();
+    annotations.setDrawingTool(annotations.drawingTool === tool ? null : tool);
+    return true;
+  }
+  if (command === 'toggleKeyImage') return client ? toggleKeyImage(client) : false;
+  if (command === 'reset' && useAnnotations.getState().drawingTool) {
+    // Escape first leaves drawing; the next one resets the view.
+    useAnnotations.getState().setDrawingTool(null);
+    return true;
+  }
   if (command === 'toggleHelp') {
     state.setHelpOpen(!state.helpOpen);
     return true;
@@ -97,6 +126,8 @@ export function runViewerCommand(command: ViewerCommand): boolean {
     case 'autoWindow':
       viewport.useAutoWindow();
       return true;
+    case 'deleteMeasurement':
+      return viewport.removeSelectedMeasurement();
     default: {
       const preset = /^preset(\d)$/.exec(command);
       return preset?.[1] ? applyPreset(Number(preset[1])) : false;

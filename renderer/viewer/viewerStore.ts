@@ -43,7 +43,10 @@ interface ViewerState {
   openStudy(client: WorkstationClient, studyInstanceUid: string): Promise<void>;
   closeStudy(): void;
   setLayout(layout: Layout): void;
-  showSeries(slot: number, seriesInstanceUid: string): void;
+  /** Shows a series in a viewport, optionally at a given image (by its image id). */
+  showSeries(slot: number, seriesInstanceUid: string, imageId?: string): void;
+  /** The image a viewport was asked to jump to; `seq` makes a repeated jump a new one. */
+  jump: { slot: number; imageId: string; seq: number } | null;
   setActive(slot: number): void;
   setSnapshot(slot: number, snapshot: ViewportSnapshot | null): void;
   toggleOverlays(): void;
@@ -98,11 +101,12 @@ export const useViewer = create<ViewerState>((set, get) => ({
   },
   closeStudy: () => set({ study: null, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
   setLayout: (layout) => set((state) => ({ layout, active: Math.min(state.active, viewportCount(layout) - 1) })),
-  showSeries: (slot, seriesInstanceUid) =>
+  jump: null,
+  showSeries: (slot, seriesInstanceUid, imageId) =>
     set((state) => {
       const viewportSeries = [...state.viewportSeries];
       viewportSeries[slot] = seriesInstanceUid;
-      return { viewportSeries, active: slot };
+      return { viewportSeries, active: slot, jump: imageId ? { slot, imageId, seq: (state.jump?.seq ?? 0) + 1 } : state.jump };
     }),
   setActive: (active) => set({ active }),
   setSnapshot: (slot, snapshot) =>

@@ -14,7 +14,9 @@ import * as dicomParser from 'dicom-parser';
 import Hammer from 'hammerjs';
 import { IMAGE_DECODER_PATH } from '../../../shared/security/contentSecurityPolicy';
 import { createMetadataFixes } from './metadataFixes';
-import { BUTTON_MASKS, DEFAULT_MOUSE_BINDINGS, type MouseBindings, type MouseTool } from '../bindings';
+import { DEFAULT_MOUSE_BINDINGS } from '../bindings';
+import { registerAnnotationTools } from './annotationTools';
+import { applyMouseBindings } from './mouseBindings';
 
 /** Decoded images kept in memory; a 134-slice CT is ~70 MB, so several studies fit. */
 const IMAGE_CACHE_BYTES = 1536 * 1024 * 1024;
@@ -67,16 +69,11 @@ async function start(): Promise<CornerstoneStack> {
   const stack = { cornerstone, tools: cornerstoneTools, loader };
   // Before the loader's own provider (priority 0): see metadataFixes.ts.
   cornerstone.metaData.addProvider(createMetadataFixes(stack), 100);
+  registerAnnotationTools(stack);
   applyMouseBindings(stack, DEFAULT_MOUSE_BINDINGS);
   return stack;
 }
 
-/** Puts each mouse tool on its button (all viewports, present and future). */
-export function applyMouseBindings(stack: CornerstoneStack, bindings: MouseBindings): void {
-  for (const tool of Object.keys(bindings) as MouseTool[]) {
-    stack.tools.setToolActive(tool, { mouseButtonMask: BUTTON_MASKS[bindings[tool]] });
-  }
-}
 
 /** The started stack; the first call starts it. A failed start is retried by the next call. */
 export function cornerstoneStack(): Promise<CornerstoneStack> {

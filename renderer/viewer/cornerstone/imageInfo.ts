@@ -1,6 +1,8 @@
 /** What the overlays and tools need to know about the displayed image, read from its header. */
 import type { Image } from 'cornerstone-core';
 import type { DataSet } from 'dicom-parser';
+import type { Calibration } from '../../../shared/api';
+import { calibrationOf } from './annotationTools';
 import type { CornerstoneStack } from './cornerstoneSetup';
 import { urlOfImageId } from './imageLoading';
 
@@ -35,6 +37,8 @@ export interface ImageInfo {
   columns: number;
   photometricInterpretation: string;
   patientAge: string;
+  /** What distances on this image rest on. */
+  calibration: Calibration;
 }
 
 interface ImagePlaneModule {
@@ -109,6 +113,7 @@ export function readImageInfo(stack: CornerstoneStack, image: Image): ImageInfo 
     columns: image.columns,
     photometricInterpretation: text('x00280004'),
     patientAge: text('x00101010'),
+    calibration: calibrationOf(stack, imageId),
   };
 }
 

@@ -31,6 +31,17 @@ export function imageIdsFor(instances: readonly ViewerInstance[]): string[] {
   return ids;
 }
 
+/** The image id of one frame (0-based) of an instance. */
+export function imageIdFor(instance: ViewerInstance, frame: number): string {
+  return instance.frames > 1 ? `wadouri:${instance.url}?frame=${frame}` : `wadouri:${instance.url}`;
+}
+
+/** The frame (0-based) an image id names; 0 for single-frame images. */
+export function frameOfImageId(imageId: string): number {
+  const match = /[?&]frame=(\d+)$/.exec(imageId);
+  return match?.[1] ? Number.parseInt(match[1], 10) : 0;
+}
+
 /** The URL part of an image id (what the loader keys its parsed data sets by). */
 export function urlOfImageId(imageId: string): string {
   const withoutScheme = imageId.replace(/^wadouri:/, '');

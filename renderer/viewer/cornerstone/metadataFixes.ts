@@ -59,6 +59,20 @@ function modalityLutModule(dataSet: DataSet): Record<string, unknown> | undefine
   };
 }
 
+/**
+ * Projection radiographs often carry only Imager Pixel Spacing (0018,1164): distances at the
+ * detector, not in the patient (magnification is not corrected). The loader ignores it; here it
+ * is passed on under cornerstone-tools' own names for it, so that measurements use it and the
+ * viewer can say which calibration they rest on.
+ */
+function withImagerPixelSpacing(stack: CornerstoneStack, imageId: string): unknown {
+  const dataSet = stack.loader.wadouri.dataSetCacheManager.get(urlOfImageId(imageId)) as DataSet | undefined;
+  const imager = numbers(dataSet, 'x00181164');
+  if (!dataSet || !imager || imager.length < 2 || dataSet.elements['x00280030']) return undefined;
+  const base = stack.loader.wadouri.metaData.metaDataProvider('imagePlaneModule', imageId) as Record<string, unknown> | undefined;
+  return { ...base, rowImagePixelSpacing: imager[0], colImagePixelSpacing: imager[1] };
+}
+
 export function createMetadataFixes(stack: CornerstoneStack) {
   return (type: string, imageId: string): unknown => {
     if ((type === 'imagePixelModule' || type === 'modalityLutModule') && imageId.startsWith('wadouri:')) {
@@ -68,6 +82,7 @@ export function createMetadataFixes(stack: CornerstoneStack) {
       if (modalityLut) return modalityLut;
     }
     const frameMatch = /[?&]frame=(\d+)$/.exec(imageId);
+    if (!frameMatch?.[1] && type === 'imagePlaneModule' && imageId.startsWith('wadouri:')) return withImagerPixelSpacing(stack, imageId);
     if (!frameMatch?.[1] || !imageId.startsWith('wadouri:')) return undefined;
     const frameIndex = Number.parseInt(frameMatch[1], 10);
     const dataSet = stack.loader.wadouri.dataSetCacheManager.get(urlOfImageId(imageId)) as DataSet | undefined;

@@ -4,6 +4,8 @@
  * side knows only this class's methods and the snapshots it publishes.
  */
 import type { Image, Viewport } from 'cornerstone-core';
+import type { MeasurementData, MeasurementEventDetail } from 'cornerstone-tools';
+import { CORNERSTONE_TOOL } from './annotationTools';
 import { type CornerstoneStack, cornerstoneStack } from './cornerstoneSetup';
 import { type ImageInfo, readImageInfo } from './imageInfo';
 import { ImageLoadError, loadImage } from './imageLoading';
@@ -36,11 +38,19 @@ export interface ViewportSnapshot {
   windowName: string;
   cine: { playing: boolean; fps: number };
   info: ImageInfo | null;
+  /** The image shown (its cornerstone image id), or null. */
+  imageId: string | null;
   /** Canvas size, for the scale bar. */
   canvas: { width: number; height: number };
 }
 
 export type SnapshotListener = (snapshot: ViewportSnapshot) => void;
+
+export type MeasurementChange = 'completed' | 'modified' | 'removed';
+/** A measurement as drawn (cornerstone-tools' data), opaque outside this folder but for its id. */
+export type DrawnMeasurement = MeasurementData;
+/** A drawn measurement changed on this viewport's image. */
+export type MeasurementListener = (change: MeasurementChange, toolName: string, data: MeasurementData, imageId: string) => void;
 
 export interface StackImages {
   /** Identifies what is shown (the series UID); a new key resets the viewport. */
@@ -80,6 +90,7 @@ export class StackViewport {
   /** While true, a window resize refits the image; zooming or 1:1 turns it off. */
   private fitted = true;
   private readonly listeners = new Set<SnapshotListener>();
+  private readonly measurementListeners = new Set<MeasurementListener>();
   private readonly resizeObserver: ResizeObserver;
   private destroyed = false;
 
@@ -93,6 +104,10 @@ export class StackViewport {
     if (this.destroyed) return;
     this.stack.cornerstone.enable(this.element);
     this.element.addEventListener(this.stack.cornerstone.EVENTS.IMAGE_RENDERED, this.onRendered);
+    const { EVENTS } = this.stack.tools;
+    this.element.addEventListener(EVENTS.MEASUREMENT_COMPLETED, this.onMeasurementCompleted);
+    this.element.addEventListener(EVENTS.MEASUREMENT_MODIFIED, this.onMeasurementModified);
+    this.element.addEventListener(EVENTS.MEASUREMENT_REMOVED, this.onMeasurementRemoved);
     this.resizeObserver.observe(this.element);
   }
 
@@ -102,9 +117,54 @@ export class StackViewport {
     this.resizeObserver.disconnect();
     if (this.stack) {
       this.element.removeEventListener(this.stack.cornerstone.EVENTS.IMAGE_RENDERED, this.onRendered);
+      const { EVENTS } = this.stack.tools;
+      this.element.removeEventListener(EVENTS.MEASUREMENT_COMPLETED, this.onMeasurementCompleted);
+      this.element.removeEventListener(EVENTS.MEASUREMENT_MODIFIED, this.onMeasurementModified);
+      this.element.removeEventListener(EVENTS.MEASUREMENT_REMOVED, this.onMeasurementRemoved);
       this.stack.cornerstone.disable(this.element);
     }
     this.listeners.clear();
+    this.measurementListeners.clear();
+  }
+
+  onMeasurement(listener: MeasurementListener): () => void {
+    this.measurementListeners.add(listener);
+    return () => this.measurementListeners.delete(listener);
+  }
+
+  private emitMeasurement(change: MeasurementChange, event: Event): void {
+    const detail = (event as CustomEvent<MeasurementEventDetail>).detail;
+    const imageId = this.shownImage?.imageId;
+    if (!imageId || !detail?.measurementData) return;
+    for (const listener of this.measurementListeners) listener(change, detail.toolName, detail.measurementData, imageId);
+  }
+
+  private readonly onMeasurementCompleted = (event: Event): void => this.emitMeasurement('completed', event);
+  private readonly onMeasurementModified = (event: Event): void => this.emitMeasurement('modified', event);
+  private readonly onMeasurementRemoved = (event: Event): void => this.emitMeasurement('removed', event);
+
+  /** Removes the selected (or hovered) measurement on the shown image; true when there was one. */
+  removeSelectedMeasurement(): boolean {
+    if (!this.stack || !this.shownImage) return false;
+    for (const name of Object.values(CORNERSTONE_TOOL)) {
+      const selected = this.stack.tools.getToolState(this.element, name)?.data.find((data) => data.active);
+      if (selected) {
+        this.stack.tools.removeToolState(this.element, name, selected);
+        this.stack.cornerstone.updateImage(this.element);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Redraws the shown image (after annotations were loaded for it). */
+  redraw(): void {
+    if (this.stack && this.shownImage) this.stack.cornerstone.updateImage(this.element);
+  }
+
+  /** Where an image id sits in the stack, or -1. */
+  indexOfImage(imageId: string): number {
+    return this.images?.imageIds.indexOf(imageId) ?? -1;
   }
 
   subscribe(listener: SnapshotListener): () => void {
@@ -417,6 +477,7 @@ export class StackViewport {
       windowName: this.windowName,
       cine: { playing: this.cineTimer !== null, fps: this.cineFps },
       info: this.info,
+      imageId: this.shownImage?.imageId ?? null,
       canvas: { width: canvas?.width ?? 0, height: canvas?.height ?? 0 },
     };
   }

@@ -112,8 +112,43 @@ declare module 'cornerstone-tools' {
   export interface ToolOptions {
     mouseButtonMask: number | number[];
   }
+  /** A drawn measurement as cornerstone-tools keeps it (only the fields read here). */
+  export interface MeasurementData {
+    visible: boolean;
+    active: boolean;
+    invalidated?: boolean;
+    handles: Record<string, { x: number; y: number; active?: boolean; highlight?: boolean; [key: string]: unknown }>;
+    length?: number;
+    rAngle?: number;
+    text?: string;
+    cachedStats?: Record<string, number | undefined>;
+    /** Ours: the annotation's id in the library. */
+    lumenId?: string;
+    [key: string]: unknown;
+  }
+  export interface MeasurementEventDetail {
+    toolName: string;
+    element: HTMLElement;
+    measurementData: MeasurementData;
+  }
   const cornerstoneTools: {
     external: { cornerstone: unknown; cornerstoneMath: unknown; Hammer: unknown };
+    EVENTS: { MEASUREMENT_COMPLETED: string; MEASUREMENT_MODIFIED: string; MEASUREMENT_REMOVED: string };
+    getToolState(element: HTMLElement, toolName: string): { data: MeasurementData[] } | undefined;
+    removeToolState(element: HTMLElement, toolName: string, data: MeasurementData): void;
+    globalImageIdSpecificToolStateManager: {
+      addImageIdToolState(imageId: string, toolName: string, data: MeasurementData): void;
+      restoreToolState(state: Record<string, never>): void;
+      /** The live state, by image id and tool name (not a copy). */
+      saveToolState(): Record<string, Record<string, { data: MeasurementData[] }>>;
+    };
+    LengthTool: ToolClass;
+    AngleTool: ToolClass;
+    CobbAngleTool: ToolClass;
+    EllipticalRoiTool: ToolClass;
+    RectangleRoiTool: ToolClass;
+    ArrowAnnotateTool: ToolClass;
+    ProbeTool: ToolClass;
     init(config?: { mouseEnabled?: boolean; touchEnabled?: boolean; globalToolSyncEnabled?: boolean; showSVGCursors?: boolean }): void;
     addTool(tool: ToolClass, props?: { configuration?: Record<string, unknown> }): void;
     setToolActive(name: string, options: ToolOptions): void;
@@ -149,6 +184,7 @@ interface CornerstoneWadoImageLoader {
   };
   configure(options: { strict?: boolean; beforeSend?: (xhr: XMLHttpRequest) => void }): void;
   wadouri: {
+    metaData: { metaDataProvider(type: string, imageId: string): unknown };
     dataSetCacheManager: {
       /** The parsed file (a dicom-parser DataSet); typed where it is read. */
       get(uri: string): unknown;

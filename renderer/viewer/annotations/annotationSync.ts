@@ -1,0 +1,104 @@
+/**
+ * Keeps the library in step with what is drawn: a finished measurement is saved, a moved one
+ * is saved again once the drag pauses, a removed one is deleted; opening a study draws its
+ * stored annotations again.
+ */
+import type { AnnotationInput, ViewerInstance, ViewerStudy } from '../../../shared/api';
+import type { WorkstationClient } from '../../api/workstationClient';
+import { annotationToolOf, calibrationOf, handlePoints, measurementValues, removeDrawnAnnotation, replaceAnnotations, setAskText } from '../cornerstone/annotationTools';
+import { cornerstoneStack } from '../cornerstone/cornerstoneSetup';
+import { frameOfImageId, imageIdFor, urlOfImageId } from '../cornerstone/imageLoading';
+import type { DrawnMeasurement, MeasurementChange } from '../cornerstone/stackViewport';
+import { viewportRegistry } from '../viewportRegistry';
+import { MAX_VIEWPORTS } from '../viewerStore';
+import { useAnnotations } from './annotationStore';
+
+// The arrow tool asks for its text through the viewer's prompt (TextPrompt.tsx).
+setAskText((initial) => useAnnotations.getState().askText(initial));
+
+/** Saves during a handle drag wait for the drag to pause this long. */
+const MODIFY_SAVE_DELAY_MS = 400;
+const pendingSaves = new Map<string, ReturnType<typeof setTimeout>>();
+
+export interface ImageRef {
+  seriesInstanceUid: string;
+  instance: ViewerInstance;
+  frame: number;
+}
+
+/** The instance and frame an image id shows, within the open study. */
+export function imageRefOf(study: ViewerStudy, imageId: string): ImageRef | null {
+  const url = urlOfImageId(imageId);
+  for (const series of study.series) {
+    const instance = series.instances.find((candidate) => candidate.url === url);
+    if (instance) return { seriesInstanceUid: series.seriesInstanceUid, instance, frame: frameOfImageId(imageId) };
+  }
+  return null;
+}
+
+function newId(): string {
+  return crypto.randomUUID();
+}
+
+export async function persistMeasurement(client: WorkstationClient, study: ViewerStudy, change: MeasurementChange, toolName: string, data: DrawnMeasurement, imageId: string): Promise<void> {
+  const tool = annotationToolOf(toolName);
+  if (!tool) return;
+  const store = useAnnotations.getState();
+  if (change === 'removed') {
+    if (data.lumenId) await store.remove(client, data.lumenId);
+    return;
+  }
+  const ref = imageRefOf(study, imageId);
+  if (!ref) return;
+  data.lumenId ??= newId();
+  const id = data.lumenId;
+  const stack = await cornerstoneStack();
+  const calibration = calibrationOf(stack, imageId);
+  const modality = study.series.find((s) => s.seriesInstanceUid === ref.seriesInstanceUid)?.modality ?? '';
+  const input: AnnotationInput = {
+    id,
+    studyInstanceUid: study.study.studyInstanceUid,
+    seriesInstanceUid: ref.seriesInstanceUid,
+    sopInstanceUid: ref.instance.sopInstanceUid,
+    frame: ref.frame,
+    tool,
+    handles: handlePoints(data),
+    label: (data.text ?? '').slice(0, 1024),
+    measurement: measurementValues(tool, data, calibration, modality === 'CT' ? 'HU' : ''),
+    calibration,
+  };
+  const previous = pendingSaves.get(id);
+  if (previous) clearTimeout(previous);
+  if (change === 'completed') {
+    pendingSaves.delete(id);
+    await store.save(client, input);
+    return;
+  }
+  pendingSaves.set(
+    id,
+    setTimeout(() => {
+      pendingSaves.delete(id);
+      void useAnnotations.getState().save(client, input);
+    }, MODIFY_SAVE_DELAY_MS),
+  );
+}
+
+/** Loads the study's annotations and draws them on their images. */
+export async function loadStudyAnnotations(client: WorkstationClient, study: ViewerStudy): Promise<void> {
+  const annotations = await useAnnotations.getState().load(client, study.study.studyInstanceUid);
+  const instances = new Map(study.series.flatMap((series) => series.instances.map((instance) => [instance.sopInstanceUid, instance] as const)));
+  const entries = annotations.flatMap((annotation) => {
+    const instance = instances.get(annotation.sopInstanceUid);
+    return instance ? [{ imageId: imageIdFor(instance, annotation.frame), annotation }] : [];
+  });
+  replaceAnnotations(await cornerstoneStack(), entries);
+  for (let slot = 0; slot < MAX_VIEWPORTS; slot += 1) viewportRegistry.get(slot)?.redraw();
+}
+
+/** Deletes an annotation from the list: off its image and out of the library. */
+export async function deleteAnnotation(client: WorkstationClient, id: string): Promise<void> {
+  const stack = await cornerstoneStack();
+  removeDrawnAnnotation(stack, id);
+  for (let slot = 0; slot < MAX_VIEWPORTS; slot += 1) viewportRegistry.get(slot)?.redraw();
+  await useAnnotations.getState().remove(client, id);
+}
