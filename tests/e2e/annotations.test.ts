@@ -57,6 +57,8 @@ describe('measuring and annotating', () => {
     ((await callHost(host, 'library.searchStudies', { patientId })).value as { studies: Array<{ studyInstanceUid: string }> }).studies[0]!.studyInstanceUid;
 
   async function openStudy(patientName: string): Promise<void> {
+    const viewport = page.getByTestId('viewport-0');
+    const previous = (await viewport.count()) > 0 ? await viewport.getAttribute('data-series') : '';
     await page.getByPlaceholder('Beginning of any name…').fill(patientName);
     await page.waitForFunction((prefix) => {
       const rows = document.querySelectorAll('[data-testid="study-row"]');
@@ -64,10 +66,11 @@ describe('measuring and annotating', () => {
     }, patientName);
     await page.getByTestId('study-row').first().click();
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => {
-      const viewport = document.querySelector<HTMLElement>('[data-testid="viewport-0"]');
-      return Boolean(viewport?.dataset['ww']) && Number(viewport?.dataset['loadedCount']) >= 1;
-    });
+    // The new study's image on screen (not the one still shown from before).
+    await page.waitForFunction((before) => {
+      const shown = document.querySelector<HTMLElement>('[data-testid="viewport-0"]');
+      return Boolean(shown?.dataset['ww']) && shown?.dataset['series'] !== before && Number(shown?.dataset['loadedCount']) >= 1;
+    }, previous);
     // One screen pixel per image pixel, so drags land on known image positions.
     await page.keyboard.press('a');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="viewport-0"]')?.dataset['scale'] === '1');
