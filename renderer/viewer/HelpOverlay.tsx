@@ -74,6 +74,13 @@ export function HelpOverlay() {
                 </td>
               </tr>
             ))}
+            <tr>
+              <th scope="row">Undo / redo the last change to the measurements</th>
+              <td>
+                <kbd>Ctrl+Z</kbd>
+                <kbd>Ctrl+Y</kbd>
+              </td>
+            </tr>
           </tbody>
         </table>
       </div>

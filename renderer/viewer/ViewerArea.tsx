@@ -4,7 +4,7 @@ import { useClient } from '../api/clientContext';
 import { messageOf } from '../app/format';
 import { REGION_ATTRIBUTE } from '../app/useRegionCycling';
 import { useAnnotations } from './annotations/annotationStore';
-import { loadStudyAnnotations } from './annotations/annotationSync';
+import { loadStudyAnnotations, undoAnnotationChange } from './annotations/annotationSync';
 import { TextPrompt } from './annotations/TextPrompt';
 import { commandForKey } from './bindings';
 import { HelpOverlay, useMouseBindings } from './HelpOverlay';
@@ -40,7 +40,15 @@ export function ViewerArea() {
   }, [study, client]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    if (!study || event.ctrlKey || event.metaKey || event.altKey || isTextEntry(event.target)) return;
+    if (!study || isTextEntry(event.target)) return;
+    // Ctrl/⌘+Z undoes the last change to the measurements; Ctrl+Y or Ctrl/⌘+Shift+Z redoes it.
+    if ((event.ctrlKey || event.metaKey) && !event.altKey) {
+      const key = event.key.toLowerCase();
+      const direction = key === 'z' ? (event.shiftKey ? 'redo' : 'undo') : key === 'y' ? 'redo' : null;
+      if (direction && undoAnnotationChange(client, study, direction)) event.preventDefault();
+      return;
+    }
+    if (event.altKey) return;
     if (helpOpen && event.key === 'Escape') {
       useViewer.getState().setHelpOpen(false);
       event.preventDefault();

@@ -242,6 +242,14 @@ describe('measuring and annotating', () => {
     await page.getByRole('button', { name: 'Delete Rectangle ROI' }).click();
     await expectItems(6);
     expect((await stored(await studyUidOf('Pancreas-CT-CB_001'))).map((a) => a.tool)).not.toContain('rectangleRoi');
+    // Undo brings it back, in the library too; Redo deletes it again.
+    await page.locator('[data-testid="viewport-0"] .viewport-element').focus();
+    await page.keyboard.press('Control+z');
+    await expectItems(7);
+    await expect.poll(async () => (await stored(await studyUidOf('Pancreas-CT-CB_001'))).map((a) => a.tool)).toContain('rectangleRoi');
+    await page.keyboard.press('Control+y');
+    await expectItems(6);
+    await expect.poll(async () => (await stored(await studyUidOf('Pancreas-CT-CB_001'))).map((a) => a.tool)).not.toContain('rectangleRoi');
   });
 
   it('shows every annotation again, with the same values, after the host restarts', async () => {

@@ -12,6 +12,15 @@ interface TextPrompt {
   resolve: (text: string | null) => void;
 }
 
+/** One change, as the library saw it: what was there before and after (null: nothing). */
+export interface AnnotationChange {
+  before: StoredAnnotation | null;
+  after: StoredAnnotation | null;
+}
+
+/** How many changes Undo can go back. */
+const HISTORY_LIMIT = 100;
+
 interface AnnotationState {
   studyUid: string | null;
   annotations: StoredAnnotation[];
@@ -20,6 +29,13 @@ interface AnnotationState {
   error: string | null;
   drawingTool: AnnotationTool | null;
   textPrompt: TextPrompt | null;
+  /** Changes made in this study, for Undo (newest last), and those undone, for Redo. */
+  undoStack: AnnotationChange[];
+  redoStack: AnnotationChange[];
+  /** Saves `input` without recording it for Undo (Undo and Redo themselves). */
+  put(client: WorkstationClient, input: AnnotationInput): Promise<StoredAnnotation | null>;
+  takeUndo(): AnnotationChange | null;
+  takeRedo(): AnnotationChange | null;
   load(client: WorkstationClient, studyInstanceUid: string): Promise<StoredAnnotation[]>;
   clear(): void;
   save(client: WorkstationClient, input: AnnotationInput): Promise<void>;
@@ -37,35 +53,60 @@ export const useAnnotations = create<AnnotationState>((set, get) => ({
   error: null,
   drawingTool: null,
   textPrompt: null,
+  undoStack: [],
+  redoStack: [],
 
   async load(client, studyInstanceUid) {
-    set({ studyUid: studyInstanceUid, annotations: [], keyImages: [], error: null });
+    set({ studyUid: studyInstanceUid, annotations: [], keyImages: [], error: null, undoStack: [], redoStack: [] });
     const loaded = await client.request('annotations.list', { studyInstanceUid });
     if (get().studyUid !== studyInstanceUid) return [];
     set({ annotations: loaded.annotations, keyImages: loaded.keyImages });
     return loaded.annotations;
   },
-  clear: () => set({ studyUid: null, annotations: [], keyImages: [], error: null, drawingTool: null }),
+  clear: () => set({ studyUid: null, annotations: [], keyImages: [], error: null, drawingTool: null, undoStack: [], redoStack: [] }),
 
-  async save(client, input) {
+  async put(client, input) {
     try {
       const saved = await client.request('annotations.save', input);
-      if (get().studyUid !== saved.studyInstanceUid) return;
+      if (get().studyUid !== saved.studyInstanceUid) return null;
       set((state) => {
         const others = state.annotations.filter((a) => a.id !== saved.id);
         return { annotations: [...others, saved].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)), error: null };
       });
+      return saved;
     } catch (error) {
       set({ error: `The measurement was not saved: ${messageOf(error)}` });
+      return null;
     }
   },
+  async save(client, input) {
+    const before = get().annotations.find((a) => a.id === input.id) ?? null;
+    const after = await get().put(client, input);
+    if (after) set((state) => ({ undoStack: [...state.undoStack, { before, after }].slice(-HISTORY_LIMIT), redoStack: [] }));
+  },
   async remove(client, id) {
+    const before = get().annotations.find((a) => a.id === id) ?? null;
     try {
       await client.request('annotations.delete', { id });
-      set((state) => ({ annotations: state.annotations.filter((a) => a.id !== id), error: null }));
+      set((state) => ({
+        annotations: state.annotations.filter((a) => a.id !== id),
+        error: null,
+        undoStack: before ? [...state.undoStack, { before, after: null }].slice(-HISTORY_LIMIT) : state.undoStack,
+        redoStack: before ? [] : state.redoStack,
+      }));
     } catch (error) {
       set({ error: `The measurement was not deleted: ${messageOf(error)}` });
     }
+  },
+  takeUndo: () => {
+    const change = get().undoStack.at(-1) ?? null;
+    if (change) set((state) => ({ undoStack: state.undoStack.slice(0, -1), redoStack: [...state.redoStack, change] }));
+    return change;
+  },
+  takeRedo: () => {
+    const change = get().redoStack.at(-1) ?? null;
+    if (change) set((state) => ({ redoStack: state.redoStack.slice(0, -1), undoStack: [...state.undoStack, change] }));
+    return change;
   },
   async setKeyImage(client, image, key) {
     const studyInstanceUid = get().studyUid;

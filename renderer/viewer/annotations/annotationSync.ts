@@ -3,9 +3,9 @@
  * is saved again once the drag pauses, a removed one is deleted; opening a study draws its
  * stored annotations again.
  */
-import type { AnnotationInput, ViewerInstance, ViewerStudy } from '../../../shared/api';
+import type { AnnotationInput, StoredAnnotation, ViewerInstance, ViewerStudy } from '../../../shared/api';
 import type { WorkstationClient } from '../../api/workstationClient';
-import { annotationToolOf, calibrationOf, handlePoints, measurementValues, removeDrawnAnnotation, replaceAnnotations, setAskText } from '../cornerstone/annotationTools';
+import { annotationToolOf, calibrationOf, drawAnnotation, handlePoints, measurementValues, removeDrawnAnnotation, replaceAnnotations, setAskText } from '../cornerstone/annotationTools';
 import { cornerstoneStack } from '../cornerstone/cornerstoneSetup';
 import { frameOfImageId, imageIdFor, urlOfImageId } from '../cornerstone/imageLoading';
 import type { DrawnMeasurement, MeasurementChange } from '../cornerstone/stackViewport';
@@ -101,4 +101,50 @@ export async function deleteAnnotation(client: WorkstationClient, id: string): P
   removeDrawnAnnotation(stack, id);
   for (let slot = 0; slot < MAX_VIEWPORTS; slot += 1) viewportRegistry.get(slot)?.redraw();
   await useAnnotations.getState().remove(client, id);
+}
+
+function redrawAll(): void {
+  for (let slot = 0; slot < MAX_VIEWPORTS; slot += 1) viewportRegistry.get(slot)?.redraw();
+}
+
+/** Puts an annotation back as it was (`state`), or takes it away (null), drawn and stored. */
+async function restore(client: WorkstationClient, study: ViewerStudy, id: string, state: StoredAnnotation | null): Promise<void> {
+  const stack = await cornerstoneStack();
+  removeDrawnAnnotation(stack, id);
+  const store = useAnnotations.getState();
+  if (state) {
+    const instance = study.series.flatMap((series) => series.instances).find((candidate) => candidate.sopInstanceUid === state.sopInstanceUid);
+    if (instance) drawAnnotation(stack, imageIdFor(instance, state.frame), state);
+    await store.put(client, {
+      id: state.id,
+      studyInstanceUid: state.studyInstanceUid,
+      seriesInstanceUid: state.seriesInstanceUid,
+      sopInstanceUid: state.sopInstanceUid,
+      frame: state.frame,
+      tool: state.tool,
+      handles: state.handles,
+      label: state.label,
+      measurement: state.measurement,
+      calibration: state.calibration,
+    });
+  } else {
+    try {
+      await client.request('annotations.delete', { id });
+      useAnnotations.setState((current) => ({ annotations: current.annotations.filter((a) => a.id !== id) }));
+    } catch (error) {
+      useAnnotations.setState({ error: `Undo failed: ${String(error)}` });
+    }
+  }
+  redrawAll();
+}
+
+/** Undoes (or redoes) the last change to the study's annotations; false when there is none. */
+export function undoAnnotationChange(client: WorkstationClient, study: ViewerStudy, direction: 'undo' | 'redo'): boolean {
+  const store = useAnnotations.getState();
+  const change = direction === 'undo' ? store.takeUndo() : store.takeRedo();
+  if (!change) return false;
+  const id = (change.before ?? change.after)?.id;
+  if (!id) return false;
+  void restore(client, study, id, direction === 'undo' ? change.before : change.after);
+  return true;
 }

@@ -155,3 +155,8 @@ export function removeDrawnAnnotation(stack: CornerstoneStack, lumenId: string):
   }
   return false;
 }
+
+/** Draws one stored annotation on its image. */
+export function drawAnnotation(stack: CornerstoneStack, imageId: string, annotation: StoredAnnotation): void {
+  stack.tools.globalImageIdSpecificToolStateManager.addImageIdToolState(imageId, CORNERSTONE_TOOL[annotation.tool], toMeasurementData(annotation));
+}
