@@ -206,6 +206,20 @@ describe('measuring and annotating', () => {
     expect(probe.measurement['value']!.value).toBe(hu(probe.measurement['x']!.value, probe.measurement['y']!.value));
   });
 
+  it('saves a measurement again when its handle is moved', async () => {
+    const studyUid = await studyUidOf('Pancreas-CT-CB_001');
+    const before = (await stored(studyUid)).find((a) => a.tool === 'length')!;
+    const end = before.handles['end']!;
+    // Drag the end handle 40 px to the right (W/L is on the left button again; handles win).
+    await drag(await at(end.x, end.y, 512, 512), await at(end.x + 40, end.y, 512, 512));
+    await expect
+      .poll(async () => (await stored(studyUid)).find((a) => a.id === before.id)?.handles['end']?.x ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(end.x + 30);
+    const after = (await stored(studyUid)).find((a) => a.id === before.id)!;
+    expect(after.measurement['length']!.value).not.toBe(before.measurement['length']!.value);
+    expect(after.handles['start']).toEqual(before.handles['start']);
+  });
+
   it('keeps row and column spacing apart on an anisotropic image', async () => {
     await openStudy('ANISO');
     await page.keyboard.press('l');
