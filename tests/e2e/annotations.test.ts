@@ -18,6 +18,7 @@ import { corpusPath } from '../helpers/corpus';
 import { callHost } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { makeTempDir } from '../helpers/tempDir';
+import { dragMouse, type PagePoint, selectOnlyStudy } from '../helpers/viewerPage';
 
 interface Stored {
   id: string;
@@ -59,12 +60,7 @@ describe('measuring and annotating', () => {
   async function openStudy(patientName: string): Promise<void> {
     const viewport = page.getByTestId('viewport-0');
     const previous = (await viewport.count()) > 0 ? await viewport.getAttribute('data-series') : '';
-    await page.getByPlaceholder('Beginning of any name…').fill(patientName);
-    await page.waitForFunction((prefix) => {
-      const rows = document.querySelectorAll('[data-testid="study-row"]');
-      return rows.length === 1 && (rows.item(0).textContent ?? '').startsWith(prefix);
-    }, patientName);
-    await page.getByTestId('study-row').first().click();
+    await selectOnlyStudy(page, patientName);
     await page.keyboard.press('Enter');
     // The new study's image on screen (not the one still shown from before).
     await page.waitForFunction((before) => {
@@ -83,12 +79,7 @@ describe('measuring and annotating', () => {
     return { x: canvas.x + canvas.width / 2 + (x - columns / 2), y: canvas.y + canvas.height / 2 + (y - rows / 2) };
   }
 
-  async function drag(from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
-    await page.mouse.move(from.x, from.y);
-    await page.mouse.down();
-    for (let step = 1; step <= 8; step += 1) await page.mouse.move(from.x + ((to.x - from.x) * step) / 8, from.y + ((to.y - from.y) * step) / 8);
-    await page.mouse.up();
-  }
+  const drag = (from: PagePoint, to: PagePoint) => dragMouse(page, from, to);
 
   /** A click as a hand makes it: a moment between press and release, the pointer not quite still. */
   async function click(point: { x: number; y: number }): Promise<void> {

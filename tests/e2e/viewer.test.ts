@@ -13,6 +13,7 @@ import { corpusPath } from '../helpers/corpus';
 import { callHost } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { makeTempDir } from '../helpers/tempDir';
+import { dragMouse, selectOnlyStudy } from '../helpers/viewerPage';
 
 type ViewportData = Record<string, string>;
 
@@ -55,12 +56,7 @@ describe('viewing studies', () => {
 
   async function openStudy(patientNamePrefix: string): Promise<void> {
     const previous = (await viewport().count()) > 0 ? (await data())['series'] : '';
-    await page.getByPlaceholder('Beginning of any name…').fill(patientNamePrefix);
-    await page.waitForFunction((prefix) => {
-      const rows = document.querySelectorAll<HTMLElement>('[data-testid="study-row"]');
-      return rows.length === 1 && (rows.item(0).textContent ?? '').startsWith(prefix);
-    }, patientNamePrefix);
-    await page.getByTestId('study-row').first().click();
+    await selectOnlyStudy(page, patientNamePrefix);
     await page.keyboard.press('Enter');
     // Shown: the new study's series, with a window (its first image is on screen).
     await until((d) => d['series'] !== undefined && d['series'] !== previous && d['ww'] !== '' && d['ww'] !== undefined);
@@ -138,12 +134,8 @@ describe('viewing studies', () => {
     await page.keyboard.press('Escape');
     const start = await until((d) => d['ww'] === '400');
     const box = (await viewport().boundingBox())!;
-    const drag = async (button: 'left' | 'middle' | 'right', dx: number, dy: number) => {
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await page.mouse.down({ button });
-      for (let step = 1; step <= 5; step += 1) await page.mouse.move(box.x + box.width / 2 + (dx * step) / 5, box.y + box.height / 2 + (dy * step) / 5);
-      await page.mouse.up({ button });
-    };
+    const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    const drag = (button: 'left' | 'middle' | 'right', dx: number, dy: number) => dragMouse(page, centre, { x: centre.x + dx, y: centre.y + dy }, button, 5);
     await drag('left', 60, 30);
     await until((d) => d['ww'] !== start['ww'] && d['wc'] !== start['wc']);
     const windowed = await settled();

@@ -20,6 +20,7 @@ import { corpusPath } from '../../helpers/corpus';
 import { callHost } from '../../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../../helpers/hostProcess';
 import { makeTempDir } from '../../helpers/tempDir';
+import { selectOnlyStudy } from '../../helpers/viewerPage';
 import { type BenchResult, median, percentile, round } from '../benchResult';
 
 const RUNS = 3;
@@ -32,12 +33,7 @@ interface OpenTimes {
 
 /** Opens the study whose row is the only one matching `name`, timing from the Enter key. */
 async function openAndTime(page: Page, name: string, expectedImages: number): Promise<OpenTimes> {
-  await page.getByPlaceholder('Beginning of any name…').fill(name);
-  await page.waitForFunction((prefix) => {
-    const rows = document.querySelectorAll('[data-testid="study-row"]');
-    return rows.length === 1 && (rows.item(0).textContent ?? '').startsWith(prefix);
-  }, name);
-  await page.getByTestId('study-row').first().click();
+  await selectOnlyStudy(page, name);
   await page.evaluate((expected) => {
     const marks: { t0?: number; first?: number; ready?: number } = {};
     (window as unknown as { __marks: typeof marks }).__marks = marks;
