@@ -277,6 +277,14 @@ export const requests = {
   /** Creates or updates one annotation (by its id); writes an audit row either way. */
   'annotations.save': { input: AnnotationInput, output: StoredAnnotation },
   'annotations.delete': { input: z.object({ id: z.string().uuid() }).strict(), output: z.object({ deleted: z.boolean() }) },
+  /**
+   * Writes the study's measurements as a DICOM SR (TID 1500) into the library, as a new series
+   * of the study. `leftOut` counts annotations the report cannot carry (probes).
+   */
+  'annotations.exportSr': {
+    input: z.object({ studyInstanceUid: DicomUid }).strict(),
+    output: z.object({ sopInstanceUid: z.string(), measurements: count, leftOut: count }),
+  },
   /** Flags an image (instance + frame) as key, or takes the flag off. */
   'keyImages.set': {
     input: z.object({ studyInstanceUid: DicomUid, sopInstanceUid: DicomUid, frame: z.number().int().nonnegative().max(100_000), key: z.boolean() }).strict(),

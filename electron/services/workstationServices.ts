@@ -4,8 +4,10 @@
  * Electron shell, the browser host and the CLI all start exactly this, so what the tests
  * exercise through the host is what Electron runs.
  */
-import { rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { AppMode } from '../../shared/api';
 import { type ApiRouter, createApiRouter } from '../api/apiRouter';
 import { log } from '../logging/log';
@@ -14,6 +16,7 @@ import { displayDataDirectory, prepareDataDirectory } from './dataDirectory';
 import { type EventListener, EventHub } from './eventHub';
 import { ImportService } from './import/importService';
 import { instanceFilePath } from './instanceFiles';
+import { buildMeasurementReport } from './reports/measurementReport';
 import type { NewAuditEntry } from './store/auditLog';
 import { type StoreClient, startStore } from './store/storeClient';
 import { UploadArea } from './import/uploadArea';
@@ -121,7 +124,12 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
       if (!images) throw new UserFacingError('not-found', 'That study is not in the library (was it deleted?).');
       const series = images.series.map((summary) => ({
         ...summary,
-        instances: (images.instancesBySeries[summary.seriesInstanceUid] ?? []).map((instance) => ({ ...instance, url: pixelUrl(instance.sopInstanceUid) })),
+        instances: (images.instancesBySeries[summary.seriesInstanceUid] ?? []).map((instance) => ({
+          sopInstanceUid: instance.sopInstanceUid,
+          instanceNumber: instance.instanceNumber,
+          frames: instance.frames,
+          url: pixelUrl(instance.sopInstanceUid),
+        })),
       }));
       await audit({ action: 'study.view', subject: studyInstanceUid, detail: { series: series.length, instances: images.study.instanceCount } });
       return { study: images.study, series };
@@ -143,6 +151,30 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
       const outcome = await store.call('deleteAnnotation', id);
       if (outcome.deleted) await audit({ action: 'annotation.delete', subject: outcome.studyInstanceUid ?? undefined, detail: { id, tool: outcome.tool ?? '' } });
       return { deleted: outcome.deleted };
+    },
+    'annotations.exportSr': async ({ studyInstanceUid }) => {
+      const [images, stored] = await Promise.all([store.call('studyImages', studyInstanceUid), store.call('listAnnotations', studyInstanceUid)]);
+      if (!images) throw new UserFacingError('not-found', 'That study is not in the library (was it deleted?).');
+      const referenced = new Map(
+        Object.entries(images.instancesBySeries).flatMap(([seriesInstanceUid, instances]) => instances.map((i) => [i.sopInstanceUid, { seriesInstanceUid, sopClassUid: i.sopClassUid }] as const)),
+      );
+      const seriesNumber = Math.max(0, ...images.series.map((s) => s.seriesNumber ?? 0)) + 1;
+      const report = buildMeasurementReport(images.study, stored.annotations, referenced, seriesNumber);
+      if (!report) throw new UserFacingError('conflict', 'This study has no measurements a report can carry.');
+      // Into the library through the importer, like any received instance: same checks, same
+      // crash safety, and sync will find it there.
+      const file = path.join(layout.uploadsDir, `measurement-report-${randomUUID()}.dcm`);
+      await mkdir(layout.uploadsDir, { recursive: true });
+      await writeFile(file, report.bytes, { mode: 0o600 });
+      try {
+        const { done } = importer.start([file]);
+        const { summary } = await done;
+        if (summary.imported !== 1) throw new Error(`the report did not import (${summary.skipped[0]?.reason ?? summary.error ?? 'unknown reason'})`);
+      } finally {
+        await rm(file, { force: true });
+      }
+      await audit({ action: 'report.measurements-export', subject: studyInstanceUid, detail: { sopInstanceUid: report.sopInstanceUid, measurements: report.included, leftOut: report.leftOut } });
+      return { sopInstanceUid: report.sopInstanceUid, measurements: report.included, leftOut: report.leftOut };
     },
     'keyImages.set': async (input) => {
       if (!(await store.call('setKeyImage', input))) throw new UserFacingError('not-found', 'That image is not in this study.');

@@ -268,5 +268,8 @@ describe('measuring and annotating', () => {
     // Clicking one shows its image; the study list marks the study's key image.
     await page.getByTestId('annotation-item').first().getByRole('button').first().click();
     expect(await page.getByTestId('key-image-count').first().textContent()).toContain('1');
+    // Saved as a DICOM SR in the study: the probe has no place in the report and is counted out.
+    await page.getByRole('button', { name: 'Save as DICOM SR' }).click();
+    await expect.poll(async () => (await page.getByTestId('sr-export-status').textContent()) ?? '', { timeout: 20_000 }).toContain('with 5 measurements; 1 probe value left out');
   });
 });

@@ -16,6 +16,7 @@ const handlers = (overrides: Partial<RequestHandlers> = {}): RequestHandlers => 
   'annotations.list': notUsedHere,
   'annotations.save': notUsedHere,
   'annotations.delete': notUsedHere,
+  'annotations.exportSr': notUsedHere,
   'keyImages.set': notUsedHere,
   'import.start': notUsedHere,
   'import.choose': notUsedHere,

@@ -1,5 +1,7 @@
 /** The open study's measurements with their values; a click shows the image it is on. */
+import { useState } from 'react';
 import type { AnnotationTool, StoredAnnotation, ViewerStudy } from '../../../shared/api';
+import { messageOf } from '../../app/format';
 import { useClient } from '../../api/clientContext';
 import { imageIdFor } from '../cornerstone/imageLoading';
 import { useViewer } from '../viewerStore';
@@ -54,7 +56,18 @@ export function AnnotationPanel() {
   const annotations = useAnnotations((state) => state.annotations);
   const keyImages = useAnnotations((state) => state.keyImages);
   const error = useAnnotations((state) => state.error);
+  const [exported, setExported] = useState<string | null>(null);
   if (!study) return null;
+  const exportReport = () => {
+    setExported('Writing the report…');
+    client.request('annotations.exportSr', { studyInstanceUid: study.study.studyInstanceUid }).then(
+      (result) =>
+        setExported(
+          `Saved in the study as a DICOM SR (series “Measurements”) with ${result.measurements} measurement${result.measurements === 1 ? '' : 's'}${result.leftOut > 0 ? `; ${result.leftOut} probe value${result.leftOut === 1 ? '' : 's'} left out` : ''}.`,
+        ),
+      (problem: unknown) => setExported(`No report: ${messageOf(problem)}`),
+    );
+  };
   return (
     <section className="annotation-panel" aria-label="Measurements" data-testid="annotation-panel">
       <h3>
@@ -90,6 +103,16 @@ export function AnnotationPanel() {
           );
         })}
       </ul>
+      {annotations.length > 0 && (
+        <button type="button" className="small" onClick={exportReport} title="Write the measurements into the study as a DICOM Structured Report (TID 1500)">
+          Save as DICOM SR
+        </button>
+      )}
+      {exported && (
+        <p className="muted" role="status" data-testid="sr-export-status">
+          {exported}
+        </p>
+      )}
     </section>
   );
 }
