@@ -23,6 +23,7 @@ await build({
     cli: 'electron/cli/main.ts',
     storeWorker: 'electron/services/store/storeWorker.ts',
     importWorker: 'electron/services/import/importWorker.ts',
+    reportWorker: 'electron/services/reports/reportWorker.ts',
   },
   outExtension: { '.js': '.mjs' },
   // Bundled CommonJS code may call require(); give ESM output a real one.

@@ -16,7 +16,9 @@ import { displayDataDirectory, prepareDataDirectory } from './dataDirectory';
 import { type EventListener, EventHub } from './eventHub';
 import { ImportService } from './import/importService';
 import { instanceFilePath } from './instanceFiles';
-import { buildMeasurementReport } from './reports/measurementReport';
+import type { ReportWorkerApi } from './reports/reportWorker';
+import { WorkerClient } from './workers/workerRpc';
+import { workerScriptUrl } from './workers/workerScripts';
 import type { NewAuditEntry } from './store/auditLog';
 import { type StoreClient, startStore } from './store/storeClient';
 import { UploadArea } from './import/uploadArea';
@@ -84,6 +86,8 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
   const uploadArea = new UploadArea(layout.uploadsDir);
   await uploadArea.clear();
   const uploads = options.acceptUploads ? uploadArea : null;
+
+  let reportWorker: Promise<WorkerClient<ReportWorkerApi>> | null = null;
 
   // Pixels by UID: the Electron shell's dicom:// scheme, or the browser host's same-origin route.
   const pixelUrl = (sopInstanceUid: string): string =>
@@ -159,7 +163,9 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
         Object.entries(images.instancesBySeries).flatMap(([seriesInstanceUid, instances]) => instances.map((i) => [i.sopInstanceUid, { seriesInstanceUid, sopClassUid: i.sopClassUid }] as const)),
       );
       const seriesNumber = Math.max(0, ...images.series.map((s) => s.seriesNumber ?? 0)) + 1;
-      const report = buildMeasurementReport(images.study, stored.annotations, referenced, seriesNumber);
+      // dcmjs is large: it lives in the report worker, started on the first export.
+      reportWorker ??= WorkerClient.start<ReportWorkerApi>(workerScriptUrl('reportWorker'), null);
+      const report = await (await reportWorker).call('buildMeasurementReport', images.study, stored.annotations, referenced, seriesNumber);
       if (!report) throw new UserFacingError('conflict', 'This study has no measurements a report can carry.');
       // Into the library through the importer, like any received instance: same checks, same
       // crash safety, and sync will find it there.
@@ -219,6 +225,7 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
     audit,
     async close() {
       await importer.close();
+      if (reportWorker) await (await reportWorker).terminate();
       await audit({ action: 'app.stop', detail: { mode: options.mode } });
       await store.close();
       log.info('services.stopped', { mode: options.mode });

@@ -52,7 +52,8 @@ reportRoiStatistics('EllipticalRoi');
 reportRoiStatistics('RectangleRoi');
 
 export interface BuiltReport {
-  bytes: Buffer;
+  /** The Part-10 file (a Uint8Array once it has crossed from the report worker). */
+  bytes: Uint8Array;
   sopInstanceUid: string;
   seriesInstanceUid: string;
   /** Annotations the report could not carry (e.g. probes: TID 1500 has no point-value item here). */
