@@ -265,27 +265,26 @@ export class StackViewport {
   private fillInBackground(): void {
     const images = this.images;
     if (!images || this.destroyed) return;
-    const images_ = images;
-    const order = outwardOrder(this.index, images_.imageIds.length);
+    const order = outwardOrder(this.index, images.imageIds.length);
     for (const candidate of order) {
       if (this.inFlight >= BACKGROUND_REQUESTS) break;
       if (this.requested.has(candidate) || this.loaded.has(candidate)) continue;
-      const imageId = images_.imageIds[candidate];
+      const imageId = images.imageIds[candidate];
       if (imageId === undefined) continue;
       this.requested.add(candidate);
       this.inFlight += 1;
       loadImage(imageId)
         .then(
           () => {
-            if (this.images === images_) this.loaded.add(candidate);
+            if (this.images === images) this.loaded.add(candidate);
           },
           (error: unknown) => {
-            if (this.images === images_) this.failed.set(candidate, error instanceof Error ? error.message : 'unknown error');
+            if (this.images === images) this.failed.set(candidate, error instanceof Error ? error.message : 'unknown error');
           },
         )
         .finally(() => {
           this.inFlight -= 1;
-          if (this.images !== images_) return;
+          if (this.images !== images) return;
           this.publish();
           this.fillInBackground();
         });
