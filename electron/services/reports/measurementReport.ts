@@ -10,20 +10,16 @@
  */
 import dcmjs from 'dcmjs';
 import type { AnnotationTool, StoredAnnotation, StudySummary } from '../../../shared/api';
+import { CORNERSTONE_TOOL_NAMES } from '../../../shared/viewer/annotationToolNames';
 import { APP_NAME, APP_VERSION } from '../appIdentity';
 
 /** The images measurements may point at: their series and SOP class. */
 export type ReferencedImages = ReadonlyMap<string, { seriesInstanceUid: string; sopClassUid: string }>;
 
-/** cornerstone-tools' names, which the adapter's tool classes are registered under. */
-const ADAPTER_TOOL: Partial<Record<AnnotationTool, string>> = {
-  length: 'Length',
-  angle: 'Angle',
-  cobbAngle: 'CobbAngle',
-  ellipseRoi: 'EllipticalRoi',
-  rectangleRoi: 'RectangleRoi',
-  arrow: 'ArrowAnnotate',
-};
+/** The adapter's tool classes are registered under cornerstone-tools' names; it has no probe. */
+function adapterTool(tool: AnnotationTool): string | null {
+  return tool === 'probe' ? null : CORNERSTONE_TOOL_NAMES[tool];
+}
 
 /**
  * The adapter's ROI tools pass on only the area, and without its unit (an SR reader then sees
@@ -100,12 +96,12 @@ export function buildMeasurementReport(study: StudySummary, annotations: readonl
   const toolState: Record<string, Record<string, { data: unknown[] }>> = {};
   let included = 0;
   for (const annotation of annotations) {
-    const adapterTool = ADAPTER_TOOL[annotation.tool];
+    const toolName = adapterTool(annotation.tool);
     const image = images.get(annotation.sopInstanceUid);
-    if (!adapterTool || !image) continue;
+    if (!toolName || !image) continue;
     const imageId = `${annotation.sopInstanceUid}#${annotation.frame}`;
     const perImage = (toolState[imageId] ??= {});
-    (perImage[adapterTool] ??= { data: [] }).data.push(toolData(annotation));
+    (perImage[toolName] ??= { data: [] }).data.push(toolData(annotation));
     included += 1;
   }
   if (included === 0) return null;

@@ -5,19 +5,12 @@
  */
 import type { MeasurementData } from 'cornerstone-tools';
 import type { AnnotationTool, Calibration, StoredAnnotation } from '../../../shared/api';
+import { CORNERSTONE_TOOL_NAMES } from '../../../shared/viewer/annotationToolNames';
 import type { MouseBindings } from '../bindings';
 import type { CornerstoneStack } from './cornerstoneSetup';
 import { applyMouseBindings } from './mouseBindings';
 
-export const CORNERSTONE_TOOL: Readonly<Record<AnnotationTool, string>> = {
-  length: 'Length',
-  angle: 'Angle',
-  cobbAngle: 'CobbAngle',
-  ellipseRoi: 'EllipticalRoi',
-  rectangleRoi: 'RectangleRoi',
-  arrow: 'ArrowAnnotate',
-  probe: 'Probe',
-};
+export const CORNERSTONE_TOOL = CORNERSTONE_TOOL_NAMES;
 
 export function annotationToolOf(cornerstoneName: string): AnnotationTool | null {
   const entry = (Object.entries(CORNERSTONE_TOOL) as Array<[AnnotationTool, string]>).find(([, name]) => name === cornerstoneName);
