@@ -46,3 +46,11 @@ export async function callHost(host: HostProcess, name: string, input: unknown):
   });
   return (await response.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
 }
+
+/** The library's only (or first) study, opened through the API as the viewer opens it. */
+export async function openFirstStudy<Opened>(host: HostProcess): Promise<Opened> {
+  const page = await callHost(host, 'library.searchStudies', {});
+  const study = (page.value as { studies: Array<{ studyInstanceUid: string }> } | undefined)?.studies[0];
+  if (!study) throw new Error('the library has no study');
+  return (await callHost(host, 'viewer.openStudy', { studyInstanceUid: study.studyInstanceUid })).value as Opened;
+}

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
-import { callHost } from '../helpers/hostEvents';
+import { callHost, openFirstStudy } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { makeTempDir } from '../helpers/tempDir';
 
@@ -38,9 +38,7 @@ describe('annotations through the API', () => {
     temp = makeTempDir('annotations');
     await cliImport(temp.dir, [corpusPath('mr-series/cptac-sar-ax-scout')]);
     host = await startHostProcess(temp.dir);
-    const page = await callHost(host, 'library.searchStudies', {});
-    const uid = (page.value as { studies: Array<{ studyInstanceUid: string }> }).studies[0]!.studyInstanceUid;
-    opened = (await callHost(host, 'viewer.openStudy', { studyInstanceUid: uid })).value as Opened;
+    opened = await openFirstStudy<Opened>(host);
   });
   afterAll(async () => {
     await host?.stop();

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
-import { callHost } from '../helpers/hostEvents';
+import { callHost, openFirstStudy } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { makeTempDir } from '../helpers/tempDir';
 
@@ -27,9 +27,7 @@ describe('measurement report export', () => {
     temp = makeTempDir('sr-export');
     await cliImport(temp.dir, [corpusPath('mr-series/cptac-sar-ax-scout')]);
     host = await startHostProcess(temp.dir);
-    const page = await callHost(host, 'library.searchStudies', {});
-    const uid = (page.value as { studies: Array<{ studyInstanceUid: string }> }).studies[0]!.studyInstanceUid;
-    opened = (await callHost(host, 'viewer.openStudy', { studyInstanceUid: uid })).value as Opened;
+    opened = await openFirstStudy<Opened>(host);
   });
   afterAll(async () => {
     await host?.stop();
