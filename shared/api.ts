@@ -211,7 +211,41 @@ export type StoredAnnotation = z.infer<typeof StoredAnnotation>;
 export const KeyImage = z.object({ sopInstanceUid: z.string(), frame: count });
 export type KeyImage = z.infer<typeof KeyImage>;
 
-export const StudyAnnotations = z.object({ annotations: z.array(StoredAnnotation), keyImages: z.array(KeyImage) });
+export const SrMeasurementValue = z.object({ name: z.string(), value: z.number(), unit: z.string() });
+export type SrMeasurementValue = z.infer<typeof SrMeasurementValue>;
+
+/** One measurement group (TID 1501) of a DICOM SR, as the report gives it. */
+export const SrMeasurementGroup = z.object({
+  trackingId: z.string(),
+  trackingUid: z.string(),
+  finding: z.string(),
+  findingSite: z.string(),
+  values: z.array(SrMeasurementValue),
+  /** The image its coordinates point at (0-based frame), when it names one. */
+  image: z.object({ sopInstanceUid: z.string(), frame: count }).nullable(),
+});
+export type SrMeasurementGroup = z.infer<typeof SrMeasurementGroup>;
+
+/**
+ * A DICOM SR of the study, read once when the study is first opened after it arrived.
+ * Measurements drawn by a cornerstone-based viewer (ours included) are restored as annotations
+ * (`restored`); everything else is listed in `groups` with its values.
+ */
+export const SrDocument = z.object({
+  sopInstanceUid: z.string(),
+  title: z.string(),
+  observer: z.string(),
+  contentDate: z.string(),
+  /** 'ours': written by this workstation from annotations it already has. */
+  origin: z.enum(['ours', 'imported']),
+  restored: count,
+  groups: z.array(SrMeasurementGroup),
+  /** Why the document could not be read, or null. */
+  error: z.string().nullable(),
+});
+export type SrDocument = z.infer<typeof SrDocument>;
+
+export const StudyAnnotations = z.object({ annotations: z.array(StoredAnnotation), keyImages: z.array(KeyImage), srDocuments: z.array(SrDocument) });
 export type StudyAnnotations = z.infer<typeof StudyAnnotations>;
 
 export const SkippedFile = z.object({
@@ -272,7 +306,10 @@ export const requests = {
   },
   /** Everything the viewer needs to open a study; writes a `study.view` audit row. */
   'viewer.openStudy': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: ViewerStudy },
-  /** A study's annotations and key images, oldest first. */
+  /**
+   * A study's annotations and key images, oldest first, and its DICOM SRs' measurements. SRs
+   * that arrived since the last call are read first (their drawable measurements restored).
+   */
   'annotations.list': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: StudyAnnotations },
   /** Creates or updates one annotation (by its id); writes an audit row either way. */
   'annotations.save': { input: AnnotationInput, output: StoredAnnotation },

@@ -3,7 +3,7 @@
  * stored without a Part-10 header — by the bytes that make it one (dicom/part10Prefix.ts).
  * Shared by the Electron shell's dicom:// scheme and the browser host's pixel route.
  */
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { part10PrefixFor } from './dicom/part10Prefix';
 
 /** Enough of a bare dataset to reach its SOP Class and Instance UIDs. */
@@ -36,4 +36,12 @@ export async function instanceContent(file: string): Promise<InstanceContent | n
   } finally {
     await handle.close();
   }
+}
+
+/** A stored instance as a complete Part-10 file in memory (small instances only: SRs). */
+export async function readInstanceAsPart10(file: string): Promise<Buffer | null> {
+  const content = await instanceContent(file);
+  if (!content) return null;
+  const bytes = await readFile(file);
+  return content.prefix ? Buffer.concat([content.prefix, bytes]) : bytes;
 }

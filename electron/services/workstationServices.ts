@@ -17,6 +17,7 @@ import { type EventListener, EventHub } from './eventHub';
 import { ImportService } from './import/importService';
 import { instanceFilePath } from './instanceFiles';
 import type { ReportWorkerApi } from './reports/reportWorker';
+import { SrDocumentReader } from './reports/srDocuments';
 import { WorkerClient } from './workers/workerRpc';
 import { workerScriptUrl } from './workers/workerScripts';
 import type { NewAuditEntry } from './store/auditLog';
@@ -87,7 +88,10 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
   await uploadArea.clear();
   const uploads = options.acceptUploads ? uploadArea : null;
 
+  // dcmjs is large: it lives in the report worker, started when a report is first written or read.
   let reportWorker: Promise<WorkerClient<ReportWorkerApi>> | null = null;
+  const reports = (): Promise<WorkerClient<ReportWorkerApi>> => (reportWorker ??= WorkerClient.start<ReportWorkerApi>(workerScriptUrl('reportWorker'), null));
+  const srDocuments = new SrDocumentReader({ store, instancesDir: layout.instancesDir, reportWorker: reports, audit });
 
   // Pixels by UID: the Electron shell's dicom:// scheme, or the browser host's same-origin route.
   const pixelUrl = (sopInstanceUid: string): string =>
@@ -138,7 +142,10 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
       await audit({ action: 'study.view', subject: studyInstanceUid, detail: { series: series.length, instances: images.study.instanceCount } });
       return { study: images.study, series };
     },
-    'annotations.list': ({ studyInstanceUid }) => store.call('listAnnotations', studyInstanceUid),
+    'annotations.list': async ({ studyInstanceUid }) => {
+      await srDocuments.readNew(studyInstanceUid);
+      return store.call('listAnnotations', studyInstanceUid);
+    },
     'annotations.save': async (input) => {
       const outcome = await store.call('saveAnnotation', input);
       if (!outcome.ok) {
@@ -163,9 +170,7 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
         Object.entries(images.instancesBySeries).flatMap(([seriesInstanceUid, instances]) => instances.map((i) => [i.sopInstanceUid, { seriesInstanceUid, sopClassUid: i.sopClassUid }] as const)),
       );
       const seriesNumber = Math.max(0, ...images.series.map((s) => s.seriesNumber ?? 0)) + 1;
-      // dcmjs is large: it lives in the report worker, started on the first export.
-      reportWorker ??= WorkerClient.start<ReportWorkerApi>(workerScriptUrl('reportWorker'), null);
-      const report = await (await reportWorker).call('buildMeasurementReport', images.study, stored.annotations, referenced, seriesNumber);
+      const report = await (await reports()).call('buildMeasurementReport', images.study, stored.annotations, referenced, seriesNumber);
       if (!report) throw new UserFacingError('conflict', 'This study has no measurements a report can carry.');
       // Into the library through the importer, like any received instance: same checks, same
       // crash safety, and sync will find it there.
@@ -173,12 +178,12 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
       await mkdir(layout.uploadsDir, { recursive: true });
       await writeFile(file, report.bytes, { mode: 0o600 });
       try {
-        const { done } = importer.start([file]);
-        const { summary } = await done;
+        const { summary } = await importer.importOwn([file]);
         if (summary.imported !== 1) throw new Error(`the report did not import (${summary.skipped[0]?.reason ?? summary.error ?? 'unknown reason'})`);
       } finally {
         await rm(file, { force: true });
       }
+      await srDocuments.recordOurs(studyInstanceUid, report.sopInstanceUid);
       await audit({ action: 'report.measurements-export', subject: studyInstanceUid, detail: { sopInstanceUid: report.sopInstanceUid, measurements: report.included, leftOut: report.leftOut } });
       return { sopInstanceUid: report.sopInstanceUid, measurements: report.included, leftOut: report.leftOut };
     },

@@ -100,6 +100,11 @@ describe('measuring and annotating', () => {
     anisotropic = derivedImage(CT_SLICE, path.join(made, 'aniso.dcm'), ['-m', '(0010,0010)=ANISO^SPACING', '-m', '(0010,0020)=ANISO1', '-m', '(0028,0030)=0.5\\1.25']);
     derivedImage(CT_SLICE, path.join(made, 'nospacing.dcm'), ['-m', '(0010,0010)=NO^SPACING', '-m', '(0010,0020)=NOSP1', '-e', '(0028,0030)']);
     derivedImage(corpusPath('cr-dx/dx_image.dcm'), path.join(made, 'imager.dcm'), ['-m', '(0010,0010)=IMAGER^ONLY', '-m', '(0010,0020)=IMG1', '-e', '(0028,0030)']);
+    // Another viewer's measurement report on the same study (dcmqi's, moved into it).
+    const ct = dataSetOf(CT_SLICE);
+    const foreignReport = path.join(made, 'foreign-sr.dcm');
+    copyFileSync(corpusPath('sr/dcmqi_sr.dcm'), foreignReport);
+    execFileSync('dcmodify', ['-nb', '-m', `(0020,000D)=${ct.string('x0020000d')}`, '-m', `(0010,0010)=${ct.string('x00100010')}`, '-m', `(0010,0020)=${ct.string('x00100020')}`, foreignReport], { stdio: 'pipe' });
     const dataDir = path.join(temp.dir, 'library');
     await cliImport(dataDir, [CT_SLICE, made]);
     host = await startHostProcess(dataDir);
@@ -268,8 +273,20 @@ describe('measuring and annotating', () => {
     // Clicking one shows its image; the study list marks the study's key image.
     await page.getByTestId('annotation-item').first().getByRole('button').first().click();
     expect(await page.getByTestId('key-image-count').first().textContent()).toContain('1');
+    // The other viewer's report is listed with its values.
+    const reports = page.getByTestId('sr-document');
+    await expect.poll(() => reports.count()).toBe(1);
+    expect(await reports.first().textContent()).toContain('Imaging Measurement Report');
+    expect(await reports.first().textContent()).toContain('SUVbw (Mean): 6.01529 {SUVbw}g/ml');
+    expect(await reports.first().textContent()).toContain('Neoplasm, Primary — pharyngeal tonsil (adenoid)');
     // Saved as a DICOM SR in the study: the probe has no place in the report and is counted out.
     await page.getByRole('button', { name: 'Save as DICOM SR' }).click();
     await expect.poll(async () => (await page.getByTestId('sr-export-status').textContent()) ?? '', { timeout: 20_000 }).toContain('with 5 measurements; 1 probe value left out');
+    // It is listed with the study's reports, and it is not imported again over the annotations.
+    await expect.poll(() => reports.count()).toBe(2);
+    expect(await page.getByTestId('sr-documents').textContent()).toContain('written here');
+    await expectItems(6);
+    // Written quietly: no import summary pops up over the images.
+    expect(await page.getByTestId('import-summary').count()).toBe(0);
   });
 });

@@ -29,6 +29,8 @@ export async function openEvents(host: HostProcess) {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
+    /** Events received and not yet taken by next(). */
+    pending: (): readonly WorkstationEvent[] => [...seen],
     close: async () => {
       controller.abort();
       await pump;

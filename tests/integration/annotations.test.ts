@@ -104,6 +104,6 @@ describe('annotations through the API', () => {
     expect((listed.value as { keyImages: unknown[] }).keyImages).toHaveLength(1);
     await callHost(host, 'library.deleteStudy', { studyInstanceUid: image().studyInstanceUid });
     const after = await callHost(host, 'annotations.list', { studyInstanceUid: image().studyInstanceUid });
-    expect(after.value).toEqual({ annotations: [], keyImages: [] });
+    expect(after.value).toEqual({ annotations: [], keyImages: [], srDocuments: [] });
   });
 });

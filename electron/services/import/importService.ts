@@ -69,8 +69,12 @@ export class ImportService {
     return { running: this.running?.progress ?? null, last: this.last };
   }
 
-  /** Starts an import; the returned promise settles when it ends (the API returns at once). */
-  start(paths: string[]): { jobId: string; done: Promise<CompletedImport> } {
+  /**
+   * Starts an import; the returned promise settles when it ends (the API returns at once).
+   * `announce: false` is for the workstation's own files (a report it wrote): no progress
+   * panel or summary for the user, only the library change.
+   */
+  start(paths: string[], { announce = true }: { announce?: boolean } = {}): { jobId: string; done: Promise<CompletedImport> } {
     if (this.running) throw new UserFacingError('conflict', 'An import is already running; wait for it to finish or cancel it.');
     const jobId = randomUUID();
     const initial: ImportProgress = {
@@ -87,7 +91,7 @@ export class ImportService {
       bytesPerSecond: 0,
       etaSeconds: null,
     };
-    const state = { jobId, progress: initial, cancelled: false };
+    const state = { jobId, progress: initial, cancelled: false, announce };
     const done = this.run(state, paths, performance.now()).finally(() => {
       this.running = null;
     });
@@ -114,7 +118,13 @@ export class ImportService {
     return true;
   }
 
-  private async run(job: { jobId: string; progress: ImportProgress; cancelled: boolean }, paths: string[], requestedAt: number): Promise<CompletedImport> {
+  /** Imports the workstation's own files quietly, after any import that is running. */
+  async importOwn(paths: string[]): Promise<CompletedImport> {
+    while (this.running) await this.waitForIdle();
+    return this.start(paths, { announce: false }).done;
+  }
+
+  private async run(job: { jobId: string; progress: ImportProgress; cancelled: boolean; announce: boolean }, paths: string[], requestedAt: number): Promise<CompletedImport> {
     const { store, events } = this.options;
     let lastSent = 0;
     let result: ImportResult;
@@ -135,7 +145,7 @@ export class ImportService {
           const now = Date.now();
           if (progress.phase === 'importing' && now - lastSent < PROGRESS_INTERVAL_MS) return;
           lastSent = now;
-          events.emit('import.progress', progress);
+          if (job.announce) events.emit('import.progress', progress);
         },
       });
       // A worker that crashed is replaced before the next import.
@@ -161,7 +171,7 @@ export class ImportService {
     const detail = { imported: summary.imported, alreadyPresent: summary.alreadyPresent, skipped: summary.skipped.length, studies: summary.studies, seconds: Math.round(summary.seconds * 1000) / 1000, outcome: summary.phase };
     await this.options.audit({ action: 'library.import', detail });
     log.info('import.ended', { jobId: job.jobId, ...detail });
-    events.emit('import.finished', summary);
+    if (job.announce) events.emit('import.finished', summary);
     events.emit('library.changed', await store.call('libraryStats'));
     return { summary, result };
   }

@@ -10,16 +10,21 @@ declare module 'dcmjs' {
   export interface GeneratedReport {
     dataset: NaturalizedDataset;
   }
-  /** A tool class of the legacy adapter (only what is wrapped here). */
+  /** A tool class of the legacy adapter (only what is used here). */
   export interface AdapterToolClass {
     toolType: string;
+    utilityToolType: string;
     getTID300RepresentationArguments(tool: Record<string, unknown>): Record<string, unknown>;
+    isValidCornerstoneTrackingIdentifier(trackingIdentifier: string): boolean;
+    /** The cornerstone-tools measurement data a TID 1501 group describes (throws when it lacks parts). */
+    getMeasurementData(measurementGroup: Record<string, unknown>): { handles?: Record<string, { x?: unknown; y?: unknown } | undefined> };
   }
   const dcmjs: {
     adapters: {
       Cornerstone: {
         MeasurementReport: {
           CORNERSTONE_TOOL_CLASSES_BY_TOOL_TYPE: Record<string, AdapterToolClass | undefined>;
+          CORNERSTONE_TOOL_CLASSES_BY_UTILITY_TYPE: Record<string, AdapterToolClass | undefined>;
           registerTool(toolClass: AdapterToolClass): void;
           generateReport(toolState: Record<string, Record<string, { data: unknown[] }>>, metadataProvider: MeasurementMetadataProvider, options?: Record<string, unknown>): GeneratedReport;
         };
@@ -27,6 +32,12 @@ declare module 'dcmjs' {
     };
     data: {
       datasetToBuffer(dataset: NaturalizedDataset): Buffer;
+      DicomMessage: {
+        readFile(buffer: ArrayBuffer, options?: { untilTag?: string; ignoreErrors?: boolean }): { dict: Record<string, unknown>; meta: Record<string, unknown> };
+      };
+      DicomMetaDictionary: {
+        naturalizeDataset(dict: Record<string, unknown>): NaturalizedDataset;
+      };
     };
   };
   export default dcmjs;

@@ -12,6 +12,7 @@ import dcmjs from 'dcmjs';
 import type { AnnotationTool, StoredAnnotation, StudySummary } from '../../../shared/api';
 import { CORNERSTONE_TOOL_NAMES } from '../../../shared/viewer/annotationToolNames';
 import { APP_NAME, APP_VERSION } from '../appIdentity';
+import { trackingUidFromAnnotationId } from './trackingUid';
 
 /** The images measurements may point at: their series and SOP class. */
 export type ReferencedImages = ReadonlyMap<string, { seriesInstanceUid: string; sopClassUid: string }>;
@@ -88,12 +89,44 @@ function toolData(annotation: StoredAnnotation): Record<string, unknown> {
   }
 }
 
+type ContentItem = Record<string, unknown>;
+
+function contentOf(item: ContentItem): ContentItem[] {
+  const content = item['ContentSequence'];
+  return Array.isArray(content) ? (content as ContentItem[]) : content ? [content as ContentItem] : [];
+}
+
+function codeOf(item: ContentItem): string {
+  const name = item['ConceptNameCodeSequence'];
+  const code = (Array.isArray(name) ? name[0] : name) as ContentItem | undefined;
+  const value = code?.['CodeValue'];
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * Each measurement group's Tracking Unique Identifier becomes its annotation's id (as a 2.25
+ * UID) instead of the random one the adapter makes: reading the report back then finds the
+ * annotation it came from. The adapter writes one group per annotation in toolState order.
+ */
+function setTrackingUids(dataset: ContentItem, annotationIds: readonly string[]): void {
+  const measurements = contentOf(dataset).find((item) => codeOf(item) === '126010');
+  const groups = measurements ? contentOf(measurements).filter((item) => codeOf(item) === '125007') : [];
+  if (groups.length !== annotationIds.length) throw new Error(`the report has ${groups.length} measurement groups for ${annotationIds.length} annotations`);
+  groups.forEach((group, index) => {
+    const tracking = contentOf(group).find((item) => codeOf(item) === '112040');
+    if (!tracking) throw new Error('a measurement group has no Tracking Unique Identifier');
+    tracking['UID'] = trackingUidFromAnnotationId(annotationIds[index] ?? '');
+  });
+}
+
 function dicomDate(isoDate: string): string {
   return isoDate.replaceAll('-', '');
 }
 
 export function buildMeasurementReport(study: StudySummary, annotations: readonly StoredAnnotation[], images: ReferencedImages, seriesNumber: number): BuiltReport | null {
   const toolState: Record<string, Record<string, { data: unknown[] }>> = {};
+  // The annotations per image and tool, in the order the adapter writes their groups.
+  const written: Record<string, Record<string, string[]>> = {};
   let included = 0;
   for (const annotation of annotations) {
     const toolName = adapterTool(annotation.tool);
@@ -102,6 +135,7 @@ export function buildMeasurementReport(study: StudySummary, annotations: readonl
     const imageId = `${annotation.sopInstanceUid}#${annotation.frame}`;
     const perImage = (toolState[imageId] ??= {});
     (perImage[toolName] ??= { data: [] }).data.push(toolData(annotation));
+    ((written[imageId] ??= {})[toolName] ??= []).push(annotation.id);
     included += 1;
   }
   if (included === 0) return null;
@@ -117,6 +151,8 @@ export function buildMeasurementReport(study: StudySummary, annotations: readonl
     },
   };
   const report = dcmjs.adapters.Cornerstone.MeasurementReport.generateReport(toolState, metadata);
+  const order = Object.values(written).flatMap((perImage) => Object.values(perImage).flat());
+  setTrackingUids(report.dataset, order);
   const now = new Date();
   const date = now.toISOString().slice(0, 10).replaceAll('-', '');
   const time = now.toISOString().slice(11, 19).replaceAll(':', '');

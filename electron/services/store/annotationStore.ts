@@ -1,6 +1,7 @@
 /** Annotations and key images: the store's side (see migrations/0004-annotations.ts). */
 import type { KeyImage, StoredAnnotation, StudyAnnotations, ValidatedInput } from '../../../shared/api';
 import type { LibraryDatabase } from './database';
+import { listSrDocuments } from './srDocumentStore';
 
 interface AnnotationRow {
   id: string;
@@ -40,7 +41,7 @@ export function listAnnotations(db: LibraryDatabase, studyInstanceUid: string): 
     .prepare<[string], { sop_instance_uid: string; frame: number }>('SELECT sop_instance_uid, frame FROM key_images WHERE study_uid = ? ORDER BY flagged_at')
     .all(studyInstanceUid)
     .map((row): KeyImage => ({ sopInstanceUid: row.sop_instance_uid, frame: row.frame }));
-  return { annotations, keyImages };
+  return { annotations, keyImages, srDocuments: listSrDocuments(db, studyInstanceUid) };
 }
 
 export type SaveOutcome = { ok: true; annotation: StoredAnnotation; created: boolean } | { ok: false; reason: 'no-such-image' | 'moved' };

@@ -2,13 +2,14 @@
  * The store's operations, as served by the store worker (the one writer) and called from main
  * through StoreClient. Each is a plain synchronous function over the open database.
  */
-import type { AuditEntry, AuditPage, LibraryStats, StudyAnnotations, StudyDetail, StudyPage, ValidatedInput } from '../../../shared/api';
+import type { AuditEntry, SrDocument, AuditPage, LibraryStats, StudyAnnotations, StudyDetail, StudyPage, ValidatedInput } from '../../../shared/api';
 import { instanceFilePath } from '../instanceFiles';
 import { deleteAnnotation, listAnnotations, type SaveOutcome, saveAnnotation, setKeyImage } from './annotationStore';
 import { appendAudit, type NewAuditEntry, queryAudit } from './auditLog';
 import { type LibraryDatabase, schemaVersionOf } from './database';
 import { searchStudies, studyDetail } from './librarySearch';
 import { readLibraryStats } from './libraryStats';
+import { recordSrDocument, type SrReading, unreadSrDocuments } from './srDocumentStore';
 import { type StudyImages, studyImages } from './studyImages';
 import { addPendingFiles, clearPendingFiles, type DeletedStudy, deleteStudy, existingInstances, type InsertOutcome, insertInstances, type NewInstance, orphanedPendingFiles } from './libraryWrites';
 
@@ -29,6 +30,8 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     listAnnotations: (studyInstanceUid: string): StudyAnnotations => listAnnotations(db, studyInstanceUid),
     saveAnnotation: (input: ValidatedInput<'annotations.save'>): SaveOutcome => saveAnnotation(db, input, new Date().toISOString()),
     deleteAnnotation: (id: string) => deleteAnnotation(db, id),
+    unreadSrDocuments: (studyInstanceUid: string): string[] => unreadSrDocuments(db, studyInstanceUid),
+    recordSrDocument: (studyInstanceUid: string, sopInstanceUid: string, reading: SrReading, origin: SrDocument['origin']) => recordSrDocument(db, studyInstanceUid, sopInstanceUid, reading, origin, new Date().toISOString()),
     setKeyImage: (input: ValidatedInput<'keyImages.set'>): boolean => setKeyImage(db, input, new Date().toISOString()),
     deleteStudy: (studyInstanceUid: string): DeletedStudy => deleteStudy(db, studyInstanceUid, (uid) => instanceFilePath(instancesDir, uid)),
     /** Checkpoints the WAL and closes; the worker exits afterwards. */

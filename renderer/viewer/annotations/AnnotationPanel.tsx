@@ -7,6 +7,7 @@ import { imageIdFor } from '../cornerstone/imageLoading';
 import { useViewer } from '../viewerStore';
 import { useAnnotations } from './annotationStore';
 import { deleteAnnotation } from './annotationSync';
+import { SrDocumentList } from './SrDocumentList';
 
 export const TOOL_LABELS: Readonly<Record<AnnotationTool, string>> = {
   length: 'Length',
@@ -56,15 +57,18 @@ export function AnnotationPanel() {
   const annotations = useAnnotations((state) => state.annotations);
   const keyImages = useAnnotations((state) => state.keyImages);
   const error = useAnnotations((state) => state.error);
+  const srDocuments = useAnnotations((state) => state.srDocuments);
   const [exported, setExported] = useState<string | null>(null);
   if (!study) return null;
   const exportReport = () => {
     setExported('Writing the report…');
     client.request('annotations.exportSr', { studyInstanceUid: study.study.studyInstanceUid }).then(
-      (result) =>
+      (result) => {
+        void useAnnotations.getState().refreshSrDocuments(client);
         setExported(
           `Saved in the study as a DICOM SR (series “Measurements”) with ${result.measurements} measurement${result.measurements === 1 ? '' : 's'}${result.leftOut > 0 ? `; ${result.leftOut} probe value${result.leftOut === 1 ? '' : 's'} left out` : ''}.`,
-        ),
+        );
+      },
       (problem: unknown) => setExported(`No report: ${messageOf(problem)}`),
     );
   };
@@ -113,6 +117,7 @@ export function AnnotationPanel() {
           {exported}
         </p>
       )}
+      <SrDocumentList study={study} documents={srDocuments} />
     </section>
   );
 }

@@ -3,7 +3,7 @@
  * and the text prompt the arrow tool opens. Every change is saved as it is made.
  */
 import { create } from 'zustand';
-import type { AnnotationInput, AnnotationTool, KeyImage, StoredAnnotation } from '../../../shared/api';
+import type { AnnotationInput, AnnotationTool, KeyImage, SrDocument, StoredAnnotation } from '../../../shared/api';
 import type { WorkstationClient } from '../../api/workstationClient';
 import { messageOf } from '../../app/format';
 
@@ -25,6 +25,8 @@ interface AnnotationState {
   studyUid: string | null;
   annotations: StoredAnnotation[];
   keyImages: KeyImage[];
+  /** The study's DICOM SRs and the measurements they carry (read-only). */
+  srDocuments: SrDocument[];
   /** The last save or delete that failed, for the person to see. */
   error: string | null;
   drawingTool: AnnotationTool | null;
@@ -38,6 +40,8 @@ interface AnnotationState {
   takeRedo(): AnnotationChange | null;
   load(client: WorkstationClient, studyInstanceUid: string): Promise<StoredAnnotation[]>;
   clear(): void;
+  /** Lists the study's SRs again (after one was written), leaving the annotations as they are. */
+  refreshSrDocuments(client: WorkstationClient): Promise<void>;
   save(client: WorkstationClient, input: AnnotationInput): Promise<void>;
   remove(client: WorkstationClient, id: string): Promise<void>;
   setKeyImage(client: WorkstationClient, image: KeyImage, key: boolean): Promise<void>;
@@ -50,6 +54,7 @@ export const useAnnotations = create<AnnotationState>((set, get) => ({
   studyUid: null,
   annotations: [],
   keyImages: [],
+  srDocuments: [],
   error: null,
   drawingTool: null,
   textPrompt: null,
@@ -57,13 +62,19 @@ export const useAnnotations = create<AnnotationState>((set, get) => ({
   redoStack: [],
 
   async load(client, studyInstanceUid) {
-    set({ studyUid: studyInstanceUid, annotations: [], keyImages: [], error: null, undoStack: [], redoStack: [] });
+    set({ studyUid: studyInstanceUid, annotations: [], keyImages: [], srDocuments: [], error: null, undoStack: [], redoStack: [] });
     const loaded = await client.request('annotations.list', { studyInstanceUid });
     if (get().studyUid !== studyInstanceUid) return [];
-    set({ annotations: loaded.annotations, keyImages: loaded.keyImages });
+    set({ annotations: loaded.annotations, keyImages: loaded.keyImages, srDocuments: loaded.srDocuments });
     return loaded.annotations;
   },
-  clear: () => set({ studyUid: null, annotations: [], keyImages: [], error: null, drawingTool: null, undoStack: [], redoStack: [] }),
+  clear: () => set({ studyUid: null, annotations: [], keyImages: [], srDocuments: [], error: null, drawingTool: null, undoStack: [], redoStack: [] }),
+  async refreshSrDocuments(client) {
+    const studyInstanceUid = get().studyUid;
+    if (!studyInstanceUid) return;
+    const loaded = await client.request('annotations.list', { studyInstanceUid });
+    if (get().studyUid === studyInstanceUid) set({ srDocuments: loaded.srDocuments });
+  },
 
   async put(client, input) {
     try {
