@@ -105,6 +105,8 @@ export const StudyQuery = z
     modality: z.string().trim().regex(/^[A-Z0-9]{1,16}$/, 'a modality looks like "CT"').optional(),
     /** Words (or word beginnings) of the study description. */
     description: z.string().trim().min(1).max(128).optional(),
+    /** The worklist: studies without a report, with a draft, or signed ('final' includes amended). */
+    reportStatus: z.enum(['unreported', 'draft', 'final']).optional(),
     sort: StudySortKey.default('date'),
     direction: z.enum(['asc', 'desc']).default('desc'),
     offset: z.number().int().nonnegative().max(10_000_000).default(0),
@@ -130,6 +132,7 @@ export const StudySummary = z.object({
   bytes: count,
   /** Images flagged as key in this study. */
   keyImages: count,
+  reportStatus: z.enum(['unreported', 'draft', 'final', 'amended']),
 });
 export type StudySummary = z.infer<typeof StudySummary>;
 
@@ -248,6 +251,83 @@ export type SrDocument = z.infer<typeof SrDocument>;
 export const StudyAnnotations = z.object({ annotations: z.array(StoredAnnotation), keyImages: z.array(KeyImage), srDocuments: z.array(SrDocument) });
 export type StudyAnnotations = z.infer<typeof StudyAnnotations>;
 
+/** How urgent the findings are, as the radiologist grades them. */
+export const ReportSeverity = z.enum(['normal', 'minor', 'significant', 'critical']);
+export type ReportSeverity = z.infer<typeof ReportSeverity>;
+
+const reportText = z.string().max(200_000);
+
+/** What the radiologist writes: the same fields in the report and in each addendum. */
+export const ReportContent = z
+  .object({
+    findings: reportText,
+    impression: reportText,
+    recommendations: reportText,
+    severity: ReportSeverity.or(z.literal('')),
+    /** The template it was started from ('' when none). */
+    templateId: z.string().max(64),
+  })
+  .strict();
+export type ReportContent = z.infer<typeof ReportContent>;
+
+export const ReportPart = ReportContent.extend({
+  id: z.string().uuid(),
+  /** 0 is the report; 1, 2… its addenda in order. */
+  sequence: count,
+  /** Saves so far; a save names the revision it started from. */
+  revision: count,
+  signedAt: isoTimestamp.nullable(),
+  signedBy: z.string().nullable(),
+  /** The DICOM SR written from the signed text, once it is in the library. */
+  srSopInstanceUid: z.string().nullable(),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+});
+export type ReportPart = z.infer<typeof ReportPart>;
+
+export const ReportStatus = z.enum(['unreported', 'draft', 'final', 'amended']);
+export type ReportStatus = z.infer<typeof ReportStatus>;
+
+export const StudyReport = z.object({ studyInstanceUid: z.string(), status: ReportStatus, parts: z.array(ReportPart) });
+export type StudyReport = z.infer<typeof StudyReport>;
+
+export const ReportVersion = ReportContent.omit({ templateId: true }).extend({
+  revision: count,
+  /** Which editing window saved it (a random id per window). */
+  editor: z.string(),
+  startedAt: isoTimestamp,
+  savedAt: isoTimestamp,
+});
+export type ReportVersion = z.infer<typeof ReportVersion>;
+
+export const ReportTemplate = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a template id looks like "ct-chest"'),
+    name: z.string().trim().min(1).max(128),
+    /** '' for any modality / body part. */
+    modality: z.string().max(16),
+    bodyPart: z.string().max(64),
+    findings: reportText,
+    impression: reportText,
+    recommendations: reportText,
+  })
+  .strict();
+export type ReportTemplate = z.infer<typeof ReportTemplate>;
+
+export const ListedReportTemplate = ReportTemplate.extend({
+  /** Shipped in resources/; `edited` when the user has changed it here. */
+  builtIn: z.boolean(),
+  edited: z.boolean(),
+});
+export type ListedReportTemplate = z.infer<typeof ListedReportTemplate>;
+
+export const Settings = z.object({
+  /** Signs reports: the verifying observer of their SRs. */
+  radiologistName: z.string().trim().max(128),
+  institutionName: z.string().trim().max(128),
+});
+export type Settings = z.infer<typeof Settings>;
+
 export const SkippedFile = z.object({
   /** Relative to the folder that was imported; never a full path. */
   file: z.string(),
@@ -327,6 +407,46 @@ export const requests = {
     input: z.object({ studyInstanceUid: DicomUid, sopInstanceUid: DicomUid, frame: z.number().int().nonnegative().max(100_000), key: z.boolean() }).strict(),
     output: z.object({ key: z.boolean() }),
   },
+  /** A study's report: its parts (report and addenda) and status. */
+  'reports.get': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: StudyReport },
+  /**
+   * Saves a draft. `baseRevision` is the revision the text was edited from (0 for a report
+   * not yet saved): when the stored one is newer, nothing is written and the answer is a
+   * conflict carrying the stored part. `force` overwrites it (the person chose to).
+   */
+  'reports.saveDraft': {
+    input: z
+      .object({
+        studyInstanceUid: DicomUid,
+        partId: z.string().uuid(),
+        baseRevision: count,
+        editor: z.string().uuid(),
+        content: ReportContent,
+        force: z.boolean().default(false),
+      })
+      .strict(),
+    output: z.discriminatedUnion('outcome', [
+      z.object({ outcome: z.literal('saved'), part: ReportPart, status: ReportStatus }),
+      z.object({ outcome: z.literal('conflict'), current: ReportPart }),
+    ]),
+  },
+  /** Signs a part as it is at `revision` (what the radiologist sees); it is final from then on. */
+  'reports.sign': {
+    input: z.object({ studyInstanceUid: DicomUid, partId: z.string().uuid(), revision: count }).strict(),
+    output: z.object({ report: StudyReport, srError: z.string().nullable() }),
+  },
+  /** Starts an addendum to a signed report (at most one unsigned at a time). */
+  'reports.addAddendum': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: StudyReport },
+  /** Writes the SR of a signed part again when writing it at sign-off failed. */
+  'reports.exportSr': { input: z.object({ studyInstanceUid: DicomUid, partId: z.string().uuid() }).strict(), output: StudyReport },
+  /** The saved versions of one part, newest first. */
+  'reports.versions': { input: z.object({ partId: z.string().uuid() }).strict(), output: z.array(ReportVersion) },
+  'reports.templates': { input: NoInput, output: z.array(ListedReportTemplate) },
+  'reports.saveTemplate': { input: ReportTemplate, output: z.array(ListedReportTemplate) },
+  /** Forgets the user's edits of a built-in template, or deletes the user's own. */
+  'reports.resetTemplate': { input: z.object({ id: ReportTemplate.shape.id }).strict(), output: z.array(ListedReportTemplate) },
+  'settings.get': { input: NoInput, output: Settings },
+  'settings.set': { input: Settings.partial().strict(), output: Settings },
   /** Imports files and folders by path (typed or dropped in the browser host; the CLI). */
   'import.start': {
     input: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict(),

@@ -17,6 +17,7 @@ import { type EventListener, EventHub } from './eventHub';
 import { ImportService } from './import/importService';
 import { instanceFilePath } from './instanceFiles';
 import type { ReportWorkerApi } from './reports/reportWorker';
+import { reportHandlers } from './reports/reportService';
 import { SrDocumentReader } from './reports/srDocuments';
 import { WorkerClient } from './workers/workerRpc';
 import { workerScriptUrl } from './workers/workerScripts';
@@ -97,7 +98,10 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
   const pixelUrl = (sopInstanceUid: string): string =>
     options.mode === 'electron' ? `dicom://instance/${encodeURIComponent(sopInstanceUid)}` : `/dicom/instance/${encodeURIComponent(sopInstanceUid)}`;
 
+  const reportRequests = reportHandlers({ store, importer, srDocuments, reportWorker: reports, uploadsDir: layout.uploadsDir, audit });
+
   const router = createApiRouter({
+    ...reportRequests,
     'app.info': async () => ({
       name: APP_NAME,
       version: APP_VERSION,

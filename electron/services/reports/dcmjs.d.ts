@@ -19,7 +19,24 @@ declare module 'dcmjs' {
     /** The cornerstone-tools measurement data a TID 1501 group describes (throws when it lacks parts). */
     getMeasurementData(measurementGroup: Record<string, unknown>): { handles?: Record<string, { x?: unknown; y?: unknown } | undefined> };
   }
+  /** dcmjs.sr: coded concepts and content items (naturalized, ready to put into a dataset). */
+  export class CodedConcept {
+    constructor(options: { value: string; schemeDesignator: string; meaning: string });
+  }
+  type ContentItemOptions<Value> = { name: CodedConcept; value: Value; relationshipType: string };
+  class ContentItem {
+    [attribute: string]: unknown;
+  }
   const dcmjs: {
+    sr: {
+      coding: { CodedConcept: typeof CodedConcept };
+      valueTypes: {
+        CodeContentItem: new (options: ContentItemOptions<CodedConcept>) => ContentItem;
+        TextContentItem: new (options: ContentItemOptions<string>) => ContentItem;
+        PNameContentItem: new (options: ContentItemOptions<string>) => ContentItem;
+        ContainerContentItem: new (options: { name: CodedConcept; relationshipType: string; isContentContinuous: boolean }) => ContentItem;
+      };
+    };
     adapters: {
       Cornerstone: {
         MeasurementReport: {
@@ -31,7 +48,7 @@ declare module 'dcmjs' {
       };
     };
     data: {
-      datasetToBuffer(dataset: NaturalizedDataset): Buffer;
+      datasetToBuffer(dataset: Record<string, unknown>): Buffer;
       DicomMessage: {
         readFile(buffer: ArrayBuffer, options?: { untilTag?: string; ignoreErrors?: boolean }): { dict: Record<string, unknown>; meta: Record<string, unknown> };
       };

@@ -7,8 +7,9 @@ import { parentPort } from 'node:worker_threads';
 import { reportWorkerStartFailure, serveWorkerApi } from '../workers/workerRpc';
 import { buildMeasurementReport } from './measurementReport';
 import { readMeasurementReport } from './measurementReportReader';
+import { buildReportSr } from './reportSr';
 
-const reportWorkerApi = { buildMeasurementReport, readMeasurementReport };
+const reportWorkerApi = { buildMeasurementReport, readMeasurementReport, buildReportSr };
 export type ReportWorkerApi = typeof reportWorkerApi;
 
 if (!parentPort) throw new Error('reportWorker must run as a worker thread');

@@ -18,6 +18,7 @@ interface StudyRow {
   instance_count: number;
   total_bytes: number;
   key_images: number;
+  report_status: StudySummary['reportStatus'] | null;
 }
 
 const sortColumns: Record<ValidatedInput<'library.searchStudies'>['sort'], string> = {
@@ -60,12 +61,21 @@ function toSummary(row: StudyRow): StudySummary {
     instanceCount: row.instance_count,
     bytes: row.total_bytes,
     keyImages: row.key_images,
+    reportStatus: row.report_status ?? 'unreported',
   };
 }
 
 const studyColumns = `s.study_uid, p.name, p.patient_id, p.birth_date, p.sex, s.study_date, s.study_time, s.accession, s.description,
   s.modalities, s.series_count, s.instance_count, s.total_bytes,
-  (SELECT COUNT(*) FROM key_images k WHERE k.study_uid = s.study_uid) AS key_images`;
+  (SELECT COUNT(*) FROM key_images k WHERE k.study_uid = s.study_uid) AS key_images,
+  (SELECT r.status FROM reports r WHERE r.study_uid = s.study_uid) AS report_status`;
+
+/** The worklist filter: 'final' means signed, with or without addenda. */
+const reportStatusConditions: Record<NonNullable<ValidatedInput<'library.searchStudies'>['reportStatus']>, string> = {
+  unreported: 'NOT EXISTS (SELECT 1 FROM reports r WHERE r.study_uid = s.study_uid)',
+  draft: "s.study_uid IN (SELECT study_uid FROM reports WHERE status = 'draft')",
+  final: "s.study_uid IN (SELECT study_uid FROM reports WHERE status IN ('final', 'amended'))",
+};
 
 export function searchStudies(db: LibraryDatabase, query: ValidatedInput<'library.searchStudies'>): StudyPage {
   const where: string[] = [];
@@ -93,6 +103,7 @@ export function searchStudies(db: LibraryDatabase, query: ValidatedInput<'librar
     where.push("instr('\\' || s.modalities || '\\', ?) > 0");
     params.push(`\\${query.modality}\\`);
   }
+  if (query.reportStatus !== undefined) where.push(reportStatusConditions[query.reportStatus]);
   const conditions = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   const from = `FROM studies s JOIN patients p ON p.id = s.patient_ref ${conditions}`;
   // Counting needs the patients only when a condition is about them.

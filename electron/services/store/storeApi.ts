@@ -2,13 +2,14 @@
  * The store's operations, as served by the store worker (the one writer) and called from main
  * through StoreClient. Each is a plain synchronous function over the open database.
  */
-import type { AuditEntry, SrDocument, AuditPage, LibraryStats, StudyAnnotations, StudyDetail, StudyPage, ValidatedInput } from '../../../shared/api';
+import type { AuditEntry, ReportTemplate, Settings, SrDocument, AuditPage, LibraryStats, StudyAnnotations, StudyDetail, StudyPage, ValidatedInput } from '../../../shared/api';
 import { instanceFilePath } from '../instanceFiles';
 import { deleteAnnotation, listAnnotations, type SaveOutcome, saveAnnotation, setKeyImage } from './annotationStore';
 import { appendAudit, type NewAuditEntry, queryAudit } from './auditLog';
 import { type LibraryDatabase, schemaVersionOf } from './database';
 import { searchStudies, studyDetail } from './librarySearch';
 import { readLibraryStats } from './libraryStats';
+import * as reportStore from './reportStore';
 import { recordSrDocument, type SrReading, unreadSrDocuments } from './srDocumentStore';
 import { type StudyImages, studyImages } from './studyImages';
 import { addPendingFiles, clearPendingFiles, type DeletedStudy, deleteStudy, existingInstances, type InsertOutcome, insertInstances, type NewInstance, orphanedPendingFiles } from './libraryWrites';
@@ -32,6 +33,18 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     deleteAnnotation: (id: string) => deleteAnnotation(db, id),
     unreadSrDocuments: (studyInstanceUid: string): string[] => unreadSrDocuments(db, studyInstanceUid),
     recordSrDocument: (studyInstanceUid: string, sopInstanceUid: string, reading: SrReading, origin: SrDocument['origin']) => recordSrDocument(db, studyInstanceUid, sopInstanceUid, reading, origin, new Date().toISOString()),
+    getReport: (studyInstanceUid: string) => reportStore.getReport(db, studyInstanceUid),
+    saveReportDraft: (input: ValidatedInput<'reports.saveDraft'>) => reportStore.saveDraft(db, input, new Date().toISOString()),
+    signReportPart: (studyInstanceUid: string, partId: string, revision: number, signedBy: string) => reportStore.signPart(db, studyInstanceUid, partId, revision, signedBy, new Date().toISOString()),
+    setReportPartSr: (partId: string, sopInstanceUid: string): void => reportStore.setPartSr(db, partId, sopInstanceUid),
+    reportPart: (partId: string) => reportStore.reportPart(db, partId),
+    addReportAddendum: (studyInstanceUid: string, partId: string) => reportStore.addAddendum(db, studyInstanceUid, partId, new Date().toISOString()),
+    reportVersions: (partId: string) => reportStore.listVersions(db, partId),
+    userReportTemplates: (): ReportTemplate[] => reportStore.userTemplates(db),
+    saveReportTemplate: (template: ReportTemplate): void => reportStore.saveTemplate(db, template, new Date().toISOString()),
+    deleteReportTemplate: (id: string): boolean => reportStore.deleteTemplate(db, id),
+    getSettings: (): Settings => reportStore.getSettings(db),
+    setSettings: (changes: Partial<Settings>): Settings => reportStore.setSettings(db, changes),
     setKeyImage: (input: ValidatedInput<'keyImages.set'>): boolean => setKeyImage(db, input, new Date().toISOString()),
     deleteStudy: (studyInstanceUid: string): DeletedStudy => deleteStudy(db, studyInstanceUid, (uid) => instanceFilePath(instancesDir, uid)),
     /** Checkpoints the WAL and closes; the worker exits afterwards. */

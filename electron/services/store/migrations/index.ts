@@ -3,9 +3,10 @@ import { library } from './0002-library';
 import { importAndSearch } from './0003-import-and-search';
 import { annotations } from './0004-annotations';
 import { srDocuments } from './0005-sr-documents';
+import { reports } from './0006-reports';
 import type { Migration } from '../migration-type';
 
 /** Every migration, in order. A new one is a new file here with the next number. */
-export const migrations: readonly Migration[] = [auditLog, library, importAndSearch, annotations, srDocuments];
+export const migrations: readonly Migration[] = [auditLog, library, importAndSearch, annotations, srDocuments, reports];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
