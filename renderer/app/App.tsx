@@ -6,6 +6,9 @@ import { ImportPanel } from '../import/ImportPanel';
 import { useImport } from '../import/importStore';
 import { StudyList } from '../library/StudyList';
 import { useAppStore } from '../state/appStore';
+import { ReportPanel } from '../reports/ReportPanel';
+import { ReportPrintView } from '../reports/ReportPrintView';
+import { useReport } from '../reports/reportDraftStore';
 import { ViewerArea } from '../viewer/ViewerArea';
 import { useViewer } from '../viewer/viewerStore';
 import { messageOf } from './format';
@@ -86,15 +89,20 @@ export function App({ client }: { client: WorkstationClient }) {
   useWorkstationEvents(client);
   useImportShortcuts(client);
   const studyListHidden = useViewer((state) => state.studyListHidden);
+  const reportPanelOpen = useReport((state) => state.panelOpen);
+  const studyOpen = useViewer((state) => state.study !== null);
+  const reportShown = reportPanelOpen && studyOpen;
 
   return (
     <ClientContext.Provider value={client}>
-      <div className={`app${studyListHidden ? ' study-list-hidden' : ''}`}>
+      <div className={`app${studyListHidden ? ' study-list-hidden' : ''}${reportShown ? ' report-open' : ''}`}>
         <StudyList />
         <ViewerArea />
+        {reportShown && <ReportPanel />}
         <ImportPanel />
         <StatusBar />
       </div>
+      <ReportPrintView />
     </ClientContext.Provider>
   );
 }

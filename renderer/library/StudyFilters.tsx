@@ -1,6 +1,13 @@
 import { useStudyList, type SortKey, type StudyFilters as Filters } from './studyListStore';
 
 const MODALITIES = ['CT', 'MR', 'CR', 'DX', 'MG', 'US', 'XA', 'RF', 'NM', 'PT', 'OT', 'SR', 'SEG'];
+/** The worklist: which studies still need reading. */
+const WORKLIST: Array<['' | 'unreported' | 'draft' | 'final', string]> = [
+  ['', 'All'],
+  ['unreported', 'Unreported'],
+  ['draft', 'Draft'],
+  ['final', 'Final'],
+];
 const SORTS: Array<[SortKey, string]> = [
   ['date', 'Study date'],
   ['name', 'Patient name'],
@@ -30,7 +37,22 @@ export function StudyFilters() {
   return (
     <div className="study-filters">
       <TextFilter name="patientName" label="Patient name" placeholder="Beginning of any name…" />
-      <details open={active > (filters.patientName ? 1 : 0) || undefined}>
+      <div className="worklist-filter" role="radiogroup" aria-label="Report status">
+        {WORKLIST.map(([value, label]) => (
+          <button
+            key={value}
+            type="button"
+            role="radio"
+            aria-checked={(filters.reportStatus ?? '') === value}
+            className={`small${(filters.reportStatus ?? '') === value ? ' pressed' : ''}`}
+            onClick={() => setFilter('reportStatus', value)}
+            data-testid={`worklist-${value || 'all'}`}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <details open={active > (filters.patientName ? 1 : 0) + (filters.reportStatus ? 1 : 0) || undefined}>
         <summary>More filters{active > 0 ? ` (${active} active)` : ''}</summary>
         <div className="filter-grid">
           <TextFilter name="patientId" label="Patient ID" />

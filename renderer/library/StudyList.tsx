@@ -1,6 +1,7 @@
 import { type KeyboardEvent, useEffect } from 'react';
 import type { StudySummary } from '../../shared/api';
 import { formatPersonName } from '../../shared/dicom/personName';
+import { STATUS_LABELS } from '../reports/reportText';
 import { useClient } from '../api/clientContext';
 import { messageOf, plural } from '../app/format';
 import { REGION_ATTRIBUTE } from '../app/useRegionCycling';
@@ -53,6 +54,11 @@ function StudyRow({ study, selected }: { study: StudySummary; selected: boolean 
           {study.patientId || 'no ID'} · {study.modalities.join('/') || '?'} · {study.studyDescription || 'no description'}
         </span>
         <span>
+          {study.reportStatus !== 'unreported' && (
+            <span className={`report-badge ${study.reportStatus}`} data-testid="study-report-status">
+              {STATUS_LABELS[study.reportStatus]}
+            </span>
+          )}
           {study.keyImages > 0 && (
             <span className="key-images" title="Studies with key images" data-testid="key-image-count">
               ★ {study.keyImages}{' '}

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { StudyDetail, StudyQuery, StudySummary } from '../../shared/api';
 
-export type StudyFilters = Pick<StudyQuery, 'patientName' | 'patientId' | 'accession' | 'dateFrom' | 'dateTo' | 'modality' | 'description'>;
+export type StudyFilters = Pick<StudyQuery, 'patientName' | 'patientId' | 'accession' | 'dateFrom' | 'dateTo' | 'modality' | 'description' | 'reportStatus'>;
 export type SortKey = NonNullable<StudyQuery['sort']>;
 
 export const PAGE_SIZE = 50;

@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { presetsFor } from '../../shared/viewer/windowPresets';
 import type { AnnotationTool } from '../../shared/api';
 import { useClient } from '../api/clientContext';
+import { useReport } from '../reports/reportDraftStore';
 import { useAnnotations } from './annotations/annotationStore';
 import { TOOL_LABELS } from './annotations/AnnotationPanel';
 import type { ViewerCommand } from './bindings';
@@ -131,6 +132,7 @@ export function ViewerToolbar() {
   const active = useViewer((state) => state.active);
 
   const listHidden = useViewer((state) => state.studyListHidden);
+  const reportOpen = useReport((state) => state.panelOpen);
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
       <button type="button" className={`small${listHidden ? '' : ' pressed'}`} aria-pressed={!listHidden} aria-label="Study list" title={'Show or hide the study list (\\)'} onClick={() => runViewerCommand('toggleStudyList')}>
@@ -176,6 +178,9 @@ export function ViewerToolbar() {
           Close
         </button>
       </div>
+      <button type="button" className={`small${reportOpen ? ' pressed' : ''}`} aria-pressed={reportOpen} title="Show or hide the report beside the images" onClick={() => useReport.getState().togglePanel()} data-testid="toggle-report">
+        Report
+      </button>
     </div>
   );
 }

@@ -48,7 +48,7 @@ describe('diagnosis reports', () => {
     severity: extra.severity ?? '',
     templateId: '',
   });
-  const save = (editor: string, baseRevision: number, body: ReturnType<typeof content>, id = partId, force = false) =>
+  const save = (editor: string, baseRevision: number, body: ReturnType<typeof content>, id: string = partId, force = false) =>
     callHost(host, 'reports.saveDraft', { studyInstanceUid: study, partId: id, baseRevision, editor, content: body, force });
   const report = async () => (await callHost(host, 'reports.get', { studyInstanceUid: study })).value as StudyReport;
   const worklist = async (reportStatus: string) =>

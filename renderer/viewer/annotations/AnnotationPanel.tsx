@@ -4,6 +4,7 @@ import type { AnnotationTool, StoredAnnotation, ViewerStudy } from '../../../sha
 import { messageOf } from '../../app/format';
 import { useClient } from '../../api/clientContext';
 import { imageIdFor } from '../cornerstone/imageLoading';
+import { useReport } from '../../reports/reportDraftStore';
 import { useViewer } from '../viewerStore';
 import { useAnnotations } from './annotationStore';
 import { deleteAnnotation } from './annotationSync';
@@ -58,6 +59,7 @@ export function AnnotationPanel() {
   const keyImages = useAnnotations((state) => state.keyImages);
   const error = useAnnotations((state) => state.error);
   const srDocuments = useAnnotations((state) => state.srDocuments);
+  const reportEditable = useReport((state) => state.draft !== null && state.panelOpen);
   const [exported, setExported] = useState<string | null>(null);
   if (!study) return null;
   const exportReport = () => {
@@ -100,6 +102,17 @@ export function AnnotationPanel() {
                 <span className="tool">{TOOL_LABELS[annotation.tool]}</span> <span className="value">{summarise(annotation)}</span>
                 <span className="muted"> {position?.label ?? ''}</span>
               </button>
+              {reportEditable && (
+                <button
+                  type="button"
+                  className="link insert"
+                  aria-label={`Insert ${TOOL_LABELS[annotation.tool]} into the report`}
+                  title="Insert into the report at the cursor"
+                  onClick={() => useReport.getState().insertText(client, `${TOOL_LABELS[annotation.tool]} ${summarise(annotation)}${position ? ` (${position.label})` : ''}`)}
+                >
+                  ↳
+                </button>
+              )}
               <button type="button" className="link delete" aria-label={`Delete ${TOOL_LABELS[annotation.tool]}`} title="Delete" onClick={() => void deleteAnnotation(client, annotation.id)}>
                 ×
               </button>

@@ -5,17 +5,12 @@
  * study has it.
  */
 import type { SrDocument, SrMeasurementGroup, ViewerStudy } from '../../../shared/api';
+import { formatPersonName } from '../../../shared/dicom/personName';
 import { imageIdFor } from '../cornerstone/imageLoading';
 import { useViewer } from '../viewerStore';
 
 function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
-}
-
-/** A DICOM person name (Family^Given^Middle^Prefix^Suffix) as it reads. */
-function personName(name: string): string {
-  const [family = '', given = '', middle = '', prefix = '', suffix = ''] = name.split('^');
-  return [prefix, given, middle, family, suffix].filter(Boolean).join(' ');
 }
 
 function imageOf(study: ViewerStudy, group: SrMeasurementGroup): { seriesUid: string; imageId: string } | null {
@@ -28,7 +23,7 @@ function imageOf(study: ViewerStudy, group: SrMeasurementGroup): { seriesUid: st
 }
 
 function describeDocument(document: SrDocument): string {
-  const by = [document.observer ? personName(document.observer) : '', document.contentDate].filter(Boolean).join(', ');
+  const by = [document.observer ? formatPersonName(document.observer) : '', document.contentDate].filter(Boolean).join(', ');
   const restored = document.origin === 'ours' ? 'written here' : document.restored > 0 ? `${document.restored} restored onto the images` : '';
   return [by, restored].filter(Boolean).join(' · ');
 }
