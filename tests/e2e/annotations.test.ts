@@ -209,7 +209,12 @@ describe('measuring and annotating', () => {
     const before = (await stored(studyUid)).find((a) => a.tool === 'length')!;
     const end = before.handles['end']!;
     // Drag the end handle 40 px to the right (W/L is on the left button again; handles win).
-    await drag(await at(end.x, end.y, 512, 512), await at(end.x + 40, end.y, 512, 512));
+    const handle = await at(end.x, end.y, 512, 512);
+    // A hand rests on the handle before pressing: cornerstone-tools picks the handle on hover.
+    await page.mouse.move(handle.x - 3, handle.y);
+    await page.mouse.move(handle.x, handle.y);
+    await page.waitForTimeout(100);
+    await drag(handle, await at(end.x + 40, end.y, 512, 512));
     await expect
       .poll(async () => (await stored(studyUid)).find((a) => a.id === before.id)?.handles['end']?.x ?? 0, { timeout: 10_000 })
       .toBeGreaterThan(end.x + 30);
