@@ -328,6 +328,99 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+/** How a DICOMweb server wants to be authenticated. */
+export const ServerAuth = z.enum(['none', 'basic', 'bearer']);
+export type ServerAuth = z.infer<typeof ServerAuth>;
+
+const httpUrl = z
+  .string()
+  .trim()
+  .url()
+  .max(2048)
+  .refine((value) => /^https?:\/\//i.test(value), 'the address starts with http:// or https://');
+
+export const ServerInput = z
+  .object({
+    /** Absent for a new server. */
+    id: z.string().uuid().optional(),
+    name: z.string().trim().min(1).max(128),
+    /** The DICOMweb root, e.g. https://pacs.example/dicom-web. */
+    baseUrl: httpUrl,
+    auth: ServerAuth,
+    username: z.string().max(256).default(''),
+    /** Password or token; absent keeps the stored one, '' removes it. */
+    secret: z.string().max(8192).optional(),
+    isDefault: z.boolean().default(false),
+    /** Send every imported study up by itself (for technicians). */
+    autoUpload: z.boolean().default(false),
+  })
+  .strict();
+export type ServerInput = z.input<typeof ServerInput>;
+
+export const ServerSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  baseUrl: z.string(),
+  auth: ServerAuth,
+  username: z.string(),
+  hasSecret: z.boolean(),
+  isDefault: z.boolean(),
+  autoUpload: z.boolean(),
+  lastSuccessAt: isoTimestamp.nullable(),
+});
+export type ServerSummary = z.infer<typeof ServerSummary>;
+
+export const ConnectionCheck = z.object({
+  ok: z.boolean(),
+  /** Which step failed, or 'ok'. */
+  stage: z.enum(['ok', 'dns', 'refused', 'tls', 'timeout', 'network', 'auth', 'not-dicomweb', 'http', 'no-secret']),
+  message: z.string(),
+});
+export type ConnectionCheck = z.infer<typeof ConnectionCheck>;
+
+export const TransferState = z.enum(['pending', 'running', 'done', 'parked']);
+export type TransferState = z.infer<typeof TransferState>;
+
+export const Transfer = z.object({
+  id: count,
+  serverId: z.string(),
+  direction: z.enum(['upload', 'download']),
+  sopInstanceUid: z.string(),
+  studyInstanceUid: z.string(),
+  state: TransferState,
+  attempts: count,
+  nextAttemptAt: isoTimestamp,
+  lastError: z.string().nullable(),
+  updatedAt: isoTimestamp,
+});
+export type Transfer = z.infer<typeof Transfer>;
+
+export const SyncStatus = z.object({
+  /** 'unknown' until a server has been reached or missed since start. */
+  connection: z.enum(['online', 'offline', 'unknown']),
+  pending: count,
+  running: count,
+  parked: count,
+  lastSuccessAt: isoTimestamp.nullable(),
+  lastError: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** A study on a server, as its QIDO-RS search describes it. */
+export const RemoteStudy = z.object({
+  studyInstanceUid: z.string(),
+  patientName: z.string(),
+  patientId: z.string(),
+  studyDate: z.string(),
+  accessionNumber: z.string(),
+  studyDescription: z.string(),
+  modalities: z.array(z.string()),
+  instanceCount: count.nullable(),
+  /** Already in the local library. */
+  cached: z.boolean(),
+});
+export type RemoteStudy = z.infer<typeof RemoteStudy>;
+
 export const SkippedFile = z.object({
   /** Relative to the folder that was imported; never a full path. */
   file: z.string(),
@@ -447,6 +540,44 @@ export const requests = {
   'reports.resetTemplate': { input: z.object({ id: ReportTemplate.shape.id }).strict(), output: z.array(ListedReportTemplate) },
   'settings.get': { input: NoInput, output: Settings },
   'settings.set': { input: Settings.partial().strict(), output: Settings },
+  /** The configured servers, and how their secrets are kept (with a note when not in the OS keychain). */
+  'servers.list': { input: NoInput, output: z.object({ servers: z.array(ServerSummary), secretStorage: z.object({ kind: z.enum(['os-keychain', 'user-file']), note: z.string() }) }) },
+  'servers.save': { input: ServerInput, output: ServerSummary },
+  'servers.delete': { input: z.object({ id: z.string().uuid() }).strict(), output: z.object({ deleted: z.boolean() }) },
+  /** Tries the server and says precisely what failed: DNS, refused, TLS, 401, not DICOMweb… */
+  'servers.test': { input: z.object({ id: z.string().uuid() }).strict(), output: ConnectionCheck },
+  /** Searches the server's studies (QIDO-RS), marking those already in the library. */
+  'sync.searchServer': {
+    input: z
+      .object({
+        serverId: z.string().uuid().optional(),
+        patientName: z.string().trim().max(128).optional(),
+        patientId: z.string().trim().max(64).optional(),
+        accession: z.string().trim().max(64).optional(),
+        dateFrom: isoDate.optional(),
+        dateTo: isoDate.optional(),
+        modality: z.string().trim().regex(/^[A-Z0-9]{0,16}$/).optional(),
+        offset: count.max(100_000).default(0),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
+    output: z.object({ studies: z.array(RemoteStudy), more: z.boolean() }),
+  },
+  /** Queues a study's instances for upload (STOW-RS); queuing again adds nothing. */
+  'sync.upload': { input: z.object({ studyInstanceUid: DicomUid, serverId: z.string().uuid().optional() }).strict(), output: z.object({ queued: count, alreadyQueued: count }) },
+  /** Queues studies for download (WADO-RS) into the library, for reading offline. */
+  'sync.download': {
+    input: z.object({ studyInstanceUids: z.array(DicomUid).min(1).max(500), serverId: z.string().uuid().optional() }).strict(),
+    output: z.object({ queued: count, alreadyQueued: count }),
+  },
+  /** The outbox and inbox, newest first. */
+  'sync.transfers': {
+    input: z.object({ state: TransferState.optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    output: z.object({ transfers: z.array(Transfer) }),
+  },
+  /** Gives parked transfers (or the ones named) another try now. */
+  'sync.retry': { input: z.object({ ids: z.array(count).max(10_000).optional() }).strict(), output: z.object({ retried: count }) },
+  'sync.status': { input: NoInput, output: SyncStatus },
   /** Imports files and folders by path (typed or dropped in the browser host; the CLI). */
   'import.start': {
     input: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict(),
@@ -486,6 +617,8 @@ export const events = {
   'import.progress': ImportProgress,
   /** An import ended (finished, cancelled or failed), with every skipped file and its reason. */
   'import.finished': ImportSummary,
+  /** Sync's connection and queue counts changed. */
+  'sync.status': SyncStatus,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof events;

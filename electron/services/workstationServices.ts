@@ -19,6 +19,9 @@ import { instanceFilePath } from './instanceFiles';
 import type { ReportWorkerApi } from './reports/reportWorker';
 import { reportHandlers } from './reports/reportService';
 import { SrDocumentReader } from './reports/srDocuments';
+import { FileSecretStore, type SecretStore } from './sync/secretStore';
+import { SyncEngine } from './sync/syncEngine';
+import { syncHandlers } from './sync/syncService';
 import { WorkerClient } from './workers/workerRpc';
 import { workerScriptUrl } from './workers/workerScripts';
 import type { NewAuditEntry } from './store/auditLog';
@@ -33,6 +36,7 @@ export interface WorkstationServices {
   /** Browser host only: where dropped files are received. */
   readonly uploads: UploadArea | null;
   readonly store: StoreClient;
+  readonly sync: SyncEngine;
   /** Subscribes to events; the listener first receives the current library counts. */
   subscribe(listener: EventListener): Promise<() => void>;
   audit(entry: Omit<NewAuditEntry, 'actor'>): Promise<void>;
@@ -46,6 +50,11 @@ export interface ServicesOptions {
   chooseImportPaths?: (kind: 'folder' | 'files') => Promise<string[] | null>;
   /** Receive dropped files over HTTP (the browser host). */
   acceptUploads?: boolean;
+  /**
+   * Where server secrets are kept: the Electron shell passes one sealed with safeStorage;
+   * otherwise a user-only file in the data directory.
+   */
+  secretStore?: (dataDirectory: string) => SecretStore;
 }
 
 function currentActor(): string {
@@ -98,10 +107,14 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
   const pixelUrl = (sopInstanceUid: string): string =>
     options.mode === 'electron' ? `dicom://instance/${encodeURIComponent(sopInstanceUid)}` : `/dicom/instance/${encodeURIComponent(sopInstanceUid)}`;
 
+  const secrets = options.secretStore ? options.secretStore(layout.root) : new FileSecretStore(path.join(layout.root, 'secrets.json'));
+  const sync = new SyncEngine({ store, secrets, importer, events, instancesDir: layout.instancesDir, workDir: layout.uploadsDir, audit });
   const reportRequests = reportHandlers({ store, importer, srDocuments, reportWorker: reports, uploadsDir: layout.uploadsDir, audit });
+  const syncRequests = syncHandlers({ store, secrets, engine: sync, audit });
 
   const router = createApiRouter({
     ...reportRequests,
+    ...syncRequests,
     'app.info': async () => ({
       name: APP_NAME,
       version: APP_VERSION,
@@ -219,6 +232,8 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
   });
 
   await audit({ action: 'app.start', detail: { mode: options.mode, version: APP_VERSION } });
+  // The CLI imports and searches; only the app works the sync queue.
+  if (options.mode !== 'cli') await sync.start();
   log.info('services.started', { mode: options.mode, schemaVersion: await store.call('schemaVersion') });
 
   return {
@@ -227,12 +242,14 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
     importer,
     uploads,
     store,
+    sync,
     async subscribe(listener) {
       listener({ name: 'library.changed', payload: await store.call('libraryStats') });
       return events.subscribe(listener);
     },
     audit,
     async close() {
+      await sync.close();
       await importer.close();
       if (reportWorker) await (await reportWorker).terminate();
       await audit({ action: 'app.stop', detail: { mode: options.mode } });

@@ -9,6 +9,7 @@ import { dataDirectoryFlag, resolveDataDirectory } from '../services/dataDirecto
 import { startWorkstationServices, type WorkstationServices } from '../services/workstationServices';
 import { APP_ENTRY_URL } from './appOrigin';
 import { chooseImportPaths } from './importDialogs';
+import { keychainSecretStore } from './keychainSecrets';
 import { registerIpc } from './ipc';
 import { buildApplicationMenu } from './menu';
 import { registerPrivilegedSchemes, registerProtocols } from './protocols';
@@ -85,7 +86,7 @@ export function startShell(paths: ShellPaths = defaultShellPaths(), argv: readon
   app
     .whenReady()
     .then(async () => {
-      const started = await startWorkstationServices({ dataDirectory: resolveDataDirectory(dataDirectoryFlag(argv)), mode: 'electron', chooseImportPaths });
+      const started = await startWorkstationServices({ dataDirectory: resolveDataDirectory(dataDirectoryFlag(argv)), mode: 'electron', chooseImportPaths, secretStore: keychainSecretStore });
       services = started;
       installPermissionPolicy(session.defaultSession);
       installContentSecurityPolicy(session.defaultSession);

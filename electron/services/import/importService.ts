@@ -118,11 +118,22 @@ export class ImportService {
     return true;
   }
 
-  /** Imports the workstation's own files quietly, after any import that is running. */
-  async importOwn(paths: string[]): Promise<CompletedImport> {
-    while (this.running) await this.waitForIdle();
-    return this.start(paths, { announce: false }).done;
+  /**
+   * Imports the workstation's own files (a report it wrote, instances it downloaded) quietly,
+   * one after another and after any import that is running.
+   */
+  importOwn(paths: string[]): Promise<CompletedImport> {
+    const next = this.ownImports.then(async () => {
+      for (;;) {
+        await this.waitForIdle();
+        // A person's import may have started in between: wait for it too.
+        if (!this.running) return this.start(paths, { announce: false }).done;
+      }
+    });
+    this.ownImports = next.catch(() => undefined);
+    return next;
   }
+  private ownImports: Promise<unknown> = Promise.resolve();
 
   private async run(job: { jobId: string; progress: ImportProgress; cancelled: boolean; announce: boolean }, paths: string[], requestedAt: number): Promise<CompletedImport> {
     const { store, events } = this.options;

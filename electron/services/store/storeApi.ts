@@ -10,6 +10,7 @@ import { type LibraryDatabase, schemaVersionOf } from './database';
 import { searchStudies, studyDetail } from './librarySearch';
 import { readLibraryStats } from './libraryStats';
 import * as reportStore from './reportStore';
+import * as syncStore from './syncStore';
 import { recordSrDocument, type SrReading, unreadSrDocuments } from './srDocumentStore';
 import { type StudyImages, studyImages } from './studyImages';
 import { addPendingFiles, clearPendingFiles, type DeletedStudy, deleteStudy, existingInstances, type InsertOutcome, insertInstances, type NewInstance, orphanedPendingFiles } from './libraryWrites';
@@ -45,6 +46,19 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     deleteReportTemplate: (id: string): boolean => reportStore.deleteTemplate(db, id),
     getSettings: (): Settings => reportStore.getSettings(db),
     setSettings: (changes: Partial<Settings>): Settings => reportStore.setSettings(db, changes),
+    listServers: () => syncStore.listServers(db),
+    getServer: (id: string | undefined) => syncStore.getServer(db, id),
+    saveServer: (id: string, input: ValidatedInput<'servers.save'>) => syncStore.saveServer(db, id, input, new Date().toISOString()),
+    deleteServer: (id: string): boolean => syncStore.deleteServer(db, id),
+    markServerReached: (id: string): void => syncStore.markServerReached(db, id, new Date().toISOString()),
+    enqueueTransfers: (serverId: string, direction: 'upload' | 'download', instances: syncStore.QueuedInstance[]) => syncStore.enqueueTransfers(db, serverId, direction, instances, new Date().toISOString()),
+    claimDueTransfers: (batch: number) => syncStore.claimDueTransfers(db, batch, new Date().toISOString()),
+    finishTransfers: (outcomes: syncStore.TransferOutcome[]): void => syncStore.finishTransfers(db, outcomes, new Date().toISOString()),
+    resetRunningTransfers: (): number => syncStore.resetRunningTransfers(db, new Date().toISOString()),
+    retryTransfers: (ids: number[] | undefined): number => syncStore.retryTransfers(db, ids, new Date().toISOString()),
+    listTransfers: (state: ValidatedInput<'sync.transfers'>['state'], limit: number) => syncStore.listTransfers(db, state, limit),
+    transferCounts: () => syncStore.transferCounts(db),
+    cachedStudies: (uids: string[]): string[] => syncStore.cachedStudies(db, uids),
     setKeyImage: (input: ValidatedInput<'keyImages.set'>): boolean => setKeyImage(db, input, new Date().toISOString()),
     deleteStudy: (studyInstanceUid: string): DeletedStudy => deleteStudy(db, studyInstanceUid, (uid) => instanceFilePath(instancesDir, uid)),
     /** Checkpoints the WAL and closes; the worker exits afterwards. */

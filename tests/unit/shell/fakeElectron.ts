@@ -124,6 +124,21 @@ class FakeIpcMain extends EventEmitter {
 }
 
 export const app = new FakeApp();
+/** Stands in for the OS keychain: reversible, and visibly not the plain text. */
+export const safeStorage = {
+  available: true,
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  },
+  encryptString(text: string): Buffer {
+    return Buffer.from(`sealed:${Buffer.from(text).toString('hex')}`);
+  },
+  decryptString(sealed: Buffer): string {
+    const text = sealed.toString();
+    if (!text.startsWith('sealed:')) throw new Error('not sealed by this fake');
+    return Buffer.from(text.slice('sealed:'.length), 'hex').toString();
+  },
+};
 export const session = { defaultSession: new FakeSession() };
 export const ipcMain = new FakeIpcMain();
 export const privilegedSchemes: Array<{ scheme: string; privileges: Record<string, boolean> }> = [];

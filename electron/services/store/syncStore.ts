@@ -1,0 +1,204 @@
+/** Servers and the transfer queue: the store's side (see migrations/0007-sync.ts). */
+import type { ServerSummary, SyncStatus, Transfer, TransferState, ValidatedInput } from '../../../shared/api';
+import type { LibraryDatabase } from './database';
+
+interface ServerRow {
+  id: string;
+  name: string;
+  base_url: string;
+  auth: ServerSummary['auth'];
+  username: string;
+  is_default: number;
+  auto_upload: number;
+  last_success_at: string | null;
+}
+
+export type StoredServer = Omit<ServerSummary, 'hasSecret'>;
+
+function toServer(row: ServerRow): StoredServer {
+  return {
+    id: row.id,
+    name: row.name,
+    baseUrl: row.base_url,
+    auth: row.auth,
+    username: row.username,
+    isDefault: row.is_default === 1,
+    autoUpload: row.auto_upload === 1,
+    lastSuccessAt: row.last_success_at,
+  };
+}
+
+export function listServers(db: LibraryDatabase): StoredServer[] {
+  return db.prepare<[], ServerRow>('SELECT * FROM servers ORDER BY is_default DESC, name').all().map(toServer);
+}
+
+export function getServer(db: LibraryDatabase, id: string | undefined): StoredServer | null {
+  const row = id
+    ? db.prepare<[string], ServerRow>('SELECT * FROM servers WHERE id = ?').get(id)
+    : db.prepare<[], ServerRow>('SELECT * FROM servers ORDER BY is_default DESC, created_at LIMIT 1').get();
+  return row ? toServer(row) : null;
+}
+
+/** Creates or updates a server; the first one, or one marked default, becomes the default. */
+export function saveServer(db: LibraryDatabase, id: string, input: ValidatedInput<'servers.save'>, now: string): StoredServer {
+  return db.transaction((): StoredServer => {
+    const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM servers').get()?.n ?? 0;
+    const isDefault = input.isDefault || count === 0 || (count === 1 && getServer(db, id) !== null);
+    if (isDefault) db.prepare('UPDATE servers SET is_default = 0').run();
+    db.prepare<[string, string, string, string, string, number, number, string]>(
+      `INSERT INTO servers (id, name, base_url, auth, username, is_default, auto_upload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, base_url = excluded.base_url, auth = excluded.auth, username = excluded.username,
+         is_default = excluded.is_default, auto_upload = excluded.auto_upload`,
+    ).run(id, input.name, input.baseUrl.replace(/\/+$/, ''), input.auth, input.username, isDefault ? 1 : 0, input.autoUpload ? 1 : 0, now);
+    const saved = getServer(db, id);
+    if (!saved) throw new Error('server vanished inside its own transaction');
+    return saved;
+  })();
+}
+
+export function deleteServer(db: LibraryDatabase, id: string): boolean {
+  return db.transaction((): boolean => {
+    const deleted = db.prepare<[string]>('DELETE FROM servers WHERE id = ?').run(id).changes > 0;
+    // Someone must be the default while any server is left.
+    if (deleted && !db.prepare('SELECT 1 FROM servers WHERE is_default = 1').get()) {
+      db.prepare('UPDATE servers SET is_default = 1 WHERE id = (SELECT id FROM servers ORDER BY created_at LIMIT 1)').run();
+    }
+    return deleted;
+  })();
+}
+
+export function markServerReached(db: LibraryDatabase, id: string, now: string): void {
+  db.prepare<[string, string]>('UPDATE servers SET last_success_at = ? WHERE id = ?').run(now, id);
+}
+
+export interface QueuedInstance {
+  sopInstanceUid: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+}
+
+/** Queues transfers; an instance already queued (or done) for that server and direction is not queued again. */
+export function enqueueTransfers(db: LibraryDatabase, serverId: string, direction: Transfer['direction'], instances: readonly QueuedInstance[], now: string): { queued: number; alreadyQueued: number } {
+  return db.transaction(() => {
+    const insert = db.prepare<[string, string, string, string, string, string, string, string]>(
+      `INSERT INTO transfers (server_id, direction, sop_instance_uid, study_uid, series_uid, state, next_attempt_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (server_id, direction, sop_instance_uid) DO NOTHING`,
+    );
+    let queued = 0;
+    for (const instance of instances) queued += insert.run(serverId, direction, instance.sopInstanceUid, instance.studyInstanceUid, instance.seriesInstanceUid, now, now, now).changes;
+    return { queued, alreadyQueued: instances.length - queued };
+  })();
+}
+
+interface TransferRow {
+  id: number;
+  server_id: string;
+  direction: Transfer['direction'];
+  sop_instance_uid: string;
+  study_uid: string;
+  series_uid: string;
+  state: TransferState;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  updated_at: string;
+}
+
+export interface ClaimedTransfer extends Transfer {
+  seriesInstanceUid: string;
+}
+
+function toTransfer(row: TransferRow): ClaimedTransfer {
+  return {
+    id: row.id,
+    serverId: row.server_id,
+    direction: row.direction,
+    sopInstanceUid: row.sop_instance_uid,
+    studyInstanceUid: row.study_uid,
+    seriesInstanceUid: row.series_uid,
+    state: row.state,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * Takes the oldest due transfer and, to batch them, up to `batch - 1` more due ones of the same
+ * server, direction and study; marks them running. Empty when nothing is due.
+ */
+export function claimDueTransfers(db: LibraryDatabase, batch: number, now: string): ClaimedTransfer[] {
+  return db.transaction((): ClaimedTransfer[] => {
+    const first = db.prepare<[string], TransferRow>("SELECT * FROM transfers WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1").get(now);
+    if (!first) return [];
+    const rows = db
+      .prepare<[string, string, string, string, number], TransferRow>(
+        `SELECT * FROM transfers WHERE state = 'pending' AND next_attempt_at <= ? AND server_id = ? AND direction = ? AND study_uid = ? ORDER BY id LIMIT ?`,
+      )
+      .all(now, first.server_id, first.direction, first.study_uid, batch);
+    const mark = db.prepare<[string, number]>("UPDATE transfers SET state = 'running', updated_at = ? WHERE id = ?");
+    for (const row of rows) mark.run(now, row.id);
+    return rows.map((row) => toTransfer({ ...row, state: 'running' }));
+  })();
+}
+
+export type TransferOutcome = { id: number; result: 'done' } | { id: number; result: 'retry'; error: string; nextAttemptAt: string } | { id: number; result: 'parked'; error: string };
+
+export function finishTransfers(db: LibraryDatabase, outcomes: readonly TransferOutcome[], now: string): void {
+  db.transaction(() => {
+    const done = db.prepare<[string, number]>("UPDATE transfers SET state = 'done', attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE id = ?");
+    const retry = db.prepare<[string, string, string, number]>("UPDATE transfers SET state = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?");
+    const park = db.prepare<[string, string, number]>("UPDATE transfers SET state = 'parked', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?");
+    for (const outcome of outcomes) {
+      if (outcome.result === 'done') done.run(now, outcome.id);
+      else if (outcome.result === 'retry') retry.run(outcome.error, outcome.nextAttemptAt, now, outcome.id);
+      else park.run(outcome.error, now, outcome.id);
+    }
+  })();
+}
+
+/** After a crash: what was running had not finished, so it is pending again. */
+export function resetRunningTransfers(db: LibraryDatabase, now: string): number {
+  return db.prepare<[string]>("UPDATE transfers SET state = 'pending', updated_at = ? WHERE state = 'running'").run(now).changes;
+}
+
+export function retryTransfers(db: LibraryDatabase, ids: readonly number[] | undefined, now: string): number {
+  if (ids === undefined) return db.prepare<[string, string]>("UPDATE transfers SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE state = 'parked'").run(now, now).changes;
+  const retry = db.prepare<[string, string, number]>("UPDATE transfers SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ? AND state IN ('parked', 'pending')");
+  return db.transaction(() => ids.reduce((sum, id) => sum + retry.run(now, now, id).changes, 0))();
+}
+
+export function listTransfers(db: LibraryDatabase, state: TransferState | undefined, limit: number): Transfer[] {
+  const rows = state
+    ? db.prepare<[string, number], TransferRow>('SELECT * FROM transfers WHERE state = ? ORDER BY updated_at DESC, id DESC LIMIT ?').all(state, limit)
+    : db.prepare<[number], TransferRow>('SELECT * FROM transfers ORDER BY updated_at DESC, id DESC LIMIT ?').all(limit);
+  return rows.map((row): Transfer => {
+    const claimed = toTransfer(row);
+    return {
+      id: claimed.id,
+      serverId: claimed.serverId,
+      direction: claimed.direction,
+      sopInstanceUid: claimed.sopInstanceUid,
+      studyInstanceUid: claimed.studyInstanceUid,
+      state: claimed.state,
+      attempts: claimed.attempts,
+      nextAttemptAt: claimed.nextAttemptAt,
+      lastError: claimed.lastError,
+      updatedAt: claimed.updatedAt,
+    };
+  });
+}
+
+export function transferCounts(db: LibraryDatabase): Pick<SyncStatus, 'pending' | 'running' | 'parked'> & { nextDueAt: string | null; lastError: string | null } {
+  const counts = Object.fromEntries(db.prepare<[], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM transfers GROUP BY state').all().map((row) => [row.state, row.n]));
+  const nextDueAt = db.prepare<[], { at: string | null }>("SELECT MIN(next_attempt_at) AS at FROM transfers WHERE state = 'pending'").get()?.at ?? null;
+  const lastError = db.prepare<[], { last_error: string }>("SELECT last_error FROM transfers WHERE last_error IS NOT NULL AND state <> 'done' ORDER BY updated_at DESC LIMIT 1").get()?.last_error ?? null;
+  return { pending: counts['pending'] ?? 0, running: counts['running'] ?? 0, parked: counts['parked'] ?? 0, nextDueAt, lastError };
+}
+
+/** Which of these studies the library has. */
+export function cachedStudies(db: LibraryDatabase, studyInstanceUids: readonly string[]): string[] {
+  const has = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM studies WHERE study_uid = ?');
+  return studyInstanceUids.filter((uid) => (has.get(uid)?.n ?? 0) > 0);
+}

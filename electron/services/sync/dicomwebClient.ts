@@ -1,0 +1,196 @@
+/**
+ * The DICOMweb calls sync makes (QIDO-RS search, WADO-RS retrieve, STOW-RS store), over Node's
+ * fetch, with every failure sorted into what the person and the outbox need to know: could
+ * not resolve the name, nothing listening, TLS refused, timed out, refused credentials, not a
+ * DICOMweb service, or the server's own error with its Retry-After.
+ *
+ * Written by hand rather than with dicomweb-client: that library is XHR-based (in Node it
+ * needs the xhr2 polyfill), buffers whole responses without a way to see status codes and
+ * Retry-After before it throws, and has no AbortSignal for deadlines. The multipart/related
+ * framing it would have handled is the few lines in multipart.ts.
+ * Runs in: the main process (Node).
+ */
+import { buildMultipartRelated, parseMultipartRelated } from './multipart';
+
+export type ServerAuth = { kind: 'none' } | { kind: 'basic'; username: string; password: string } | { kind: 'bearer'; token: string };
+
+export interface DicomWebServer {
+  /** The DICOMweb root, e.g. http://pacs.example/dicom-web (no trailing slash needed). */
+  baseUrl: string;
+  auth: ServerAuth;
+}
+
+export type FailureKind = 'dns' | 'refused' | 'tls' | 'timeout' | 'network' | 'auth' | 'not-dicomweb' | 'http';
+
+/** A failed call, sorted: `permanent` ones are parked, the rest retried with backoff. */
+export class DicomWebError extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly status: number | null = null,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+  }
+
+  /** Refusals that trying again will not change: credentials, and 4xx with a reason. */
+  get permanent(): boolean {
+    if (this.kind === 'auth' || this.kind === 'not-dicomweb') return true;
+    return this.kind === 'http' && this.status !== null && this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+export const DICOM_PART10_TYPE = 'application/dicom';
+
+function authorization(auth: ServerAuth): Record<string, string> {
+  if (auth.kind === 'basic') return { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+  if (auth.kind === 'bearer') return { Authorization: `Bearer ${auth.token}` };
+  return {};
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | null {
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+function networkFailure(error: unknown, url: URL): DicomWebError {
+  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
+  const code = cause?.code ?? (error as { code?: string } | null)?.code ?? '';
+  const name = (error as { name?: string } | null)?.name ?? '';
+  if (name === 'TimeoutError' || name === 'AbortError') return new DicomWebError('timeout', `${url.host} did not answer in time.`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new DicomWebError('dns', `The name ${url.hostname} could not be resolved (DNS).`);
+  if (code === 'ECONNREFUSED') return new DicomWebError('refused', `Nothing is listening at ${url.host} (connection refused).`);
+  if (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('SSL') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || code === 'SELF_SIGNED_CERT_IN_CHAIN') {
+    return new DicomWebError('tls', `The TLS connection to ${url.host} was refused (${code}).`);
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return new DicomWebError('network', `The connection to ${url.host} was cut (${code}).`);
+  return new DicomWebError('network', `${url.host} could not be reached${code ? ` (${code})` : ''}.`);
+}
+
+async function failureOf(response: Response, url: URL): Promise<DicomWebError> {
+  const body = (await response.text().catch(() => '')).slice(0, 300).replace(/\s+/g, ' ').trim();
+  const retryAfter = retryAfterMs(response.headers.get('retry-after'));
+  if (response.status === 401 || response.status === 403) {
+    return new DicomWebError('auth', `${url.host} refused the credentials (${response.status}${response.status === 401 ? ' Unauthorized' : ' Forbidden'}).`, response.status);
+  }
+  return new DicomWebError('http', `${url.host} answered ${response.status} ${response.statusText}${body ? `: ${body}` : ''}`, response.status, retryAfter);
+}
+
+export class DicomWebClient {
+  constructor(
+    private readonly server: DicomWebServer,
+    private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+  ) {}
+
+  private url(path: string, query: Record<string, string | number | undefined> = {}): URL {
+    const url = new URL(`${this.server.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+    return url;
+  }
+
+  private async send(url: URL, init: RequestInit & { headers?: Record<string, string> }): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(url, { ...init, headers: { ...authorization(this.server.auth), ...init.headers }, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      throw networkFailure(error, url);
+    }
+    if (!response.ok) throw await failureOf(response, url);
+    return response;
+  }
+
+  /** QIDO-RS: matching objects as DICOM JSON (an empty list for 204 No Content). */
+  async search(path: string, query: Record<string, string | number | undefined>): Promise<Array<Record<string, { Value?: unknown[] }>>> {
+    const url = this.url(path, query);
+    const response = await this.send(url, { headers: { Accept: 'application/dicom+json' } });
+    if (response.status === 204) return [];
+    const text = await response.text();
+    try {
+      const parsed: unknown = text ? JSON.parse(text) : [];
+      if (!Array.isArray(parsed)) throw new Error('not a list');
+      return parsed as Array<Record<string, { Value?: unknown[] }>>;
+    } catch {
+      throw new DicomWebError('not-dicomweb', `${url.host} answered, but not with DICOM JSON: is ${this.server.baseUrl} a DICOMweb root?`);
+    }
+  }
+
+  /** WADO-RS: one instance as stored (transfer-syntax=*: no transcoding, byte for byte). */
+  async retrieveInstance(studyUid: string, seriesUid: string, sopInstanceUid: string): Promise<Buffer> {
+    const url = this.url(`studies/${studyUid}/series/${seriesUid}/instances/${sopInstanceUid}`);
+    const response = await this.send(url, { headers: { Accept: `multipart/related; type="${DICOM_PART10_TYPE}"; transfer-syntax=*` } });
+    const body = Buffer.from(await response.arrayBuffer());
+    const parts = parseMultipartRelated(body, response.headers.get('content-type') ?? '');
+    const first = parts[0];
+    if (parts.length !== 1 || !first) throw new DicomWebError('not-dicomweb', `${url.host} sent ${parts.length} parts for one instance.`);
+    return first.body;
+  }
+
+  /**
+   * STOW-RS: stores Part-10 files; the answer says per instance what was stored and what was
+   * refused and why (200, 202 with some refused, 409 with all refused).
+   */
+  async store(files: readonly Buffer[], studyUid?: string): Promise<StoreOutcome> {
+    const url = this.url(studyUid ? `studies/${studyUid}` : 'studies');
+    const { body, contentType } = buildMultipartRelated(files, DICOM_PART10_TYPE);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: { ...authorization(this.server.auth), 'Content-Type': contentType, Accept: 'application/dicom+json' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw networkFailure(error, url);
+    }
+    // 409: every instance refused; the body still says which and why.
+    if (!response.ok && response.status !== 409) throw await failureOf(response, url);
+    const text = await response.text();
+    let json: Record<string, { Value?: unknown[] }> = {};
+    try {
+      json = text ? (JSON.parse(text) as Record<string, { Value?: unknown[] }>) : {};
+    } catch {
+      throw new DicomWebError('not-dicomweb', `${url.host} answered the store without a DICOM JSON response.`);
+    }
+    return readStoreResponse(json);
+  }
+}
+
+export interface StoreOutcome {
+  stored: Set<string>;
+  /** SOP Instance UID → the server's Failure Reason (PS3.18 table I.2-1 codes) as text. */
+  failed: Map<string, string>;
+}
+
+type JsonItem = Record<string, { Value?: unknown[] } | undefined>;
+
+const FAILURE_REASONS: Record<number, string> = {
+  0xa700: 'out of resources',
+  0xa900: 'data set does not match SOP class',
+  0xc000: 'cannot understand',
+  0xc122: 'referenced transfer syntax not supported',
+  0x0110: 'processing failure',
+  0x0122: 'SOP class not supported',
+};
+
+/** Reads the ReferencedSOPSequence (stored) and FailedSOPSequence (refused, with reasons). */
+export function readStoreResponse(json: JsonItem): StoreOutcome {
+  const stored = new Set<string>();
+  const failed = new Map<string, string>();
+  const items = (tag: string) => (json[tag]?.Value ?? []) as JsonItem[];
+  const uid = (item: JsonItem) => {
+    const value = item['00081155']?.Value?.[0];
+    return typeof value === 'string' ? value : '';
+  };
+  for (const item of items('00081199')) if (uid(item)) stored.add(uid(item));
+  for (const item of items('00081198')) {
+    const code = Number(item['00081197']?.Value?.[0]);
+    failed.set(uid(item), Number.isFinite(code) ? `refused by the server: ${FAILURE_REASONS[code] ?? 'reason'} (0x${code.toString(16).toUpperCase().padStart(4, '0')})` : 'refused by the server');
+  }
+  return { stored, failed };
+}

@@ -1,0 +1,213 @@
+/**
+ * Works the transfer queue (store/syncStore.ts): at most five transfers at once, each a batch
+ * of up to ten instances of one study to or from one server. Uploads are STOW-RS of the stored
+ * files; downloads are WADO-RS of each instance as stored, written into the library through
+ * the importer (same checks, same crash safety, deduplicated). Failures that may pass are
+ * retried with exponential backoff and jitter, capped, never sooner than the server's
+ * Retry-After; refusals that will not pass (credentials, 4xx with a reason) are parked with
+ * the reason until the person retries.
+ * Runs in: the main process (Node).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SyncStatus } from '../../../shared/api';
+import { describeError, log } from '../../logging/log';
+import type { EventHub } from '../eventHub';
+import type { ImportService } from '../import/importService';
+import { readInstanceAsPart10 } from '../instanceContent';
+import { instanceFilePath } from '../instanceFiles';
+import type { NewAuditEntry } from '../store/auditLog';
+import type { StoreClient } from '../store/storeClient';
+import type { ClaimedTransfer, StoredServer, TransferOutcome } from '../store/syncStore';
+import { DicomWebClient, DicomWebError, type ServerAuth } from './dicomwebClient';
+import type { SecretStore } from './secretStore';
+
+export const MAX_CONCURRENT_TRANSFERS = 5;
+const BATCH_SIZE = 10;
+const BACKOFF_BASE_MS = 2_000;
+const BACKOFF_CAP_MS = 10 * 60_000;
+
+/** The wait before attempt `attempts + 1`: 2 s, 4 s, 8 s… capped at 10 min, ±50 % jitter. */
+export function backoffMs(attempts: number, retryAfterMs: number | null, random: () => number = Math.random): number {
+  const exponential = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempts, 20));
+  const jittered = exponential * (0.5 + random());
+  return Math.max(Math.min(jittered, BACKOFF_CAP_MS), retryAfterMs ?? 0);
+}
+
+/** The network kinds of failure: the link (or the server) is down, not the request wrong. */
+const OFFLINE_KINDS = new Set(['dns', 'refused', 'timeout', 'network']);
+
+export interface SyncEngineOptions {
+  store: StoreClient;
+  secrets: SecretStore;
+  importer: ImportService;
+  events: EventHub;
+  instancesDir: string;
+  /** Where downloaded files wait for the importer. */
+  workDir: string;
+  audit: (entry: Omit<NewAuditEntry, 'actor'>) => Promise<unknown>;
+}
+
+export function serverAuth(server: StoredServer, secrets: SecretStore): ServerAuth {
+  const secret = secrets.get(server.id) ?? '';
+  if (server.auth === 'basic') return { kind: 'basic', username: server.username, password: secret };
+  if (server.auth === 'bearer') return { kind: 'bearer', token: secret };
+  return { kind: 'none' };
+}
+
+export class SyncEngine {
+  private running = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private pumping = false;
+  private closed = false;
+  private connection: SyncStatus['connection'] = 'unknown';
+  private lastSuccessAt: string | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: SyncEngineOptions) {}
+
+  async start(): Promise<void> {
+    const reset = await this.options.store.call('resetRunningTransfers');
+    if (reset > 0) log.warn('sync.resumed', { transfers: reset });
+    this.lastSuccessAt = (await this.options.store.call('listServers')).map((server) => server.lastSuccessAt).filter((at): at is string => at !== null).sort().at(-1) ?? null;
+    this.kick();
+  }
+
+  /** Look at the queue now (something was queued, or the person pressed Retry). */
+  kick(): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.pump(), 0);
+  }
+
+  async status(): Promise<SyncStatus> {
+    const counts = await this.options.store.call('transferCounts');
+    return { connection: this.connection, pending: counts.pending, running: counts.running, parked: counts.parked, lastSuccessAt: this.lastSuccessAt, lastError: counts.lastError };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async publish(): Promise<void> {
+    this.options.events.emit('sync.status', await this.status());
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping || this.closed) return;
+    this.pumping = true;
+    try {
+      while (this.running < MAX_CONCURRENT_TRANSFERS && !this.closed) {
+        const batch = await this.options.store.call('claimDueTransfers', BATCH_SIZE);
+        if (batch.length === 0) break;
+        this.running += 1;
+        const work = this.work(batch).finally(() => {
+          this.running -= 1;
+          this.inFlight.delete(work);
+          this.kick();
+        });
+        this.inFlight.add(work);
+      }
+      await this.publish();
+      // Wake for the next transfer whose backoff ends.
+      const { nextDueAt } = await this.options.store.call('transferCounts');
+      if (nextDueAt && !this.closed && this.running < MAX_CONCURRENT_TRANSFERS) {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.pump(), Math.max(50, Date.parse(nextDueAt) - Date.now()));
+      }
+    } catch (error) {
+      log.error('sync.pump-failed', describeError(error));
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async work(batch: ClaimedTransfer[]): Promise<void> {
+    const first = batch[0];
+    if (!first) return;
+    const server = await this.options.store.call('getServer', first.serverId);
+    if (!server) {
+      await this.options.store.call('finishTransfers', batch.map((transfer) => ({ id: transfer.id, result: 'parked', error: 'The server was removed from the settings.' })));
+      return;
+    }
+    const client = new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, this.options.secrets) });
+    let outcomes: TransferOutcome[];
+    try {
+      outcomes = first.direction === 'upload' ? await this.upload(client, server, batch) : await this.download(client, server, batch);
+      this.connection = 'online';
+      this.lastSuccessAt = new Date().toISOString();
+      await this.options.store.call('markServerReached', server.id);
+    } catch (error) {
+      outcomes = this.failed(batch, error);
+    }
+    await this.options.store.call('finishTransfers', outcomes);
+    await this.publish();
+  }
+
+  private failed(batch: ClaimedTransfer[], error: unknown): TransferOutcome[] {
+    if (error instanceof DicomWebError) {
+      if (OFFLINE_KINDS.has(error.kind)) this.connection = 'offline';
+      log.warn('sync.transfer-failed', { kind: error.kind, status: error.status ?? 0, instances: batch.length, permanent: error.permanent });
+      if (error.permanent) return batch.map((transfer) => ({ id: transfer.id, result: 'parked', error: error.message }));
+      return batch.map((transfer) => ({ id: transfer.id, result: 'retry', error: error.message, nextAttemptAt: new Date(Date.now() + backoffMs(transfer.attempts, error.retryAfterMs)).toISOString() }));
+    }
+    // Not the network: a file gone from the library, an import that failed. Said, and parked.
+    log.error('sync.transfer-error', describeError(error));
+    const message = error instanceof Error ? error.message : String(error);
+    return batch.map((transfer) => ({ id: transfer.id, result: 'parked', error: message }));
+  }
+
+  private async upload(client: DicomWebClient, server: StoredServer, batch: ClaimedTransfer[]): Promise<TransferOutcome[]> {
+    const files: Buffer[] = [];
+    const outcomes: TransferOutcome[] = [];
+    const sent: ClaimedTransfer[] = [];
+    for (const transfer of batch) {
+      const bytes = await readInstanceAsPart10(instanceFilePath(this.options.instancesDir, transfer.sopInstanceUid));
+      if (!bytes) outcomes.push({ id: transfer.id, result: 'parked', error: 'The file is no longer in the library (was the study deleted?).' });
+      else {
+        files.push(bytes);
+        sent.push(transfer);
+      }
+    }
+    if (sent.length === 0) return outcomes;
+    const result = await client.store(files, batch[0]?.studyInstanceUid);
+    for (const transfer of sent) {
+      const failure = result.failed.get(transfer.sopInstanceUid);
+      if (result.stored.has(transfer.sopInstanceUid)) outcomes.push({ id: transfer.id, result: 'done' });
+      else if (failure !== undefined) outcomes.push({ id: transfer.id, result: 'parked', error: failure });
+      // Neither stored nor refused: the answer did not say; sent again later (idempotent by UID).
+      else outcomes.push({ id: transfer.id, result: 'retry', error: 'The server did not confirm this instance.', nextAttemptAt: new Date(Date.now() + backoffMs(transfer.attempts, null)).toISOString() });
+    }
+    const stored = outcomes.filter((outcome) => outcome.result === 'done').length;
+    await this.options.audit({ action: 'sync.upload', subject: batch[0]?.studyInstanceUid, detail: { serverId: server.id, instances: sent.length, stored, refused: result.failed.size } });
+    return outcomes;
+  }
+
+  private async download(client: DicomWebClient, server: StoredServer, batch: ClaimedTransfer[]): Promise<TransferOutcome[]> {
+    const folder = path.join(this.options.workDir, `download-${randomUUID()}`);
+    await mkdir(folder, { recursive: true });
+    try {
+      const files = new Map<string, ClaimedTransfer>();
+      for (const transfer of batch) {
+        const bytes = await client.retrieveInstance(transfer.studyInstanceUid, transfer.seriesInstanceUid, transfer.sopInstanceUid);
+        const name = `${transfer.id}.dcm`;
+        await writeFile(path.join(folder, name), bytes, { mode: 0o600 });
+        files.set(name, transfer);
+      }
+      const { summary } = await this.options.importer.importOwn([folder]);
+      if (summary.phase !== 'finished') throw new Error(`the downloaded files did not import (${summary.error ?? summary.phase})`);
+      const refused = new Map(summary.skipped.map((skip) => [path.basename(skip.file), skip.reason]));
+      const outcomes: TransferOutcome[] = batch.map((transfer) => {
+        const reason = refused.get(`${transfer.id}.dcm`);
+        return reason === undefined ? { id: transfer.id, result: 'done' } : { id: transfer.id, result: 'parked', error: `The server sent a file the library refused: ${reason}` };
+      });
+      await this.options.audit({ action: 'sync.download', subject: batch[0]?.studyInstanceUid, detail: { serverId: server.id, instances: batch.length, imported: summary.imported, alreadyPresent: summary.alreadyPresent, refused: refused.size } });
+      return outcomes;
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+}

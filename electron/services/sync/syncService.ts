@@ -1,0 +1,174 @@
+/**
+ * The server and sync requests: server settings (secrets in the secret store), the connection
+ * test, searching a server, queuing uploads and downloads, the queue itself.
+ * Runs in: the main process (Node).
+ */
+import { randomUUID } from 'node:crypto';
+import type { RemoteStudy } from '../../../shared/api';
+import type { RequestHandlers } from '../../api/apiRouter';
+import type { NewAuditEntry } from '../store/auditLog';
+import type { StoreClient } from '../store/storeClient';
+import type { StoredServer } from '../store/syncStore';
+import { UserFacingError } from '../userFacingError';
+import { DicomWebClient, DicomWebError } from './dicomwebClient';
+import type { SecretStore } from './secretStore';
+import { serverAuth, type SyncEngine } from './syncEngine';
+
+type SyncRequest = 'servers.list' | 'servers.save' | 'servers.delete' | 'servers.test' | 'sync.searchServer' | 'sync.upload' | 'sync.download' | 'sync.transfers' | 'sync.retry' | 'sync.status';
+
+export interface SyncServiceOptions {
+  store: StoreClient;
+  secrets: SecretStore;
+  engine: SyncEngine;
+  audit: (entry: Omit<NewAuditEntry, 'actor'>) => Promise<unknown>;
+}
+
+const SECRET_NOTES = {
+  'os-keychain': 'Passwords and tokens are encrypted with the operating system’s keychain.',
+  'user-file': 'Passwords and tokens are kept in a file only your user account can read (secrets.json in the data folder) — not in the operating system’s keychain, which this window cannot reach.',
+};
+
+type DicomJson = Record<string, { Value?: unknown[] } | undefined>;
+
+function first(item: DicomJson, tag: string): string {
+  const value = item[tag]?.Value?.[0];
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (value && typeof value === 'object' && 'Alphabetic' in value && typeof value.Alphabetic === 'string') return value.Alphabetic;
+  return '';
+}
+
+function isoDate(dicom: string): string {
+  return /^\d{8}$/.test(dicom) ? `${dicom.slice(0, 4)}-${dicom.slice(4, 6)}-${dicom.slice(6, 8)}` : '';
+}
+
+/** A QIDO date range from ISO dates: 20240101-20241231, open on either side. */
+function dateRange(from: string | undefined, to: string | undefined): string | undefined {
+  if (!from && !to) return undefined;
+  return `${(from ?? '').replaceAll('-', '')}-${(to ?? '').replaceAll('-', '')}`;
+}
+
+export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers, SyncRequest> {
+  const { store, secrets, engine, audit } = options;
+
+  async function serverOrFail(id: string | undefined): Promise<StoredServer> {
+    const server = await store.call('getServer', id);
+    if (!server) throw new UserFacingError('not-found', id ? 'That server is not in the settings.' : 'No server is set up yet: add one in the sync settings.');
+    return server;
+  }
+
+  const summary = (server: StoredServer) => ({ ...server, hasSecret: secrets.get(server.id) !== null });
+
+  return {
+    'servers.list': async () => ({ servers: (await store.call('listServers')).map(summary), secretStorage: { kind: secrets.kind, note: SECRET_NOTES[secrets.kind] } }),
+    'servers.save': async (input) => {
+      const id = input.id ?? randomUUID();
+      if (input.id && !(await store.call('getServer', input.id))) throw new UserFacingError('not-found', 'That server is not in the settings.');
+      if (input.secret !== undefined) {
+        if (input.secret === '') await secrets.delete(id);
+        else await secrets.set(id, input.secret);
+      }
+      const saved = await store.call('saveServer', id, input);
+      // The address and who changed it; never the secret.
+      await audit({ action: input.id ? 'server.update' : 'server.add', detail: { serverId: id, auth: input.auth, secretChanged: input.secret !== undefined } });
+      engine.kick();
+      return summary(saved);
+    },
+    'servers.delete': async ({ id }) => {
+      const deleted = await store.call('deleteServer', id);
+      if (deleted) {
+        await secrets.delete(id);
+        await audit({ action: 'server.remove', detail: { serverId: id } });
+      }
+      return { deleted };
+    },
+    'servers.test': async ({ id }) => {
+      const server = await serverOrFail(id);
+      if (server.auth !== 'none' && secrets.get(server.id) === null) return { ok: false, stage: 'no-secret', message: `No ${server.auth === 'basic' ? 'password' : 'token'} is stored for this server.` };
+      const client = new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, secrets) }, 15_000);
+      try {
+        await client.search('studies', { limit: 1 });
+        await store.call('markServerReached', server.id);
+        return { ok: true, stage: 'ok', message: `${new URL(server.baseUrl).host} answers QIDO-RS: it is a DICOMweb service and accepts these credentials.` };
+      } catch (error) {
+        if (error instanceof DicomWebError) {
+          const hint = error.kind === 'http' && error.status === 404 ? ` Is ${server.baseUrl} the DICOMweb root (often …/dicom-web)?` : '';
+          return { ok: false, stage: error.kind === 'http' && error.status === 404 ? 'not-dicomweb' : error.kind, message: error.message + hint };
+        }
+        throw error;
+      }
+    },
+    'sync.searchServer': async (query) => {
+      const server = await serverOrFail(query.serverId);
+      const client = new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, secrets) }, 30_000);
+      const answer = await client
+        .search('studies', {
+          PatientName: query.patientName ? `${query.patientName}*` : undefined,
+          PatientID: query.patientId ? `${query.patientId}*` : undefined,
+          AccessionNumber: query.accession ? `${query.accession}*` : undefined,
+          StudyDate: dateRange(query.dateFrom, query.dateTo),
+          ModalitiesInStudy: query.modality || undefined,
+          includefield: '00201208',
+          offset: query.offset,
+          limit: query.limit + 1,
+        })
+        .catch((error: unknown) => {
+          throw error instanceof DicomWebError ? new UserFacingError('conflict', error.message) : error;
+        });
+      const page = answer.slice(0, query.limit);
+      const uids = page.map((item) => first(item, '0020000D'));
+      const cached = new Set(await store.call('cachedStudies', uids));
+      const studies: RemoteStudy[] = page.map((item) => {
+        const count = Number(first(item, '00201208'));
+        return {
+          studyInstanceUid: first(item, '0020000D'),
+          patientName: first(item, '00100010'),
+          patientId: first(item, '00100020'),
+          studyDate: isoDate(first(item, '00080020')),
+          accessionNumber: first(item, '00080050'),
+          studyDescription: first(item, '00081030'),
+          modalities: (item['00080061']?.Value ?? []).filter((value): value is string => typeof value === 'string'),
+          instanceCount: Number.isInteger(count) && count >= 0 ? count : null,
+          cached: cached.has(first(item, '0020000D')),
+        };
+      });
+      return { studies, more: answer.length > query.limit };
+    },
+    'sync.upload': async ({ studyInstanceUid, serverId }) => {
+      const server = await serverOrFail(serverId);
+      const images = await store.call('studyImages', studyInstanceUid);
+      if (!images) throw new UserFacingError('not-found', 'That study is not in the library.');
+      const instances = Object.entries(images.instancesBySeries).flatMap(([seriesInstanceUid, list]) => list.map((instance) => ({ sopInstanceUid: instance.sopInstanceUid, studyInstanceUid, seriesInstanceUid })));
+      const result = await store.call('enqueueTransfers', server.id, 'upload', instances);
+      await audit({ action: 'sync.upload-queued', subject: studyInstanceUid, detail: { serverId: server.id, ...result } });
+      engine.kick();
+      return result;
+    },
+    'sync.download': async ({ studyInstanceUids, serverId }) => {
+      const server = await serverOrFail(serverId);
+      const client = new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, secrets) }, 60_000);
+      let queued = 0;
+      let alreadyQueued = 0;
+      for (const studyInstanceUid of studyInstanceUids) {
+        // The study's instances, one per transfer: resumable instance by instance.
+        const items = await client.search(`studies/${studyInstanceUid}/instances`, { includefield: '0020000E' }).catch((error: unknown) => {
+          throw error instanceof DicomWebError ? new UserFacingError('conflict', error.message) : error;
+        });
+        const instances = items.map((item) => ({ sopInstanceUid: first(item, '00080018'), studyInstanceUid, seriesInstanceUid: first(item, '0020000E') })).filter((instance) => instance.sopInstanceUid && instance.seriesInstanceUid);
+        const result = await store.call('enqueueTransfers', server.id, 'download', instances);
+        queued += result.queued;
+        alreadyQueued += result.alreadyQueued;
+        await audit({ action: 'sync.download-queued', subject: studyInstanceUid, detail: { serverId: server.id, ...result } });
+      }
+      engine.kick();
+      return { queued, alreadyQueued };
+    },
+    'sync.transfers': async ({ state, limit }) => ({ transfers: await store.call('listTransfers', state, limit) }),
+    'sync.retry': async ({ ids }) => {
+      const retried = await store.call('retryTransfers', ids);
+      if (retried > 0) await audit({ action: 'sync.retry', detail: { transfers: retried } });
+      engine.kick();
+      return { retried };
+    },
+    'sync.status': () => engine.status(),
+  };
+}

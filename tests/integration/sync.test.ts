@@ -1,0 +1,237 @@
+/**
+ * Sync against a real Orthanc (Debian's, with its DICOMweb plugin), through the host's API:
+ * upload by STOW-RS exactly once, download by WADO-RS byte for byte, an upload that survives
+ * Orthanc being killed mid-way, a wrong password parked instead of retried forever, the
+ * connection test's diagnoses, and an outbox that survives a SIGKILL of the host.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as dicomParser from 'dicom-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectionCheck, ServerSummary, SyncStatus, Transfer } from '../../shared/api';
+import { instanceFilePath } from '../../electron/services/instanceFiles';
+import { cliImport } from '../helpers/cli';
+import { corpusPath } from '../helpers/corpus';
+import { freeLoopbackPort } from '../helpers/freePort';
+import { callHost } from '../helpers/hostEvents';
+import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
+import { type OrthancServer, startOrthanc } from '../helpers/orthanc';
+import { makeTempDir } from '../helpers/tempDir';
+
+const CT_SERIES = corpusPath('ct-series/pancreas-ct-cbct-seg');
+const SCOUT_SERIES = corpusPath('mr-series/cptac-sar-ax-scout');
+const USER = 'lumen';
+const PASSWORD = 'reading-room-42';
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** SOP Instance UID → file hash, for every DICOM file of a corpus folder. */
+function corpusHashes(folder: string): Map<string, string> {
+  const hashes = new Map<string, string>();
+  for (const name of readdirSync(folder).filter((file) => file.endsWith('.dcm'))) {
+    const bytes = readFileSync(path.join(folder, name));
+    const sopInstanceUid = dicomParser.parseDicom(bytes, { untilTag: 'x00080018' }).string('x00080018') ?? '';
+    hashes.set(sopInstanceUid, sha256(bytes));
+  }
+  return hashes;
+}
+
+async function call<T>(host: HostProcess, name: string, input: unknown): Promise<T> {
+  const answer = await callHost(host, name, input);
+  if (!answer.ok) throw new Error(`${name}: ${answer.error?.code} ${answer.error?.message}`);
+  return answer.value as T;
+}
+
+async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const drained = (host: HostProcess, timeoutMs?: number) =>
+  until('the queue draining', () => call<SyncStatus>(host, 'sync.status', {}), (status) => status.pending === 0 && status.running === 0, timeoutMs);
+
+describe('sync with a DICOMweb server (real Orthanc)', () => {
+  let orthanc: OrthancServer;
+  let temp: ReturnType<typeof makeTempDir>;
+  let host: HostProcess;
+  let server: ServerSummary;
+  let ctStudy: string;
+  let scoutStudy: string;
+
+  /** What Orthanc holds for a study, by QIDO-RS, as SOP Instance UIDs. */
+  const onServer = async (studyUid: string): Promise<string[]> => {
+    const response = await fetch(`${orthanc.dicomWebUrl}/studies/${studyUid}/instances`, { headers: { ...orthanc.authHeaders, Accept: 'application/dicom+json' } });
+    if (response.status === 204 || response.status === 404) return [];
+    const items = (await response.json()) as Array<Record<string, { Value: string[] }>>;
+    return items.map((item) => item['00080018']!.Value[0]!);
+  };
+  const addServer = (on: HostProcess, secret: string, name = 'Archive') =>
+    call<ServerSummary>(on, 'servers.save', { name, baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret, isDefault: name === 'Archive' });
+
+  beforeAll(async () => {
+    orthanc = await startOrthanc({ users: { [USER]: PASSWORD } });
+    temp = makeTempDir('sync');
+    const dataDir = path.join(temp.dir, 'workstation');
+    await cliImport(dataDir, [CT_SERIES, SCOUT_SERIES]);
+    host = await startHostProcess(dataDir);
+    server = await addServer(host, PASSWORD);
+    const studies = (await call<{ studies: Array<{ studyInstanceUid: string; instanceCount: number }> }>(host, 'library.searchStudies', {})).studies;
+    ctStudy = studies.find((study) => study.instanceCount === 134)!.studyInstanceUid;
+    scoutStudy = studies.find((study) => study.instanceCount === 3)!.studyInstanceUid;
+  }, 120_000);
+  afterAll(async () => {
+    await host?.stop();
+    await orthanc?.stop();
+    temp?.remove();
+  });
+
+  it('keeps the password out of the database and says where it is kept', async () => {
+    const listed = await call<{ servers: ServerSummary[]; secretStorage: { kind: string; note: string } }>(host, 'servers.list', {});
+    expect(listed.servers).toMatchObject([{ name: 'Archive', hasSecret: true, isDefault: true, auth: 'basic', username: USER }]);
+    expect(listed.secretStorage.kind).toBe('user-file');
+    expect(listed.secretStorage.note).toMatch(/not in the operating system’s keychain/);
+    const dataDir = path.join(temp.dir, 'workstation');
+    expect(readFileSync(path.join(dataDir, 'library.sqlite')).includes(Buffer.from(PASSWORD))).toBe(false);
+    expect(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).toContain(PASSWORD);
+  });
+
+  it('says precisely what a connection test found', async () => {
+    expect(await call<ConnectionCheck>(host, 'servers.test', { id: server.id })).toMatchObject({ ok: true, stage: 'ok' });
+    const closedPort = await freeLoopbackPort();
+    const refused = await call<ServerSummary>(host, 'servers.save', { name: 'Nothing there', baseUrl: `http://127.0.0.1:${closedPort}/dicom-web`, auth: 'none' });
+    expect(await call<ConnectionCheck>(host, 'servers.test', { id: refused.id })).toMatchObject({ ok: false, stage: 'refused' });
+    const notDicomWeb = await call<ServerSummary>(host, 'servers.save', { name: 'Wrong path', baseUrl: `${orthanc.baseUrl}/not-dicom-web`, auth: 'basic', username: USER, secret: PASSWORD });
+    const check = await call<ConnectionCheck>(host, 'servers.test', { id: notDicomWeb.id });
+    expect(check).toMatchObject({ ok: false, stage: 'not-dicomweb' });
+    expect(check.message).toMatch(/DICOMweb root/);
+    const wrong = await call<ServerSummary>(host, 'servers.save', { name: 'Wrong password', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret: 'not-the-password' });
+    expect(await call<ConnectionCheck>(host, 'servers.test', { id: wrong.id })).toMatchObject({ ok: false, stage: 'auth', message: expect.stringContaining('401') as string });
+    for (const extra of [refused, notDicomWeb, wrong]) await call(host, 'servers.delete', { id: extra.id });
+  });
+
+  it('uploads a study that QIDO-RS then finds whole, and uploading again duplicates nothing', async () => {
+    expect(await call(host, 'sync.upload', { studyInstanceUid: scoutStudy })).toEqual({ queued: 3, alreadyQueued: 0 });
+    await drained(host);
+    expect((await onServer(scoutStudy)).sort()).toHaveLength(3);
+    expect(await call(host, 'sync.upload', { studyInstanceUid: scoutStudy })).toEqual({ queued: 0, alreadyQueued: 3 });
+    await drained(host);
+    const held = await onServer(scoutStudy);
+    expect(new Set(held).size).toBe(3);
+    expect(held).toHaveLength(3);
+    const transfers = (await call<{ transfers: Transfer[] }>(host, 'sync.transfers', {})).transfers.filter((t) => t.studyInstanceUid === scoutStudy);
+    expect(transfers.map((t) => [t.state, t.attempts])).toEqual([
+      ['done', 1],
+      ['done', 1],
+      ['done', 1],
+    ]);
+  });
+
+  it('delivers every instance exactly once when Orthanc is killed mid-upload, and drains', async () => {
+    expect(await call(host, 'sync.upload', { studyInstanceUid: ctStudy })).toEqual({ queued: 134, alreadyQueued: 0 });
+    await until(
+      'part of the upload arriving',
+      async () => (await call<{ transfers: Transfer[] }>(host, 'sync.transfers', { state: 'done', limit: 1000 })).transfers.filter((t) => t.studyInstanceUid === ctStudy).length,
+      (done) => done >= 10,
+    );
+    await orthanc.kill();
+    // While it is down the queue waits, offline, without giving up.
+    const waiting = await until('the link being seen as down', () => call<SyncStatus>(host, 'sync.status', {}), (status) => status.connection === 'offline');
+    expect(waiting.parked).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await orthanc.restart();
+    const status = await drained(host, 120_000);
+    expect(status).toMatchObject({ parked: 0, connection: 'online' });
+    const held = await onServer(ctStudy);
+    expect(held).toHaveLength(134);
+    expect(new Set(held).size).toBe(134);
+    expect(new Set(held)).toEqual(new Set(corpusHashes(CT_SERIES).keys()));
+    const statistics = (await (await fetch(`${orthanc.baseUrl}/statistics`, { headers: orthanc.authHeaders })).json()) as { CountInstances: number };
+    expect(statistics.CountInstances).toBe(137);
+    const audit = await call<{ entries: Array<{ action: string }> }>(host, 'audit.query', { action: 'sync.upload', limit: 200 });
+    expect(audit.entries.length).toBeGreaterThan(0);
+  });
+
+  it('downloads a study into an empty library byte for byte', async () => {
+    const other = makeTempDir('sync-download');
+    const empty = await startHostProcess(other.dir);
+    try {
+      await addServer(empty, PASSWORD);
+      const found = await call<{ studies: Array<{ studyInstanceUid: string; cached: boolean; instanceCount: number | null }> }>(empty, 'sync.searchServer', {});
+      expect(found.studies.map((study) => [study.studyInstanceUid, study.cached]).sort()).toEqual([
+        [ctStudy, false],
+        [scoutStudy, false],
+      ].sort());
+      expect(await call(empty, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 134, alreadyQueued: 0 });
+      const status = await drained(empty, 120_000);
+      expect(status.parked).toBe(0);
+      const expected = corpusHashes(CT_SERIES);
+      for (const [sopInstanceUid, hash] of expected) expect(sha256(readFileSync(instanceFilePath(path.join(other.dir, 'instances'), sopInstanceUid))), sopInstanceUid).toBe(hash);
+      const after = await call<{ studies: Array<{ studyInstanceUid: string; cached: boolean }> }>(empty, 'sync.searchServer', {});
+      expect(after.studies.find((study) => study.studyInstanceUid === ctStudy)?.cached).toBe(true);
+      // Asking again fetches nothing again.
+      expect(await call(empty, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 0, alreadyQueued: 134 });
+    } finally {
+      await empty.stop();
+      other.remove();
+    }
+  });
+
+  it('parks transfers refused for a wrong password, with the reason, instead of retrying them', async () => {
+    const wrong = await call<ServerSummary>(host, 'servers.save', { name: 'Stale password', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret: 'expired' });
+    await call(host, 'sync.upload', { studyInstanceUid: scoutStudy, serverId: wrong.id });
+    const parked = await until(
+      'the transfers being parked',
+      async () => (await call<{ transfers: Transfer[] }>(host, 'sync.transfers', { state: 'parked' })).transfers,
+      (list) => list.length === 3,
+    );
+    for (const transfer of parked) {
+      expect(transfer.lastError).toMatch(/refused the credentials \(401/);
+      expect(transfer.attempts).toBe(1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const later = (await call<{ transfers: Transfer[] }>(host, 'sync.transfers', { state: 'parked' })).transfers;
+    expect(later.map((transfer) => transfer.attempts)).toEqual([1, 1, 1]);
+    // Fixed password, then Retry: they go.
+    await call(host, 'servers.save', { id: wrong.id, name: 'Stale password', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret: PASSWORD });
+    expect(await call(host, 'sync.retry', {})).toEqual({ retried: 3 });
+    expect((await drained(host)).parked).toBe(0);
+    await call(host, 'servers.delete', { id: wrong.id });
+  });
+
+  it('keeps the outbox through a SIGKILL of the host and drains it after restart', async () => {
+    const other = makeTempDir('sync-outbox');
+    const dataDir = path.join(other.dir, 'workstation');
+    try {
+      // A fresh study for this server: the scout series under a new library, uploaded while Orthanc is down.
+      await cliImport(dataDir, [SCOUT_SERIES]);
+      let offline = await startHostProcess(dataDir);
+      const target = await call<ServerSummary>(offline, 'servers.save', { name: 'Archive', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret: PASSWORD, isDefault: true });
+      await orthanc.kill();
+      await call(offline, 'sync.upload', { studyInstanceUid: scoutStudy, serverId: target.id });
+      await until('a failed attempt', () => call<SyncStatus>(offline, 'sync.status', {}), (status) => status.connection === 'offline');
+      offline.child.kill('SIGKILL');
+      await new Promise((resolve) => offline.child.once('exit', resolve));
+      await orthanc.restart();
+      offline = await startHostProcess(dataDir);
+      try {
+        const status = await drained(offline, 60_000);
+        expect(status.parked).toBe(0);
+        const transfers = (await call<{ transfers: Transfer[] }>(offline, 'sync.transfers', {})).transfers;
+        expect(transfers.map((transfer) => transfer.state)).toEqual(['done', 'done', 'done']);
+        expect(transfers.every((transfer) => transfer.attempts >= 2)).toBe(true);
+      } finally {
+        await offline.stop();
+      }
+    } finally {
+      other.remove();
+    }
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { DicomWebError, readStoreResponse, retryAfterMs } from '../../electron/services/sync/dicomwebClient';
+import { buildMultipartRelated, parseMultipartRelated } from '../../electron/services/sync/multipart';
+import { backoffMs } from '../../electron/services/sync/syncEngine';
+
+describe('retry timing', () => {
+  it('backs off exponentially with jitter, capped at ten minutes', () => {
+    expect(backoffMs(0, null, () => 0.5)).toBe(2_000);
+    expect(backoffMs(3, null, () => 0.5)).toBe(16_000);
+    expect(backoffMs(0, null, () => 0)).toBe(1_000);
+    expect(backoffMs(0, null, () => 0.999)).toBeCloseTo(2_998, 0);
+    expect(backoffMs(30, null, () => 0.999)).toBe(600_000);
+    expect(backoffMs(30, null, () => 0)).toBe(300_000);
+  });
+
+  it('never retries sooner than the server’s Retry-After', () => {
+    expect(backoffMs(0, 120_000, () => 0.5)).toBe(120_000);
+    expect(retryAfterMs('30')).toBe(30_000);
+    expect(retryAfterMs('Wed, 21 Oct 2026 07:28:30 GMT', Date.parse('Wed, 21 Oct 2026 07:28:00 GMT'))).toBe(30_000);
+    expect(retryAfterMs('soon')).toBeNull();
+    expect(retryAfterMs(null)).toBeNull();
+  });
+
+  it('parks refusals that retrying cannot change, and retries the rest', () => {
+    expect(new DicomWebError('auth', '401', 401).permanent).toBe(true);
+    expect(new DicomWebError('http', 'bad request', 400).permanent).toBe(true);
+    expect(new DicomWebError('http', 'too many', 429).permanent).toBe(false);
+    expect(new DicomWebError('http', 'timeout', 408).permanent).toBe(false);
+    expect(new DicomWebError('http', 'unavailable', 503).permanent).toBe(false);
+    expect(new DicomWebError('refused', 'down').permanent).toBe(false);
+  });
+});
+
+describe('multipart/related', () => {
+  it('keeps every part’s bytes exactly, including CRLFs and boundary-like text inside them', () => {
+    const parts = [Buffer.from('DICM\r\n--not-the-boundary\r\n\0\x01'), Buffer.alloc(0), Buffer.from([0x0d, 0x0a, 0x0d, 0x0a])];
+    const { body, contentType } = buildMultipartRelated(parts, 'application/dicom');
+    expect(contentType).toMatch(/^multipart\/related; type="application\/dicom"; boundary=lumen-/);
+    const parsed = parseMultipartRelated(Buffer.from(body), contentType);
+    expect(parsed.map((part) => Buffer.compare(part.body, parts[parsed.indexOf(part)]!))).toEqual([0, 0, 0]);
+    expect(parsed[0]!.headers['content-type']).toBe('application/dicom');
+  });
+
+  it('reads a quoted boundary and refuses an answer cut short', () => {
+    const body = Buffer.from('--b1\r\nContent-Type: application/dicom\r\n\r\nabc\r\n--b1--\r\n');
+    expect(parseMultipartRelated(body, 'multipart/related; type="application/dicom"; boundary="b1"').map((part) => part.body.toString())).toEqual(['abc']);
+    expect(() => parseMultipartRelated(Buffer.from('--b1\r\nContent-Type: x\r\n\r\nabc'), 'multipart/related; boundary=b1')).toThrow(/cut short/);
+    expect(() => parseMultipartRelated(body, 'application/dicom')).toThrow(/not a multipart answer/);
+  });
+});
+
+describe('STOW-RS answers', () => {
+  it('reads stored and refused instances, with the refusal’s reason', () => {
+    const outcome = readStoreResponse({
+      '00081199': { Value: [{ '00081155': { Value: ['1.2.3'] } }] },
+      '00081198': { Value: [{ '00081155': { Value: ['1.2.4'] }, '00081197': { Value: [0xa900] } }] },
+    });
+    expect([...outcome.stored]).toEqual(['1.2.3']);
+    expect(outcome.failed.get('1.2.4')).toBe('refused by the server: data set does not match SOP class (0xA900)');
+  });
+});
