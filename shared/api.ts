@@ -229,6 +229,9 @@ export const SrMeasurementGroup = z.object({
 });
 export type SrMeasurementGroup = z.infer<typeof SrMeasurementGroup>;
 
+export const SrTextSection = z.object({ title: z.string(), text: z.string() });
+export type SrTextSection = z.infer<typeof SrTextSection>;
+
 /**
  * A DICOM SR of the study, read once when the study is first opened after it arrived.
  * Measurements drawn by a cornerstone-based viewer (ours included) are restored as annotations
@@ -243,6 +246,10 @@ export const SrDocument = z.object({
   origin: z.enum(['ours', 'imported']),
   restored: count,
   groups: z.array(SrMeasurementGroup),
+  /** Its text by section (a report's Findings, Impressions…). */
+  sections: z.array(SrTextSection),
+  /** Completion COMPLETE and Verification VERIFIED: a signed report. */
+  verified: z.boolean(),
   /** Why the document could not be read, or null. */
   error: z.string().nullable(),
 });
@@ -288,7 +295,16 @@ export type ReportPart = z.infer<typeof ReportPart>;
 export const ReportStatus = z.enum(['unreported', 'draft', 'final', 'amended']);
 export type ReportStatus = z.infer<typeof ReportStatus>;
 
-export const StudyReport = z.object({ studyInstanceUid: z.string(), status: ReportStatus, parts: z.array(ReportPart) });
+export const StudyReport = z.object({
+  studyInstanceUid: z.string(),
+  status: ReportStatus,
+  parts: z.array(ReportPart),
+  /**
+   * Reports of this study that this workstation did not write (received with the study from a
+   * server, or imported): shown beside ours, never merged into it or overwriting it.
+   */
+  elsewhere: z.array(SrDocument),
+});
 export type StudyReport = z.infer<typeof StudyReport>;
 
 export const ReportVersion = ReportContent.omit({ templateId: true }).extend({

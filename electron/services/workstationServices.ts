@@ -21,7 +21,7 @@ import { reportHandlers } from './reports/reportService';
 import { SrDocumentReader } from './reports/srDocuments';
 import { FileSecretStore, type SecretStore } from './sync/secretStore';
 import { SyncEngine } from './sync/syncEngine';
-import { syncHandlers } from './sync/syncService';
+import { queueAutoUploads, queueReportUpload, syncHandlers } from './sync/syncService';
 import { WorkerClient } from './workers/workerRpc';
 import { workerScriptUrl } from './workers/workerScripts';
 import type { NewAuditEntry } from './store/auditLog';
@@ -91,7 +91,9 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
   const removedOrphans = await recoverInterruptedWork(store, layout.stagingDir);
   if (removedOrphans > 0) log.warn('library.recovered', { removedOrphanFiles: removedOrphans });
 
-  const importer = new ImportService({ store, events, instancesDir: layout.instancesDir, stagingDir: layout.stagingDir, audit });
+  // Bound once sync exists (it needs the importer): a person's imports may go up by themselves.
+  let afterUserImport = (_studyInstanceUids: string[]): Promise<void> => Promise.resolve();
+  const importer = new ImportService({ store, events, instancesDir: layout.instancesDir, stagingDir: layout.stagingDir, audit, afterUserImport: (uids) => afterUserImport(uids) });
   importer.warmUp();
   // Dropped files left by an earlier run were never imported, or were already: either way, gone.
   const uploadArea = new UploadArea(layout.uploadsDir);
@@ -109,8 +111,17 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
 
   const secrets = options.secretStore ? options.secretStore(layout.root) : new FileSecretStore(path.join(layout.root, 'secrets.json'));
   const sync = new SyncEngine({ store, secrets, importer, events, instancesDir: layout.instancesDir, workDir: layout.uploadsDir, audit });
-  const reportRequests = reportHandlers({ store, importer, srDocuments, reportWorker: reports, uploadsDir: layout.uploadsDir, audit });
+  const reportRequests = reportHandlers({
+    store,
+    importer,
+    srDocuments,
+    reportWorker: reports,
+    uploadsDir: layout.uploadsDir,
+    audit,
+    onReportStored: (sr) => queueReportUpload({ store, engine: sync, audit }, sr),
+  });
   const syncRequests = syncHandlers({ store, secrets, engine: sync, audit });
+  afterUserImport = (uids) => queueAutoUploads({ store, engine: sync, audit }, uids);
 
   const router = createApiRouter({
     ...reportRequests,

@@ -3,7 +3,7 @@
  * with its autosave state, sign-off, addenda, the version history, templates and printing.
  */
 import { type FocusEvent, type SyntheticEvent, useEffect, useState } from 'react';
-import type { ReportPart, ReportSeverity, ViewerStudy } from '../../shared/api';
+import type { ReportPart, ReportSeverity, SrDocument, ViewerStudy } from '../../shared/api';
 import { useClient } from '../api/clientContext';
 import { useViewer } from '../viewer/viewerStore';
 import { ReportHistory } from './ReportHistory';
@@ -48,6 +48,35 @@ function SignedPart({ part }: { part: ReportPart }) {
         </button>
       )}
     </article>
+  );
+}
+
+/** Reports of this study written elsewhere: kept and shown beside ours, never merged into it. */
+function ReportsElsewhere({ documents }: { documents: readonly SrDocument[] }) {
+  if (documents.length === 0) return null;
+  return (
+    <section className="report-elsewhere" data-testid="report-elsewhere" role="note">
+      <p>
+        <strong>
+          {documents.length === 1 ? 'Another report of this study exists' : `${documents.length} other reports of this study exist`}
+        </strong>{' '}
+        — not written on this workstation (received with the study). Both are kept; neither replaces the other.
+      </p>
+      {documents.map((document) => (
+        <article key={document.sopInstanceUid} className="report-part signed" data-testid="report-elsewhere-item">
+          <h4>{document.title}</h4>
+          <p className="muted small">
+            {[document.observer ? formatSigner(document.observer) : 'author unknown', document.contentDate, document.verified ? 'verified' : 'not verified'].filter(Boolean).join(' · ')}
+          </p>
+          {document.sections.map((section, index) => (
+            <section key={index}>
+              <h5>{section.title}</h5>
+              <p className="report-text">{section.text}</p>
+            </section>
+          ))}
+        </article>
+      ))}
+    </section>
   );
 }
 
@@ -268,6 +297,7 @@ export function ReportPanel() {
         </p>
       )}
       {!report && <p className="muted">Loading the report…</p>}
+      {report && <ReportsElsewhere documents={report.elsewhere} />}
       {signed.map((part) => (
         <SignedPart key={part.id} part={part} />
       ))}

@@ -130,7 +130,7 @@ export const useReport = create<ReportState>((set, get) => {
       // Typed while this save was out: still unsaved, now based on the revision just made.
       else keepUnsaved(studyUid, { partId: draft.partId, baseRevision: answer.part.revision, content: now.draft.content, at: new Date().toISOString() });
       set({
-        report: withPart(now.report ?? { studyInstanceUid: studyUid, status: answer.status, parts: [] }, answer.part, answer.status),
+        report: withPart(now.report ?? { studyInstanceUid: studyUid, status: answer.status, parts: [], elsewhere: [] }, answer.part, answer.status),
         draft: { ...now.draft, baseRevision: answer.part.revision, dirtySince: unchanged ? null : now.draft.dirtySince },
         savedAt: answer.part.updatedAt,
         saving: false,

@@ -75,7 +75,7 @@ describe('diagnosis reports', () => {
   });
 
   it('starts unreported, and a first save makes a draft', async () => {
-    expect(await report()).toEqual({ studyInstanceUid: study, status: 'unreported', parts: [] });
+    expect(await report()).toEqual({ studyInstanceUid: study, status: 'unreported', parts: [], elsewhere: [] });
     expect((await worklist('unreported')).map((s) => s.studyInstanceUid)).toContain(study);
     const saved = await save(windowA, 0, content('Lungs'));
     expect(saved).toMatchObject({ ok: true, value: { outcome: 'saved', status: 'draft', part: { id: partId, sequence: 0, revision: 1, findings: 'Lungs' } } });

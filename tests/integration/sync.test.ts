@@ -4,12 +4,12 @@
  * Orthanc being killed mid-way, a wrong password parked instead of retried forever, the
  * connection test's diagnoses, and an outbox that survives a SIGKILL of the host.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionCheck, ServerSummary, SyncStatus, Transfer } from '../../shared/api';
+import type { ConnectionCheck, ServerSummary, StudyReport, SyncStatus, Transfer } from '../../shared/api';
 import { instanceFilePath } from '../../electron/services/instanceFiles';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
@@ -231,6 +231,71 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
         await offline.stop();
       }
     } finally {
+      other.remove();
+    }
+  });
+
+  it('sends a signed report up by itself; a report written elsewhere arrives with the study and is kept beside ours', async () => {
+    const sign = async (on: HostProcess, signer: string, findings: string) => {
+      await call(on, 'settings.set', { radiologistName: signer });
+      const partId = randomUUID();
+      await call(on, 'reports.saveDraft', { studyInstanceUid: scoutStudy, partId, baseRevision: 0, editor: randomUUID(), content: { findings, impression: 'Impression.', recommendations: '', severity: 'normal', templateId: '' } });
+      return (await call<{ report: StudyReport; srError: string | null }>(on, 'reports.sign', { studyInstanceUid: scoutStudy, partId, revision: 1 })).report.parts[0]!.srSopInstanceUid!;
+    };
+    const ours = await sign(host, 'Roe^Jane', 'Findings written here.');
+    await drained(host);
+    expect(await onServer(scoutStudy)).toContain(ours);
+
+    // Another workstation reports the same study and sends it up.
+    const other = makeTempDir('sync-elsewhere');
+    try {
+      await cliImport(other.dir, [SCOUT_SERIES]);
+      const elsewhere = await startHostProcess(other.dir);
+      let theirs = '';
+      try {
+        await addServer(elsewhere, PASSWORD);
+        theirs = await sign(elsewhere, 'Doe^John', 'Findings written elsewhere.');
+        await drained(elsewhere);
+      } finally {
+        await elsewhere.stop();
+      }
+      const held = await onServer(scoutStudy);
+      expect(held).toContain(ours);
+      expect(held).toContain(theirs);
+
+      // Syncing the study brings their report in: shown beside ours, ours untouched.
+      await call(host, 'sync.download', { studyInstanceUids: [scoutStudy] });
+      expect((await drained(host)).parked).toBe(0);
+      const report = await call<StudyReport>(host, 'reports.get', { studyInstanceUid: scoutStudy });
+      expect(report.status).toBe('final');
+      expect(report.parts.map((part) => [part.findings, part.signedBy, part.srSopInstanceUid])).toEqual([['Findings written here.', 'Roe^Jane', ours]]);
+      expect(report.elsewhere.map((document) => [document.sopInstanceUid, document.observer, document.verified])).toEqual([[theirs, 'Doe^John', true]]);
+      expect(report.elsewhere[0]!.sections).toEqual([
+        { title: 'Findings', text: 'Findings written elsewhere.' },
+        { title: 'Impressions', text: 'Impression.' },
+        { title: 'Severity', text: 'Normal' },
+      ]);
+      const audit = await call<{ entries: Array<{ action: string }> }>(host, 'audit.query', { action: 'report.transmit-queued' });
+      expect(audit.entries).toHaveLength(1);
+    } finally {
+      other.remove();
+    }
+  });
+
+  it('sends a technician’s imports up by itself when the server is set to', async () => {
+    const other = makeTempDir('sync-auto');
+    const station = await startHostProcess(other.dir);
+    try {
+      await call(station, 'servers.save', { name: 'Archive', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret: PASSWORD, isDefault: true, autoUpload: true });
+      await call(station, 'import.start', { paths: [SCOUT_SERIES] });
+      const transfers = await until(
+        'the import going up',
+        async () => (await call<{ transfers: Transfer[] }>(station, 'sync.transfers', { state: 'done' })).transfers,
+        (list) => list.length === 3,
+      );
+      expect(transfers.every((transfer) => transfer.direction === 'upload')).toBe(true);
+    } finally {
+      await station.stop();
       other.remove();
     }
   });

@@ -27,6 +27,8 @@ export interface ImportServiceOptions {
   instancesDir: string;
   stagingDir: string;
   audit: (entry: { action: string; subject?: string | null; detail?: Record<string, string | number | boolean | null> }) => Promise<void>;
+  /** Told the studies a person's import brought in (for sending them up automatically). */
+  afterUserImport?: (studyInstanceUids: string[]) => Promise<void>;
 }
 
 export interface CompletedImport {
@@ -183,6 +185,9 @@ export class ImportService {
     await this.options.audit({ action: 'library.import', detail });
     log.info('import.ended', { jobId: job.jobId, ...detail });
     if (job.announce) events.emit('import.finished', summary);
+    if (job.announce && result.imported > 0 && this.options.afterUserImport) {
+      await this.options.afterUserImport([...result.studyUids]).catch((error: unknown) => log.error('import.after-import-failed', describeError(error)));
+    }
     events.emit('library.changed', await store.call('libraryStats'));
     return { summary, result };
   }

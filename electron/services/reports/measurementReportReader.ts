@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import dcmjs, { type NaturalizedDataset } from 'dcmjs';
 import { z } from 'zod';
-import type { AnnotationTool, SrMeasurementGroup, SrMeasurementValue } from '../../../shared/api';
+import type { AnnotationTool, SrMeasurementGroup, SrMeasurementValue, SrTextSection } from '../../../shared/api';
 import { CORNERSTONE_TOOL_NAMES } from '../../../shared/viewer/annotationToolNames';
 import { annotationIdFromTrackingUid } from './trackingUid';
 
@@ -45,6 +45,8 @@ export interface ReadMeasurementReport {
   verified: boolean;
   /** Groups that are not restorable (or not from a cornerstone-based viewer), with their values. */
   groups: SrMeasurementGroup[];
+  /** The document's text by section (a diagnostic report's Findings, Impressions…). */
+  sections: SrTextSection[];
   restorable: RestorableAnnotation[];
 }
 
@@ -237,6 +239,45 @@ function toRestorable(group: Item, read: SrMeasurementGroup, sopInstanceUid: str
   };
 }
 
+/** The readable text under an item: text, codes, numbers with units, names, one per line. */
+function textUnder(item: Item, depth = 0): string[] {
+  if (depth > 16) return [];
+  const lines: string[] = [];
+  for (const child of items(item['ContentSequence'])) {
+    if (child['RelationshipType'] === 'HAS CONCEPT MOD' || child['RelationshipType'] === 'HAS OBS CONTEXT') continue;
+    const valueType = child['ValueType'];
+    if (valueType === 'TEXT') lines.push(text(child['TextValue']));
+    else if (valueType === 'CODE') lines.push(`${concept(child).meaning}: ${codeMeaning(child)}`);
+    else if (valueType === 'PNAME') lines.push(`${concept(child).meaning}: ${text(child['PersonName'])}`);
+    else if (valueType === 'NUM') {
+      const value = numericValue(child);
+      if (value !== null) lines.push(`${numName(child)}: ${value} ${unitOf(child)}`.trim());
+    }
+    lines.push(...textUnder(child, depth + 1));
+  }
+  return lines.filter(Boolean);
+}
+
+/**
+ * A report's text by section: each container under the root (Findings, Impressions…) and each
+ * text item directly under it. Measurement groups and image libraries are not prose.
+ */
+function textSections(root: Item): SrTextSection[] {
+  const sections: SrTextSection[] = [];
+  for (const child of items(root['ContentSequence'])) {
+    if (child['RelationshipType'] === 'HAS CONCEPT MOD' || child['RelationshipType'] === 'HAS OBS CONTEXT') continue;
+    const { value: code, meaning } = concept(child);
+    if (child['ValueType'] === 'CONTAINER') {
+      if (code === '126010' || code === '111028' || code === MEASUREMENT_GROUP) continue;
+      const lines = textUnder(child);
+      if (lines.length > 0) sections.push({ title: meaning, text: lines.join('\n') });
+    } else if (child['ValueType'] === 'TEXT' && text(child['TextValue'])) {
+      sections.push({ title: meaning, text: text(child['TextValue']) });
+    }
+  }
+  return sections;
+}
+
 function dicomDate(value: string): string {
   return /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}` : '';
 }
@@ -276,5 +317,6 @@ export function readMeasurementReport(bytes: Uint8Array): ReadMeasurementReport 
     verified: text(dataset['VerificationFlag']) === 'VERIFIED',
     groups,
     restorable,
+    sections: textSections(root),
   };
 }

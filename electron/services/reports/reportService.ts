@@ -29,6 +29,8 @@ export interface ReportServiceOptions {
   srDocuments: SrDocumentReader;
   reportWorker: () => Promise<WorkerClient<ReportWorkerApi>>;
   uploadsDir: string;
+  /** A signed report's SR is in the library: sync sends it to the servers. */
+  onReportStored?: (sr: { studyInstanceUid: string; seriesInstanceUid: string; sopInstanceUid: string }) => Promise<void>;
   audit: (entry: Omit<NewAuditEntry, 'actor'>) => Promise<unknown>;
 }
 
@@ -93,12 +95,17 @@ export function reportHandlers(options: ReportServiceOptions): Pick<RequestHandl
     }
     await store.call('setReportPartSr', partId, built.sopInstanceUid);
     await options.srDocuments.recordOurs(studyInstanceUid, built.sopInstanceUid);
+    await options.onReportStored?.({ studyInstanceUid, seriesInstanceUid: built.seriesInstanceUid, sopInstanceUid: built.sopInstanceUid });
     await audit({ action: 'report.sr-export', subject: studyInstanceUid, detail: { partId, sequence: part.sequence, sopInstanceUid: built.sopInstanceUid } });
     return store.call('getReport', studyInstanceUid);
   }
 
   return {
-    'reports.get': ({ studyInstanceUid }) => store.call('getReport', studyInstanceUid),
+    'reports.get': async ({ studyInstanceUid }) => {
+      // Reports that came with the study from elsewhere are read before it is shown.
+      await options.srDocuments.readNew(studyInstanceUid);
+      return store.call('getReport', studyInstanceUid);
+    },
     'reports.saveDraft': async (input) => {
       const outcome = await store.call('saveReportDraft', input);
       switch (outcome.outcome) {

@@ -1,6 +1,7 @@
 /** Diagnosis reports: the store's side (see migrations/0006-reports.ts for the rules). */
 import type { ReportPart, ReportStatus, ReportTemplate, ReportVersion, Settings, StudyReport, ValidatedInput } from '../../../shared/api';
 import type { LibraryDatabase } from './database';
+import { listSrDocuments } from './srDocumentStore';
 
 /** Saves of one window closer together than this extend the newest version. */
 const VERSION_COALESCE_MS = 60_000;
@@ -48,7 +49,9 @@ function partRow(db: LibraryDatabase, id: string): PartRow | undefined {
 export function getReport(db: LibraryDatabase, studyInstanceUid: string): StudyReport {
   const status = db.prepare<[string], { status: ReportStatus }>('SELECT status FROM reports WHERE study_uid = ?').get(studyInstanceUid)?.status ?? 'unreported';
   const parts = db.prepare<[string], PartRow>('SELECT * FROM report_parts WHERE study_uid = ? ORDER BY sequence').all(studyInstanceUid).map(toPart);
-  return { studyInstanceUid, status, parts };
+  // Signed reports (verified SRs) of this study that this workstation did not write.
+  const elsewhere = listSrDocuments(db, studyInstanceUid).filter((document) => document.origin === 'imported' && document.sections.length > 0);
+  return { studyInstanceUid, status, parts, elsewhere };
 }
 
 export type SaveDraftOutcome =

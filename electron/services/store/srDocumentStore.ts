@@ -1,5 +1,5 @@
 /** DICOM SRs read for their measurements: the store's side (see migrations/0005-sr-documents.ts). */
-import type { Calibration, SrDocument, SrMeasurementGroup } from '../../../shared/api';
+import type { Calibration, SrDocument, SrMeasurementGroup, SrTextSection } from '../../../shared/api';
 import type { ReadMeasurementReport, RestorableAnnotation } from '../reports/measurementReportReader';
 import type { LibraryDatabase } from './database';
 
@@ -34,8 +34,8 @@ export function recordSrDocument(db: LibraryDatabase, studyInstanceUid: string, 
       for (const annotation of reading.report.restorable) restored += restoreAnnotation(db, studyInstanceUid, annotation, now) ? 1 : 0;
     }
     const report = reading.ok ? reading.report : null;
-    db.prepare<[string, string, string, string, string, string, number, string, string | null, string]>(
-      `INSERT INTO sr_documents (sop_instance_uid, study_uid, origin, title, observer, content_date, restored, groups, error, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    db.prepare<[string, string, string, string, string, string, number, string, string, number, string | null, string]>(
+      `INSERT INTO sr_documents (sop_instance_uid, study_uid, origin, title, observer, content_date, restored, groups, sections, verified, error, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       sopInstanceUid,
       studyInstanceUid,
@@ -45,6 +45,8 @@ export function recordSrDocument(db: LibraryDatabase, studyInstanceUid: string, 
       report?.contentDate ?? '',
       restored,
       JSON.stringify(report?.groups ?? []),
+      JSON.stringify(report?.sections ?? []),
+      report?.completed && report.verified ? 1 : 0,
       reading.ok ? null : reading.error,
       now,
     );
@@ -95,6 +97,8 @@ interface SrDocumentRow {
   content_date: string;
   restored: number;
   groups: string;
+  sections: string;
+  verified: number;
   error: string | null;
 }
 
@@ -110,6 +114,8 @@ export function listSrDocuments(db: LibraryDatabase, studyInstanceUid: string): 
       origin: row.origin,
       restored: row.restored,
       groups: JSON.parse(row.groups) as SrMeasurementGroup[],
+      sections: JSON.parse(row.sections) as SrTextSection[],
+      verified: row.verified === 1,
       error: row.error,
     }));
 }

@@ -8,7 +8,7 @@ import type { RemoteStudy } from '../../../shared/api';
 import type { RequestHandlers } from '../../api/apiRouter';
 import type { NewAuditEntry } from '../store/auditLog';
 import type { StoreClient } from '../store/storeClient';
-import type { StoredServer } from '../store/syncStore';
+import type { QueuedInstance, StoredServer } from '../store/syncStore';
 import { UserFacingError } from '../userFacingError';
 import { DicomWebClient, DicomWebError } from './dicomwebClient';
 import type { SecretStore } from './secretStore';
@@ -45,6 +45,38 @@ function isoDate(dicom: string): string {
 function dateRange(from: string | undefined, to: string | undefined): string | undefined {
   if (!from && !to) return undefined;
   return `${(from ?? '').replaceAll('-', '')}-${(to ?? '').replaceAll('-', '')}`;
+}
+
+/** Queues every instance of a library study for upload to a server. */
+export async function queueStudyUpload(store: StoreClient, serverId: string, studyInstanceUid: string): Promise<{ queued: number; alreadyQueued: number } | null> {
+  const images = await store.call('studyImages', studyInstanceUid);
+  if (!images) return null;
+  const instances = Object.entries(images.instancesBySeries).flatMap(([seriesInstanceUid, list]) => list.map((instance) => ({ sopInstanceUid: instance.sopInstanceUid, studyInstanceUid, seriesInstanceUid })));
+  return store.call('enqueueTransfers', serverId, 'upload', instances);
+}
+
+/**
+ * After a person's import: studies go up by themselves to every server set to do that (the
+ * technician's setting), through the same queue.
+ */
+export async function queueAutoUploads(options: Pick<SyncServiceOptions, 'store' | 'engine' | 'audit'>, studyInstanceUids: readonly string[]): Promise<void> {
+  const servers = (await options.store.call('listServers')).filter((server) => server.autoUpload);
+  for (const server of servers) {
+    for (const studyInstanceUid of studyInstanceUids) {
+      const result = await queueStudyUpload(options.store, server.id, studyInstanceUid);
+      if (result) await options.audit({ action: 'sync.upload-queued', subject: studyInstanceUid, detail: { serverId: server.id, automatic: true, ...result } });
+    }
+  }
+  if (servers.length > 0) options.engine.kick();
+}
+
+/** A signed report goes up by itself to the default server (reports are what the archive must have). */
+export async function queueReportUpload(options: Pick<SyncServiceOptions, 'store' | 'engine' | 'audit'>, sr: QueuedInstance): Promise<void> {
+  const server = await options.store.call('getServer', undefined);
+  if (!server) return;
+  const result = await options.store.call('enqueueTransfers', server.id, 'upload', [sr]);
+  await options.audit({ action: 'report.transmit-queued', subject: sr.studyInstanceUid, detail: { serverId: server.id, sopInstanceUid: sr.sopInstanceUid, queued: result.queued } });
+  options.engine.kick();
 }
 
 export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers, SyncRequest> {
@@ -135,10 +167,8 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
     },
     'sync.upload': async ({ studyInstanceUid, serverId }) => {
       const server = await serverOrFail(serverId);
-      const images = await store.call('studyImages', studyInstanceUid);
-      if (!images) throw new UserFacingError('not-found', 'That study is not in the library.');
-      const instances = Object.entries(images.instancesBySeries).flatMap(([seriesInstanceUid, list]) => list.map((instance) => ({ sopInstanceUid: instance.sopInstanceUid, studyInstanceUid, seriesInstanceUid })));
-      const result = await store.call('enqueueTransfers', server.id, 'upload', instances);
+      const result = await queueStudyUpload(store, server.id, studyInstanceUid);
+      if (!result) throw new UserFacingError('not-found', 'That study is not in the library.');
       await audit({ action: 'sync.upload-queued', subject: studyInstanceUid, detail: { serverId: server.id, ...result } });
       engine.kick();
       return result;

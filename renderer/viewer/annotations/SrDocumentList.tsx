@@ -62,7 +62,9 @@ function GroupItem({ study, group }: { study: ViewerStudy; group: SrMeasurementG
   );
 }
 
-export function SrDocumentList({ study, documents }: { study: ViewerStudy; documents: readonly SrDocument[] }) {
+export function SrDocumentList({ study, documents: all }: { study: ViewerStudy; documents: readonly SrDocument[] }) {
+  // Diagnostic reports (text, no measurements) are shown with the report, not here.
+  const documents = all.filter((document) => document.groups.length > 0 || document.restored > 0 || document.sections.length === 0);
   if (documents.length === 0) return null;
   return (
     <div className="sr-documents" data-testid="sr-documents">
