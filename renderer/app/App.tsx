@@ -6,6 +6,8 @@ import { ImportPanel } from '../import/ImportPanel';
 import { useImport } from '../import/importStore';
 import { StudyList } from '../library/StudyList';
 import { useAppStore } from '../state/appStore';
+import { SyncPanel } from '../sync/SyncPanel';
+import { useSync } from '../sync/syncStore';
 import { ReportPanel } from '../reports/ReportPanel';
 import { ReportPrintView } from '../reports/ReportPrintView';
 import { useReport } from '../reports/reportDraftStore';
@@ -24,8 +26,12 @@ function useWorkstationEvents(client: WorkstationClient): void {
     client.request('import.status', {}).then(({ running }) => {
       if (running) imports.setProgress(running);
     }, () => undefined);
+    const sync = useSync.getState();
+    client.request('sync.status', {}).then(sync.setStatus, () => undefined);
+    client.request('servers.list', {}).then((listed) => sync.setConfigured(listed.servers.length > 0), () => undefined);
     const stopEvents = client.subscribe((event) => {
       if (event.name === 'library.changed') app.setStats(event.payload);
+      else if (event.name === 'sync.status') sync.setStatus(event.payload);
       else if (event.name === 'import.progress') {
         imports.setUpload(null);
         if (event.payload.phase === 'discovering' || event.payload.phase === 'importing') imports.setProgress(event.payload);
@@ -100,6 +106,7 @@ export function App({ client }: { client: WorkstationClient }) {
         <ViewerArea />
         {reportShown && <ReportPanel />}
         <ImportPanel />
+        <SyncPanel />
         <StatusBar />
       </div>
       <ReportPrintView />

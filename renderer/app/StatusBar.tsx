@@ -1,4 +1,5 @@
 import { useAppStore } from '../state/appStore';
+import { SyncStatusSegment } from '../sync/SyncStatusSegment';
 import { formatBytes, plural } from './format';
 import { REGION_ATTRIBUTE } from './useRegionCycling';
 
@@ -23,7 +24,7 @@ export function StatusBar() {
       <span data-testid="status-library">
         {stats ? `${plural(stats.studies, 'study', 'studies')} · ${plural(stats.instances, 'image', 'images')} · ${formatBytes(stats.bytes)}` : '…'}
       </span>
-      <span data-testid="status-sync">Sync: not configured</span>
+      <SyncStatusSegment />
       {problem && (
         <span role="alert" className="problem">
           {problem}

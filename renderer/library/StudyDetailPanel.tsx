@@ -10,6 +10,7 @@ export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: strin
   const { detail, setDetail, select } = useStudyList();
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [sent, setSent] = useState<string | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -30,6 +31,15 @@ export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: strin
       setProblem(messageOf(error));
     }
     setConfirming(false);
+  };
+
+  const sendToServer = async () => {
+    try {
+      const result = await client.request('sync.upload', { studyInstanceUid });
+      setSent(result.queued > 0 ? `${plural(result.queued, 'image', 'images')} queued for the server.` : 'Already sent or queued: nothing new to send.');
+    } catch (error) {
+      setSent(messageOf(error));
+    }
   };
 
   if (problem) return <p className="problem panel-body" role="alert">{problem}</p>;
@@ -64,11 +74,21 @@ export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: strin
             </button>
           </span>
         ) : (
+          <>
+          <button type="button" className="small" onClick={() => void sendToServer()} title="Send this study to the default server (STOW-RS), through the sync queue" data-testid="study-upload">
+            Send to server
+          </button>
           <button type="button" className="small" onClick={() => setConfirming(true)}>
             Delete study…
           </button>
+          </>
         )}
       </div>
+      {sent && (
+        <p className="muted small" role="status" data-testid="study-upload-status">
+          {sent}
+        </p>
+      )}
     </div>
   );
 }

@@ -56,7 +56,7 @@ describe('the workstation in Chromium through the browser host', () => {
     await expect.poll(() => page.getByTestId('status-connection').textContent()).toBe('Connected');
     expect(await page.getByTestId('status-data-directory').textContent()).toBe(`Library: ${temp.dir}`);
     expect(await page.getByTestId('status-library').textContent()).toBe('0 studies · 0 images · 0 B');
-    expect(await page.getByTestId('status-sync').textContent()).toBe('Sync: not configured');
+    await expect.poll(async () => page.getByTestId('status-sync').textContent()).toBe('Sync: not configured');
   });
 
   it('moves keyboard focus between regions with F6 and Shift+F6', async () => {

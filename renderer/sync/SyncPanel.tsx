@@ -1,0 +1,333 @@
+/**
+ * The sync panel: servers (add, change, test the connection), the server's studies (search,
+ * download for reading offline, with a mark on those already here), and the transfer queue
+ * (what waits, what was refused and why, Retry).
+ */
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { ConnectionCheck, RemoteStudy, ServerAuth, ServerSummary, Transfer } from '../../shared/api';
+import { formatPersonName } from '../../shared/dicom/personName';
+import { useClient } from '../api/clientContext';
+import { messageOf, plural } from '../app/format';
+import { type SyncTab, useSync } from './syncStore';
+
+interface ServerForm {
+  id?: string;
+  name: string;
+  baseUrl: string;
+  auth: ServerAuth;
+  username: string;
+  secret: string;
+  isDefault: boolean;
+  autoUpload: boolean;
+}
+
+const NEW_SERVER: ServerForm = { name: '', baseUrl: '', auth: 'none', username: '', secret: '', isDefault: false, autoUpload: false };
+
+function ServersTab() {
+  const client = useClient();
+  const setConfigured = useSync((state) => state.setConfigured);
+  const [servers, setServers] = useState<ServerSummary[]>([]);
+  const [note, setNote] = useState('');
+  const [form, setForm] = useState<ServerForm | null>(null);
+  const [checks, setChecks] = useState<Record<string, ConnectionCheck | 'testing'>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const reload = useCallback(() => {
+    client.request('servers.list', {}).then(
+      (listed) => {
+        setServers(listed.servers);
+        setNote(listed.secretStorage.note);
+        setConfigured(listed.servers.length > 0);
+      },
+      (error: unknown) => setProblem(messageOf(error)),
+    );
+  }, [client, setConfigured]);
+  useEffect(reload, [reload]);
+
+  const test = (id: string) => {
+    setChecks((current) => ({ ...current, [id]: 'testing' }));
+    client.request('servers.test', { id }).then(
+      (check) => setChecks((current) => ({ ...current, [id]: check })),
+      (error: unknown) => setChecks((current) => ({ ...current, [id]: { ok: false, stage: 'network', message: messageOf(error) } })),
+    );
+  };
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    if (!form) return;
+    const { secret, ...rest } = form;
+    // An empty secret field on an existing server keeps the stored secret.
+    const input = { ...rest, ...(secret || !form.id ? { secret } : {}) };
+    client.request('servers.save', input).then(
+      (saved) => {
+        setForm(null);
+        setProblem(null);
+        reload();
+        test(saved.id);
+      },
+      (error: unknown) => setProblem(messageOf(error)),
+    );
+  };
+  const remove = (id: string) => {
+    client.request('servers.delete', { id }).then(reload, (error: unknown) => setProblem(messageOf(error)));
+  };
+
+  return (
+    <div className="sync-servers">
+      {servers.length === 0 && !form && <p className="muted">No server yet. Add the DICOMweb address of your archive (for Orthanc: http://host:8042/dicom-web).</p>}
+      <ul className="server-list">
+        {servers.map((server) => {
+          const check = checks[server.id];
+          return (
+            <li key={server.id} data-testid="server-item">
+              <div>
+                <strong>{server.name}</strong> {server.isDefault && <span className="muted">(default)</span>} <span className="muted">{server.baseUrl}</span>
+              </div>
+              <div className="muted small">
+                {server.auth === 'none' ? 'No authentication' : server.auth === 'basic' ? `Basic, user ${server.username}` : 'Bearer token'}
+                {server.auth !== 'none' && !server.hasSecret ? ' — no secret stored' : ''}
+                {server.autoUpload ? ' · sends imports automatically' : ''}
+                {server.lastSuccessAt ? ` · last reached ${new Date(server.lastSuccessAt).toLocaleString('en-GB')}` : ''}
+              </div>
+              <div className="button-row">
+                <button type="button" className="small" onClick={() => test(server.id)} data-testid="server-test">
+                  Test connection
+                </button>
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => setForm({ id: server.id, name: server.name, baseUrl: server.baseUrl, auth: server.auth, username: server.username, secret: '', isDefault: server.isDefault, autoUpload: server.autoUpload })}
+                >
+                  Change…
+                </button>
+                <button type="button" className="small" onClick={() => remove(server.id)}>
+                  Remove
+                </button>
+              </div>
+              {check && (
+                <p className={check === 'testing' ? 'muted' : check.ok ? 'ok' : 'problem'} role="status" data-testid="server-check">
+                  {check === 'testing' ? 'Testing…' : check.message}
+                </p>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {form ? (
+        <form className="server-form" onSubmit={save} aria-label="Server">
+          <label className="field">
+            <span>Name</span>
+            <input value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} required data-testid="server-name" />
+          </label>
+          <label className="field">
+            <span>DICOMweb address</span>
+            <input value={form.baseUrl} onChange={(event) => setForm({ ...form, baseUrl: event.target.value })} placeholder="https://pacs.example/dicom-web" required data-testid="server-url" />
+          </label>
+          <label className="field">
+            <span>Authentication</span>
+            <select value={form.auth} onChange={(event) => setForm({ ...form, auth: event.target.value as ServerAuth })} data-testid="server-auth">
+              <option value="none">None</option>
+              <option value="basic">User name and password (Basic)</option>
+              <option value="bearer">Token (Bearer)</option>
+            </select>
+          </label>
+          {form.auth === 'basic' && (
+            <label className="field">
+              <span>User name</span>
+              <input value={form.username} onChange={(event) => setForm({ ...form, username: event.target.value })} autoComplete="off" data-testid="server-username" />
+            </label>
+          )}
+          {form.auth !== 'none' && (
+            <label className="field">
+              <span>{form.auth === 'basic' ? 'Password' : 'Token'}</span>
+              <input type="password" value={form.secret} onChange={(event) => setForm({ ...form, secret: event.target.value })} placeholder={form.id ? 'unchanged' : ''} autoComplete="new-password" data-testid="server-secret" />
+            </label>
+          )}
+          <label className="check">
+            <input type="checkbox" checked={form.isDefault} onChange={(event) => setForm({ ...form, isDefault: event.target.checked })} /> Default server
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={form.autoUpload} onChange={(event) => setForm({ ...form, autoUpload: event.target.checked })} /> Send every import to this server automatically
+          </label>
+          <p className="muted small">{note}</p>
+          <div className="button-row">
+            <button type="submit" className="small primary" data-testid="server-save">
+              Save and test
+            </button>
+            <button type="button" className="small" onClick={() => setForm(null)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <button type="button" className="small" onClick={() => setForm(NEW_SERVER)} data-testid="server-add">
+          Add server…
+        </button>
+      )}
+      {problem && (
+        <p className="problem" role="alert">
+          {problem}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function RemoteTab() {
+  const client = useClient();
+  const [patientName, setPatientName] = useState('');
+  const [studies, setStudies] = useState<RemoteStudy[] | null>(null);
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [message, setMessage] = useState<string | null>(null);
+  const search = (event?: FormEvent) => {
+    event?.preventDefault();
+    setMessage(null);
+    client.request('sync.searchServer', { patientName: patientName.trim() || undefined }).then(
+      (found) => {
+        setStudies(found.studies);
+        if (found.more) setMessage('More studies match: narrow the search.');
+      },
+      (error: unknown) => setMessage(messageOf(error)),
+    );
+  };
+  const download = () => {
+    client.request('sync.download', { studyInstanceUids: [...chosen] }).then(
+      (result) => {
+        setMessage(`${plural(result.queued, 'image', 'images')} queued for download${result.alreadyQueued > 0 ? `, ${result.alreadyQueued} already queued or here` : ''}.`);
+        setChosen(new Set());
+      },
+      (error: unknown) => setMessage(messageOf(error)),
+    );
+  };
+  return (
+    <div className="sync-remote">
+      <form className="path-form" onSubmit={search}>
+        <label className="field grow">
+          <span>Patient name on the server</span>
+          <input value={patientName} onChange={(event) => setPatientName(event.target.value)} placeholder="Beginning of the name (empty: all)" data-testid="remote-name" />
+        </label>
+        <button type="submit" className="small" data-testid="remote-search">
+          Search
+        </button>
+      </form>
+      {studies && (
+        <ul className="remote-list" aria-label="Studies on the server">
+          {studies.map((study) => (
+            <li key={study.studyInstanceUid} data-testid="remote-study">
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={chosen.has(study.studyInstanceUid)}
+                  onChange={(event) => {
+                    const next = new Set(chosen);
+                    if (event.target.checked) next.add(study.studyInstanceUid);
+                    else next.delete(study.studyInstanceUid);
+                    setChosen(next);
+                  }}
+                />{' '}
+                <strong>{formatPersonName(study.patientName) || 'No name'}</strong> {study.studyDate} · {study.modalities.join('/')} · {study.studyDescription || 'no description'}
+                {study.instanceCount !== null ? ` · ${plural(study.instanceCount, 'image', 'images')}` : ''}
+                {study.cached && <span className="cached" data-testid="remote-cached"> ✓ here</span>}
+              </label>
+            </li>
+          ))}
+          {studies.length === 0 && <li className="muted">No study matches.</li>}
+        </ul>
+      )}
+      <button type="button" className="small primary" disabled={chosen.size === 0} onClick={download} data-testid="remote-download">
+        Download for offline reading ({chosen.size})
+      </button>
+      {message && <p role="status">{message}</p>}
+    </div>
+  );
+}
+
+function TransfersTab() {
+  const client = useClient();
+  const status = useSync((state) => state.status);
+  const [transfers, setTransfers] = useState<Transfer[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const reload = useCallback(() => {
+    client.request('sync.transfers', { limit: 300 }).then((listed) => setTransfers(listed.transfers), (error: unknown) => setProblem(messageOf(error)));
+  }, [client]);
+  // The list follows the status the main side pushes.
+  useEffect(reload, [reload, status]);
+  const retry = (ids?: number[]) => client.request('sync.retry', ids ? { ids } : {}).then(reload, (error: unknown) => setProblem(messageOf(error)));
+  const parked = transfers.filter((transfer) => transfer.state === 'parked');
+  return (
+    <div className="sync-transfers">
+      {parked.length > 0 && (
+        <button type="button" className="small primary" onClick={() => void retry()} data-testid="retry-parked">
+          Retry {plural(parked.length, 'refused transfer', 'refused transfers')}
+        </button>
+      )}
+      <table className="transfer-table">
+        <thead>
+          <tr>
+            <th>State</th>
+            <th>Direction</th>
+            <th>Instance</th>
+            <th>Tries</th>
+            <th>Reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {transfers.map((transfer) => (
+            <tr key={transfer.id} className={transfer.state} data-testid="transfer-row">
+              <td>{transfer.state === 'pending' && transfer.attempts > 0 ? `waiting (next ${new Date(transfer.nextAttemptAt).toLocaleTimeString('en-GB')})` : transfer.state}</td>
+              <td>{transfer.direction === 'upload' ? '↑ up' : '↓ down'}</td>
+              <td className="uid" title={transfer.sopInstanceUid}>
+                …{transfer.sopInstanceUid.slice(-12)}
+              </td>
+              <td>{transfer.attempts}</td>
+              <td>
+                {transfer.lastError ?? ''}
+                {transfer.state === 'parked' && (
+                  <button type="button" className="link" onClick={() => void retry([transfer.id])}>
+                    {' '}
+                    Retry
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {transfers.length === 0 && <p className="muted">Nothing has been sent or received yet.</p>}
+      {problem && <p className="problem">{problem}</p>}
+    </div>
+  );
+}
+
+const TABS: Array<[SyncTab, string]> = [
+  ['servers', 'Servers'],
+  ['remote', 'Server studies'],
+  ['transfers', 'Transfers'],
+];
+
+export function SyncPanel() {
+  const panel = useSync((state) => state.panel);
+  const openPanel = useSync((state) => state.openPanel);
+  if (!panel) return null;
+  return (
+    <section className="import-panel sync-panel" aria-label="Sync" data-testid="sync-panel">
+      <header className="panel-header">
+        <h2>Sync</h2>
+        <div className="button-row" role="tablist">
+          {TABS.map(([tab, label]) => (
+            <button key={tab} type="button" role="tab" aria-selected={panel === tab} className={`small${panel === tab ? ' pressed' : ''}`} onClick={() => openPanel(tab)} data-testid={`sync-tab-${tab}`}>
+              {label}
+            </button>
+          ))}
+        </div>
+        <button type="button" className="small" aria-label="Close sync" onClick={() => openPanel(null)}>
+          ✕
+        </button>
+      </header>
+      <div className="panel-body">
+        {panel === 'servers' && <ServersTab />}
+        {panel === 'remote' && <RemoteTab />}
+        {panel === 'transfers' && <TransfersTab />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+/// <reference lib="dom" />
+/**
+ * A technician sets up the archive and sends a study, in Chromium, against a real Orthanc: the
+ * connection test names the wrong password, the study goes up through the queue, the status bar
+ * follows, the transfers are listed, and the server's study list marks what is already here.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium';
+import { cliImport } from '../helpers/cli';
+import { corpusPath } from '../helpers/corpus';
+import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
+import { type OrthancServer, startOrthanc } from '../helpers/orthanc';
+import { makeTempDir } from '../helpers/tempDir';
+import { selectOnlyStudy } from '../helpers/viewerPage';
+
+describe('setting up a server and sending a study', () => {
+  let orthanc: OrthancServer;
+  let temp: ReturnType<typeof makeTempDir>;
+  let host: HostProcess;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    orthanc = await startOrthanc({ users: { tech: 'right-password' } });
+    temp = makeTempDir('e2e-sync');
+    await cliImport(temp.dir, [corpusPath('mr-series/cptac-sar-ax-scout')]);
+    host = await startHostProcess(temp.dir);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    await page.goto(host.url);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    await orthanc?.stop();
+    temp?.remove();
+  });
+
+  it('adds the archive, and the connection test says when the password is wrong', async () => {
+    const status = page.getByTestId('status-sync');
+    await expect.poll(async () => status.textContent()).toBe('Sync: not configured');
+    await status.click();
+    await page.getByTestId('server-add').click();
+    await page.getByTestId('server-name').fill('Archive');
+    await page.getByTestId('server-url').fill(orthanc.dicomWebUrl);
+    await page.getByTestId('server-auth').selectOption('basic');
+    await page.getByTestId('server-username').fill('tech');
+    await page.getByTestId('server-secret').fill('wrong-password');
+    // The form says where the password will be kept.
+    expect(await page.getByTestId('sync-panel').textContent()).toContain('not in the operating system’s keychain');
+    await page.getByTestId('server-save').click();
+    await expect.poll(async () => (await page.getByTestId('server-check').textContent()) ?? '', { timeout: 15_000 }).toMatch(/refused the credentials \(401/);
+
+    await page.getByRole('button', { name: 'Change…' }).click();
+    await page.getByTestId('server-secret').fill('right-password');
+    await page.getByTestId('server-save').click();
+    await expect.poll(async () => (await page.getByTestId('server-check').textContent()) ?? '', { timeout: 15_000 }).toContain('is a DICOMweb service');
+  });
+
+  it('sends a study through the queue and shows it arriving', async () => {
+    await page.getByRole('button', { name: 'Close sync' }).click();
+    await selectOnlyStudy(page, 'C3L');
+    await page.getByTestId('study-upload').click();
+    await expect.poll(async () => page.getByTestId('study-upload-status').textContent()).toBe('3 images queued for the server.');
+    await expect.poll(async () => (await page.getByTestId('status-sync').textContent()) ?? '', { timeout: 30_000 }).toMatch(/^Online · last sync/);
+    const held = await fetch(`${orthanc.dicomWebUrl}/studies`, { headers: { ...orthanc.authHeaders, Accept: 'application/dicom+json' } });
+    expect((await held.json()) as unknown[]).toHaveLength(1);
+
+    await page.getByTestId('status-sync').click();
+    await page.getByTestId('sync-tab-transfers').click();
+    await expect.poll(() => page.getByTestId('transfer-row').count()).toBe(3);
+    expect(await page.getByTestId('transfer-row').allTextContents()).toEqual(Array.from({ length: 3 }, () => expect.stringMatching(/^done↑ up/) as string));
+
+    await page.getByTestId('sync-tab-remote').click();
+    await page.getByTestId('remote-search').click();
+    await expect.poll(() => page.getByTestId('remote-study').count()).toBe(1);
+    expect(await page.getByTestId('remote-cached').count()).toBe(1);
+  });
+});
