@@ -12,6 +12,7 @@ import * as hostStartup from './cases/hostStartup';
 import * as importScale from './cases/importScale';
 import * as importSpeed from './cases/importSpeed';
 import * as librarySearch from './cases/librarySearch';
+import * as syncSpeed from './cases/syncSpeed';
 import * as viewerSpeed from './cases/viewerSpeed';
 
 const cases: Array<{ name: string; run: () => Promise<BenchResult[]> }> = [
@@ -20,6 +21,7 @@ const cases: Array<{ name: string; run: () => Promise<BenchResult[]> }> = [
   { name: 'import at scale (2,000 files)', run: importScale.run },
   { name: 'study search on 50k studies / 1M instances', run: librarySearch.run },
   { name: 'viewer on the 134-slice CT in Chromium', run: viewerSpeed.run },
+  { name: 'sync with Orthanc vs curl', run: syncSpeed.run },
 ];
 
 function markdown(results: BenchResult[], when: string): string {

@@ -52,7 +52,7 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     deleteServer: (id: string): boolean => syncStore.deleteServer(db, id),
     markServerReached: (id: string): void => syncStore.markServerReached(db, id, new Date().toISOString()),
     enqueueTransfers: (serverId: string, direction: 'upload' | 'download', instances: syncStore.QueuedInstance[]) => syncStore.enqueueTransfers(db, serverId, direction, instances, new Date().toISOString()),
-    claimDueTransfers: (batch: number) => syncStore.claimDueTransfers(db, batch, new Date().toISOString()),
+    claimDueTransfers: (batchSizes: Record<'upload' | 'download', number>) => syncStore.claimDueTransfers(db, batchSizes, new Date().toISOString()),
     finishTransfers: (outcomes: syncStore.TransferOutcome[]): void => syncStore.finishTransfers(db, outcomes, new Date().toISOString()),
     resetRunningTransfers: (): number => syncStore.resetRunningTransfers(db, new Date().toISOString()),
     retryTransfers: (ids: number[] | undefined): number => syncStore.retryTransfers(db, ids, new Date().toISOString()),

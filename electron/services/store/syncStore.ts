@@ -125,10 +125,10 @@ function toTransfer(row: TransferRow): ClaimedTransfer {
 }
 
 /**
- * Takes the oldest due transfer and, to batch them, up to `batch - 1` more due ones of the same
- * server, direction and study; marks them running. Empty when nothing is due.
+ * Takes the oldest due transfer and, to batch them, more due ones of the same server, direction
+ * and study, up to the direction's batch size; marks them running. Empty when nothing is due.
  */
-export function claimDueTransfers(db: LibraryDatabase, batch: number, now: string): ClaimedTransfer[] {
+export function claimDueTransfers(db: LibraryDatabase, batchSizes: Readonly<Record<Transfer['direction'], number>>, now: string): ClaimedTransfer[] {
   return db.transaction((): ClaimedTransfer[] => {
     const first = db.prepare<[string], TransferRow>("SELECT * FROM transfers WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1").get(now);
     if (!first) return [];
@@ -136,7 +136,7 @@ export function claimDueTransfers(db: LibraryDatabase, batch: number, now: strin
       .prepare<[string, string, string, string, number], TransferRow>(
         `SELECT * FROM transfers WHERE state = 'pending' AND next_attempt_at <= ? AND server_id = ? AND direction = ? AND study_uid = ? ORDER BY id LIMIT ?`,
       )
-      .all(now, first.server_id, first.direction, first.study_uid, batch);
+      .all(now, first.server_id, first.direction, first.study_uid, batchSizes[first.direction]);
     const mark = db.prepare<[string, number]>("UPDATE transfers SET state = 'running', updated_at = ? WHERE id = ?");
     for (const row of rows) mark.run(now, row.id);
     return rows.map((row) => toTransfer({ ...row, state: 'running' }));

@@ -1,15 +1,16 @@
 /**
  * The DICOMweb calls sync makes (QIDO-RS search, WADO-RS retrieve, STOW-RS store), over Node's
- * fetch, with every failure sorted into what the person and the outbox need to know: could
+ * http client, with every failure sorted into what the person and the outbox need to know: could
  * not resolve the name, nothing listening, TLS refused, timed out, refused credentials, not a
  * DICOMweb service, or the server's own error with its Retry-After.
  *
  * Written by hand rather than with dicomweb-client: that library is XHR-based (in Node it
  * needs the xhr2 polyfill), buffers whole responses without a way to see status codes and
- * Retry-After before it throws, and has no AbortSignal for deadlines. The multipart/related
- * framing it would have handled is the few lines in multipart.ts.
+ * Retry-After before it throws, and has no deadlines. The multipart/related framing it would
+ * have handled is the few lines in multipart.ts; the transport is node:http (httpTransport.ts).
  * Runs in: the main process (Node).
  */
+import { type HttpAnswer, httpRequest } from './httpTransport';
 import { buildMultipartRelated, parseMultipartRelated } from './multipart';
 
 export type ServerAuth = { kind: 'none' } | { kind: 'basic'; username: string; password: string } | { kind: 'bearer'; token: string };
@@ -59,8 +60,7 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 }
 
 function networkFailure(error: unknown, url: URL): DicomWebError {
-  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
-  const code = cause?.code ?? (error as { code?: string } | null)?.code ?? '';
+  const code = (error as { code?: string } | null)?.code ?? '';
   const name = (error as { name?: string } | null)?.name ?? '';
   if (name === 'TimeoutError' || name === 'AbortError') return new DicomWebError('timeout', `${url.host} did not answer in time.`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new DicomWebError('dns', `The name ${url.hostname} could not be resolved (DNS).`);
@@ -72,14 +72,21 @@ function networkFailure(error: unknown, url: URL): DicomWebError {
   return new DicomWebError('network', `${url.host} could not be reached${code ? ` (${code})` : ''}.`);
 }
 
-async function failureOf(response: Response, url: URL): Promise<DicomWebError> {
-  const body = (await response.text().catch(() => '')).slice(0, 300).replace(/\s+/g, ' ').trim();
-  const retryAfter = retryAfterMs(response.headers.get('retry-after'));
+function failureOf(response: HttpAnswer, url: URL): DicomWebError {
+  const body = response.body.subarray(0, 300).toString('utf8').replace(/\s+/g, ' ').trim();
+  const retryAfter = retryAfterMs(headerValue(response, 'retry-after'));
   if (response.status === 401 || response.status === 403) {
     return new DicomWebError('auth', `${url.host} refused the credentials (${response.status}${response.status === 401 ? ' Unauthorized' : ' Forbidden'}).`, response.status);
   }
   return new DicomWebError('http', `${url.host} answered ${response.status} ${response.statusText}${body ? `: ${body}` : ''}`, response.status, retryAfter);
 }
+
+function headerValue(response: HttpAnswer, name: string): string | null {
+  const value = response.headers[name];
+  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+}
+
+const ok = (response: HttpAnswer) => response.status >= 200 && response.status < 300;
 
 export class DicomWebClient {
   constructor(
@@ -93,14 +100,15 @@ export class DicomWebClient {
     return url;
   }
 
-  private async send(url: URL, init: RequestInit & { headers?: Record<string, string> }): Promise<Response> {
-    let response: Response;
+  private async send(url: URL, options: { method?: string; headers?: Record<string, string>; body?: Uint8Array; accept409?: boolean }): Promise<HttpAnswer> {
+    let response: HttpAnswer;
     try {
-      response = await fetch(url, { ...init, headers: { ...authorization(this.server.auth), ...init.headers }, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await httpRequest(url, { method: options.method, body: options.body, headers: { ...authorization(this.server.auth), ...options.headers }, timeoutMs: this.timeoutMs });
     } catch (error) {
       throw networkFailure(error, url);
     }
-    if (!response.ok) throw await failureOf(response, url);
+    // 409 to a store: every instance refused; the body still says which and why.
+    if (!ok(response) && !(options.accept409 && response.status === 409)) throw failureOf(response, url);
     return response;
   }
 
@@ -109,7 +117,7 @@ export class DicomWebClient {
     const url = this.url(path, query);
     const response = await this.send(url, { headers: { Accept: 'application/dicom+json' } });
     if (response.status === 204) return [];
-    const text = await response.text();
+    const text = response.body.toString('utf8');
     try {
       const parsed: unknown = text ? JSON.parse(text) : [];
       if (!Array.isArray(parsed)) throw new Error('not a list');
@@ -123,8 +131,7 @@ export class DicomWebClient {
   async retrieveInstance(studyUid: string, seriesUid: string, sopInstanceUid: string): Promise<Buffer> {
     const url = this.url(`studies/${studyUid}/series/${seriesUid}/instances/${sopInstanceUid}`);
     const response = await this.send(url, { headers: { Accept: `multipart/related; type="${DICOM_PART10_TYPE}"; transfer-syntax=*` } });
-    const body = Buffer.from(await response.arrayBuffer());
-    const parts = parseMultipartRelated(body, response.headers.get('content-type') ?? '');
+    const parts = parseMultipartRelated(response.body, headerValue(response, 'content-type') ?? '');
     const first = parts[0];
     if (parts.length !== 1 || !first) throw new DicomWebError('not-dicomweb', `${url.host} sent ${parts.length} parts for one instance.`);
     return first.body;
@@ -137,20 +144,8 @@ export class DicomWebClient {
   async store(files: readonly Buffer[], studyUid?: string): Promise<StoreOutcome> {
     const url = this.url(studyUid ? `studies/${studyUid}` : 'studies');
     const { body, contentType } = buildMultipartRelated(files, DICOM_PART10_TYPE);
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        body,
-        headers: { ...authorization(this.server.auth), 'Content-Type': contentType, Accept: 'application/dicom+json' },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw networkFailure(error, url);
-    }
-    // 409: every instance refused; the body still says which and why.
-    if (!response.ok && response.status !== 409) throw await failureOf(response, url);
-    const text = await response.text();
+    const response = await this.send(url, { method: 'POST', body, headers: { 'Content-Type': contentType, Accept: 'application/dicom+json' }, accept409: true });
+    const text = response.body.toString('utf8');
     let json: Record<string, { Value?: unknown[] }> = {};
     try {
       json = text ? (JSON.parse(text) as Record<string, { Value?: unknown[] }>) : {};

@@ -1,6 +1,6 @@
 /**
  * Works the transfer queue (store/syncStore.ts): at most five transfers at once, each a batch
- * of up to ten instances of one study to or from one server. Uploads are STOW-RS of the stored
+ * of instances of one study to or from one server. Uploads are STOW-RS of the stored
  * files; downloads are WADO-RS of each instance as stored, written into the library through
  * the importer (same checks, same crash safety, deduplicated). Failures that may pass are
  * retried with exponential backoff and jitter, capped, never sooner than the server's
@@ -24,7 +24,11 @@ import { DicomWebClient, DicomWebError, type ServerAuth } from './dicomwebClient
 import type { SecretStore } from './secretStore';
 
 export const MAX_CONCURRENT_TRANSFERS = 5;
-const BATCH_SIZE = 10;
+/**
+ * Instances per transfer. A STOW-RS body of ten CT slices is about 5 MB; a download batch ends
+ * in one import job (with its fsyncs and transaction), so downloads are batched more widely.
+ */
+const BATCH_SIZES = { upload: 10, download: 30 } as const;
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_CAP_MS = 10 * 60_000;
 
@@ -101,7 +105,7 @@ export class SyncEngine {
     this.pumping = true;
     try {
       while (this.running < MAX_CONCURRENT_TRANSFERS && !this.closed) {
-        const batch = await this.options.store.call('claimDueTransfers', BATCH_SIZE);
+        const batch = await this.options.store.call('claimDueTransfers', BATCH_SIZES);
         if (batch.length === 0) break;
         this.running += 1;
         const work = this.work(batch).finally(() => {
