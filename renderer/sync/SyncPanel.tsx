@@ -172,19 +172,33 @@ function ServersTab() {
   );
 }
 
+interface RemoteFilters {
+  patientName: string;
+  patientId: string;
+  accession: string;
+  dateFrom: string;
+  dateTo: string;
+  modality: string;
+}
+
+const NO_FILTERS: RemoteFilters = { patientName: '', patientId: '', accession: '', dateFrom: '', dateTo: '', modality: '' };
+const REMOTE_PAGE = 50;
+
 function RemoteTab() {
   const client = useClient();
-  const [patientName, setPatientName] = useState('');
+  const [filters, setFilters] = useState<RemoteFilters>(NO_FILTERS);
   const [studies, setStudies] = useState<RemoteStudy[] | null>(null);
+  const [more, setMore] = useState(false);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [message, setMessage] = useState<string | null>(null);
-  const search = (event?: FormEvent) => {
-    event?.preventDefault();
+  const search = (offset: number) => {
     setMessage(null);
-    client.request('sync.searchServer', { patientName: patientName.trim() || undefined }).then(
+    const entries: Array<[string, string]> = Object.entries({ ...filters, modality: filters.modality.toUpperCase() });
+    const query = Object.fromEntries(entries.map(([key, value]) => [key, value.trim() || undefined]));
+    client.request('sync.searchServer', { ...query, offset, limit: REMOTE_PAGE }).then(
       (found) => {
-        setStudies(found.studies);
-        if (found.more) setMessage('More studies match: narrow the search.');
+        setStudies((current) => (offset === 0 || !current ? found.studies : [...current, ...found.studies]));
+        setMore(found.more);
       },
       (error: unknown) => setMessage(messageOf(error)),
     );
@@ -198,15 +212,29 @@ function RemoteTab() {
       (error: unknown) => setMessage(messageOf(error)),
     );
   };
+  const field = (name: keyof RemoteFilters, label: string, type = 'search', placeholder = '') => (
+    <label className="field">
+      <span>{label}</span>
+      <input type={type} value={filters[name]} placeholder={placeholder} onChange={(event) => setFilters({ ...filters, [name]: event.target.value })} data-testid={`remote-${name}`} />
+    </label>
+  );
   return (
     <div className="sync-remote">
-      <form className="path-form" onSubmit={search}>
-        <label className="field grow">
-          <span>Patient name on the server</span>
-          <input value={patientName} onChange={(event) => setPatientName(event.target.value)} placeholder="Beginning of the name (empty: all)" data-testid="remote-name" />
-        </label>
+      <form
+        className="filter-grid"
+        onSubmit={(event) => {
+          event.preventDefault();
+          search(0);
+        }}
+      >
+        {field('patientName', 'Patient name', 'search', 'Beginning of the name')}
+        {field('patientId', 'Patient ID')}
+        {field('accession', 'Accession')}
+        {field('modality', 'Modality', 'search', 'CT, MR…')}
+        {field('dateFrom', 'From', 'date')}
+        {field('dateTo', 'To', 'date')}
         <button type="submit" className="small" data-testid="remote-search">
-          Search
+          Search the server
         </button>
       </form>
       {studies && (
@@ -224,7 +252,7 @@ function RemoteTab() {
                     setChosen(next);
                   }}
                 />{' '}
-                <strong>{formatPersonName(study.patientName) || 'No name'}</strong> {study.studyDate} · {study.modalities.join('/')} · {study.studyDescription || 'no description'}
+                <strong>{formatPersonName(study.patientName) || 'No name'}</strong> {study.patientId} · {study.studyDate} · {study.modalities.join('/')} · {study.studyDescription || 'no description'}
                 {study.instanceCount !== null ? ` · ${plural(study.instanceCount, 'image', 'images')}` : ''}
                 {study.cached && <span className="cached" data-testid="remote-cached"> ✓ here</span>}
               </label>
@@ -233,9 +261,16 @@ function RemoteTab() {
           {studies.length === 0 && <li className="muted">No study matches.</li>}
         </ul>
       )}
-      <button type="button" className="small primary" disabled={chosen.size === 0} onClick={download} data-testid="remote-download">
-        Download for offline reading ({chosen.size})
-      </button>
+      <div className="button-row">
+        {more && studies && (
+          <button type="button" className="small" onClick={() => search(studies.length)}>
+            More…
+          </button>
+        )}
+        <button type="button" className="small primary" disabled={chosen.size === 0} onClick={download} data-testid="remote-download">
+          Download for offline reading ({chosen.size})
+        </button>
+      </div>
       {message && <p role="status">{message}</p>}
     </div>
   );
