@@ -221,8 +221,9 @@ describe('measuring and annotating', () => {
       await drag(handle, await at(end.x + 40, end.y, 512, 512));
       await expect.poll(movedEnd, { timeout: 4_000 }).toBeGreaterThan(end.x + 30).catch(() => undefined);
     }
+    // Both grabs missed (seen in CI, never alone): say what the viewport looked like, for the next look.
     if ((await movedEnd()) <= end.x + 30) {
-      console.log('DIAG', JSON.stringify(await page.locator('[data-testid="viewport-0"]').evaluate((e) => ({ ...(e as HTMLElement).dataset }))), JSON.stringify(await page.locator('[data-testid="viewport-0"] canvas').boundingBox()), JSON.stringify(handle), await page.locator('.viewer-toolbar button.pressed').allTextContents(), JSON.stringify((await stored(studyUid)).map((a) => [a.tool, a.handles])));
+      console.log('handle-move missed:', JSON.stringify(await page.locator('[data-testid="viewport-0"]').evaluate((e) => ({ ...(e as HTMLElement).dataset }))), JSON.stringify(await page.locator('[data-testid="viewport-0"] canvas').boundingBox()), JSON.stringify(handle), await page.locator('.viewer-toolbar button.pressed').allTextContents(), JSON.stringify((await stored(studyUid)).map((a) => [a.tool, a.handles])));
       await page.screenshot({ path: '/tmp/diag.png' });
     }
     expect(await movedEnd()).toBeGreaterThan(end.x + 30);
