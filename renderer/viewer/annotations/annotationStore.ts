@@ -65,7 +65,16 @@ export const useAnnotations = create<AnnotationState>((set, get) => ({
     set({ studyUid: studyInstanceUid, annotations: [], keyImages: [], srDocuments: [], error: null, undoStack: [], redoStack: [] });
     const loaded = await client.request('annotations.list', { studyInstanceUid });
     if (get().studyUid !== studyInstanceUid) return [];
-    set({ annotations: loaded.annotations, keyImages: loaded.keyImages, srDocuments: loaded.srDocuments });
+    // Annotations made while the list was on its way are kept (they are saved already, or being saved).
+    set((state) => {
+      const stored = new Set(loaded.annotations.map((annotation) => annotation.id));
+      const keyStored = new Set(loaded.keyImages.map((key) => `${key.sopInstanceUid}#${key.frame}`));
+      return {
+        annotations: [...loaded.annotations, ...state.annotations.filter((annotation) => !stored.has(annotation.id))],
+        keyImages: [...loaded.keyImages, ...state.keyImages.filter((key) => !keyStored.has(`${key.sopInstanceUid}#${key.frame}`))],
+        srDocuments: loaded.srDocuments,
+      };
+    });
     return loaded.annotations;
   },
   clear: () => set({ studyUid: null, annotations: [], keyImages: [], srDocuments: [], error: null, drawingTool: null, undoStack: [], redoStack: [] }),

@@ -5,7 +5,7 @@
  */
 import type { AnnotationInput, StoredAnnotation, ViewerInstance, ViewerStudy } from '../../../shared/api';
 import type { WorkstationClient } from '../../api/workstationClient';
-import { annotationToolOf, calibrationOf, drawAnnotation, handlePoints, measurementValues, removeDrawnAnnotation, replaceAnnotations, setAskText } from '../cornerstone/annotationTools';
+import { addMissingAnnotations, annotationToolOf, calibrationOf, drawAnnotation, handlePoints, measurementValues, removeDrawnAnnotation, replaceAnnotations, setAskText } from '../cornerstone/annotationTools';
 import { cornerstoneStack } from '../cornerstone/cornerstoneSetup';
 import { frameOfImageId, imageIdFor, urlOfImageId } from '../cornerstone/imageLoading';
 import type { DrawnMeasurement, MeasurementChange } from '../cornerstone/stackViewport';
@@ -85,13 +85,17 @@ export async function persistMeasurement(client: WorkstationClient, study: Viewe
 
 /** Loads the study's annotations and draws them on their images. */
 export async function loadStudyAnnotations(client: WorkstationClient, study: ViewerStudy): Promise<void> {
+  // The previous study's drawings go now; the stored ones are added when they arrive, next to
+  // anything drawn in the meantime (reading a study's SRs first can take a moment).
+  const stack = await cornerstoneStack();
+  replaceAnnotations(stack, []);
   const annotations = await useAnnotations.getState().load(client, study.study.studyInstanceUid);
   const instances = new Map(study.series.flatMap((series) => series.instances.map((instance) => [instance.sopInstanceUid, instance] as const)));
   const entries = annotations.flatMap((annotation) => {
     const instance = instances.get(annotation.sopInstanceUid);
     return instance ? [{ imageId: imageIdFor(instance, annotation.frame), annotation }] : [];
   });
-  replaceAnnotations(await cornerstoneStack(), entries);
+  addMissingAnnotations(stack, entries);
   for (let slot = 0; slot < MAX_VIEWPORTS; slot += 1) viewportRegistry.get(slot)?.redraw();
 }
 

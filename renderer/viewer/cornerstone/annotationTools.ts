@@ -126,6 +126,15 @@ export function replaceAnnotations(stack: CornerstoneStack, entries: ReadonlyArr
   for (const { imageId, annotation } of entries) manager.addImageIdToolState(imageId, CORNERSTONE_TOOL[annotation.tool], toMeasurementData(annotation));
 }
 
+/** Draws the entries not drawn yet (by id): what was drawn meanwhile stays as it is. */
+export function addMissingAnnotations(stack: CornerstoneStack, entries: ReadonlyArray<{ imageId: string; annotation: StoredAnnotation }>): void {
+  const manager = stack.tools.globalImageIdSpecificToolStateManager;
+  const drawn = new Set(
+    Object.values(manager.saveToolState()).flatMap((toolStates) => Object.values(toolStates).flatMap((toolState) => toolState.data.map((data) => data.lumenId))),
+  );
+  for (const { imageId, annotation } of entries) if (!drawn.has(annotation.id)) manager.addImageIdToolState(imageId, CORNERSTONE_TOOL[annotation.tool], toMeasurementData(annotation));
+}
+
 /** What distances on an image rest on, from its metadata (see metadataFixes.ts for Imager Pixel Spacing). */
 export function calibrationOf(stack: CornerstoneStack, imageId: string): Calibration {
   const plane = stack.cornerstone.metaData.get('imagePlaneModule', imageId) as { rowPixelSpacing?: number; rowImagePixelSpacing?: number } | undefined;
