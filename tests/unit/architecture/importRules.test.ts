@@ -13,7 +13,8 @@ async function restrictedImports(filePath: string, code: string): Promise<string
   return (result?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-imports').map((message) => message.message);
 }
 
-describe('import directions', () => {
+// The first lint builds the type-aware program for the whole project: seconds, more under load.
+describe('import directions', { timeout: 60_000 }, () => {
   it('renderer/ may not import electron/, the electron package or Node built-ins', async () => {
     expect(await restrictedImports('renderer/app/App.tsx', "import { log } from '../../electron/logging/log';\nexport const a = log;\n")).toHaveLength(1);
     expect(await restrictedImports('renderer/app/App.tsx', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toHaveLength(1);
