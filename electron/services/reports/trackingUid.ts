@@ -3,7 +3,7 @@
  * 128-bit UUID as one decimal number under the root 2.25. Our SRs use it as each measurement's
  * Tracking Unique Identifier, so reading a report back finds the annotation it came from
  * instead of adding a copy.
- * Runs in: any runtime.
+ * Runs in: every runtime (pure).
  */
 export function trackingUidFromAnnotationId(id: string): string {
   return `2.25.${BigInt(`0x${id.replaceAll('-', '')}`).toString(10)}`;

@@ -108,14 +108,13 @@ export interface ClaimedTransfer extends Transfer {
   seriesInstanceUid: string;
 }
 
-function toTransfer(row: TransferRow): ClaimedTransfer {
+function toTransfer(row: TransferRow): Transfer {
   return {
     id: row.id,
     serverId: row.server_id,
     direction: row.direction,
     sopInstanceUid: row.sop_instance_uid,
     studyInstanceUid: row.study_uid,
-    seriesInstanceUid: row.series_uid,
     state: row.state,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
@@ -139,7 +138,7 @@ export function claimDueTransfers(db: LibraryDatabase, batchSizes: Readonly<Reco
       .all(now, first.server_id, first.direction, first.study_uid, batchSizes[first.direction]);
     const mark = db.prepare<[string, number]>("UPDATE transfers SET state = 'running', updated_at = ? WHERE id = ?");
     for (const row of rows) mark.run(now, row.id);
-    return rows.map((row) => toTransfer({ ...row, state: 'running' }));
+    return rows.map((row) => ({ ...toTransfer({ ...row, state: 'running' }), seriesInstanceUid: row.series_uid }));
   })();
 }
 
@@ -173,21 +172,7 @@ export function listTransfers(db: LibraryDatabase, state: TransferState | undefi
   const rows = state
     ? db.prepare<[string, number], TransferRow>('SELECT * FROM transfers WHERE state = ? ORDER BY updated_at DESC, id DESC LIMIT ?').all(state, limit)
     : db.prepare<[number], TransferRow>('SELECT * FROM transfers ORDER BY updated_at DESC, id DESC LIMIT ?').all(limit);
-  return rows.map((row): Transfer => {
-    const claimed = toTransfer(row);
-    return {
-      id: claimed.id,
-      serverId: claimed.serverId,
-      direction: claimed.direction,
-      sopInstanceUid: claimed.sopInstanceUid,
-      studyInstanceUid: claimed.studyInstanceUid,
-      state: claimed.state,
-      attempts: claimed.attempts,
-      nextAttemptAt: claimed.nextAttemptAt,
-      lastError: claimed.lastError,
-      updatedAt: claimed.updatedAt,
-    };
-  });
+  return rows.map(toTransfer);
 }
 
 export function transferCounts(db: LibraryDatabase): Pick<SyncStatus, 'pending' | 'running' | 'parked'> & { nextDueAt: string | null; lastError: string | null } {

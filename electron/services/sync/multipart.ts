@@ -1,7 +1,7 @@
 /**
  * multipart/related framing (RFC 2387) for DICOMweb: building a STOW-RS body and splitting a
  * WADO-RS answer into its parts. Each part's bytes are kept exactly as sent.
- * Runs in: any Node runtime.
+ * Runs in: every Node runtime.
  */
 import { randomUUID } from 'node:crypto';
 
