@@ -210,23 +210,14 @@ describe('measuring and annotating', () => {
     const end = before.handles['end']!;
     // Drag the end handle 40 px to the right (W/L is on the left button again; handles win).
     const handle = await at(end.x, end.y, 512, 512);
-    const movedEnd = async () => (await stored(studyUid)).find((a) => a.id === before.id)?.handles['end']?.x ?? 0;
     // A hand rests on the handle before pressing: cornerstone-tools picks the handle on hover.
-    // Under the full suite's load the first grab has been seen to miss (the drag then windows
-    // the image instead); a person grabs again, and so does this test, once.
-    for (let attempt = 0; attempt < 2 && (await movedEnd()) <= end.x + 30; attempt += 1) {
-      await page.mouse.move(handle.x - 3, handle.y);
-      await page.mouse.move(handle.x, handle.y);
-      await page.waitForTimeout(150);
-      await drag(handle, await at(end.x + 40, end.y, 512, 512));
-      await expect.poll(movedEnd, { timeout: 4_000 }).toBeGreaterThan(end.x + 30).catch(() => undefined);
-    }
-    // Both grabs missed (seen in CI, never alone): say what the viewport looked like, for the next look.
-    if ((await movedEnd()) <= end.x + 30) {
-      console.log('handle-move missed:', JSON.stringify(await page.locator('[data-testid="viewport-0"]').evaluate((e) => ({ ...(e as HTMLElement).dataset }))), JSON.stringify(await page.locator('[data-testid="viewport-0"] canvas').boundingBox()), JSON.stringify(handle), await page.locator('.viewer-toolbar button.pressed').allTextContents(), JSON.stringify((await stored(studyUid)).map((a) => [a.tool, a.handles])));
-      await page.screenshot({ path: '/tmp/diag.png' });
-    }
-    expect(await movedEnd()).toBeGreaterThan(end.x + 30);
+    await page.mouse.move(handle.x - 3, handle.y);
+    await page.mouse.move(handle.x, handle.y);
+    await page.waitForTimeout(100);
+    await drag(handle, await at(end.x + 40, end.y, 512, 512));
+    await expect
+      .poll(async () => (await stored(studyUid)).find((a) => a.id === before.id)?.handles['end']?.x ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(end.x + 30);
     const after = (await stored(studyUid)).find((a) => a.id === before.id)!;
     expect(after.measurement['length']!.value).not.toBe(before.measurement['length']!.value);
     expect(after.handles['start']).toEqual(before.handles['start']);

@@ -49,6 +49,13 @@ export async function callHost(host: HostProcess, name: string, input: unknown):
   return (await response.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
 }
 
+/** Calls the host's API and returns the value; a refusal throws with its code and message. */
+export async function callHostValue<T>(host: HostProcess, name: string, input: unknown): Promise<T> {
+  const answer = await callHost(host, name, input);
+  if (!answer.ok) throw new Error(`${name}: ${answer.error?.code} ${answer.error?.message}`);
+  return answer.value as T;
+}
+
 /** The library's only (or first) study, opened through the API as the viewer opens it. */
 export async function openFirstStudy<Opened>(host: HostProcess): Promise<Opened> {
   const page = await callHost(host, 'library.searchStudies', {});

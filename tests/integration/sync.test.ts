@@ -14,7 +14,7 @@ import { instanceFilePath } from '../../electron/services/instanceFiles';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
 import { freeLoopbackPort } from '../helpers/freePort';
-import { callHost } from '../helpers/hostEvents';
+import { callHostValue } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { type OrthancServer, startOrthanc } from '../helpers/orthanc';
 import { makeTempDir } from '../helpers/tempDir';
@@ -39,11 +39,7 @@ function corpusHashes(folder: string): Map<string, string> {
   return hashes;
 }
 
-async function call<T>(host: HostProcess, name: string, input: unknown): Promise<T> {
-  const answer = await callHost(host, name, input);
-  if (!answer.ok) throw new Error(`${name}: ${answer.error?.code} ${answer.error?.message}`);
-  return answer.value as T;
-}
+const call = callHostValue;
 
 async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -12,6 +12,7 @@ import dcmjs from 'dcmjs';
 import type { AnnotationTool, StoredAnnotation, StudySummary } from '../../../shared/api';
 import { CORNERSTONE_TOOL_NAMES } from '../../../shared/viewer/annotationToolNames';
 import { APP_NAME, APP_VERSION } from '../appIdentity';
+import { type ContentItem, concept, contentOf } from './srContent';
 import { trackingUidFromAnnotationId } from './trackingUid';
 
 /** The images measurements may point at: their series and SOP class. */
@@ -89,31 +90,17 @@ function toolData(annotation: StoredAnnotation): Record<string, unknown> {
   }
 }
 
-type ContentItem = Record<string, unknown>;
-
-function contentOf(item: ContentItem): ContentItem[] {
-  const content = item['ContentSequence'];
-  return Array.isArray(content) ? (content as ContentItem[]) : content ? [content as ContentItem] : [];
-}
-
-function codeOf(item: ContentItem): string {
-  const name = item['ConceptNameCodeSequence'];
-  const code = (Array.isArray(name) ? name[0] : name) as ContentItem | undefined;
-  const value = code?.['CodeValue'];
-  return typeof value === 'string' ? value : '';
-}
-
 /**
  * Each measurement group's Tracking Unique Identifier becomes its annotation's id (as a 2.25
  * UID) instead of the random one the adapter makes: reading the report back then finds the
  * annotation it came from. The adapter writes one group per annotation in toolState order.
  */
 function setTrackingUids(dataset: ContentItem, annotationIds: readonly string[]): void {
-  const measurements = contentOf(dataset).find((item) => codeOf(item) === '126010');
-  const groups = measurements ? contentOf(measurements).filter((item) => codeOf(item) === '125007') : [];
+  const measurements = contentOf(dataset).find((item) => concept(item).value === '126010');
+  const groups = measurements ? contentOf(measurements).filter((item) => concept(item).value === '125007') : [];
   if (groups.length !== annotationIds.length) throw new Error(`the report has ${groups.length} measurement groups for ${annotationIds.length} annotations`);
   groups.forEach((group, index) => {
-    const tracking = contentOf(group).find((item) => codeOf(item) === '112040');
+    const tracking = contentOf(group).find((item) => concept(item).value === '112040');
     if (!tracking) throw new Error('a measurement group has no Tracking Unique Identifier');
     tracking['UID'] = trackingUidFromAnnotationId(annotationIds[index] ?? '');
   });

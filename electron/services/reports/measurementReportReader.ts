@@ -19,6 +19,7 @@ import dcmjs, { type NaturalizedDataset } from 'dcmjs';
 import { z } from 'zod';
 import type { AnnotationTool, SrMeasurementGroup, SrMeasurementValue, SrTextSection } from '../../../shared/api';
 import { CORNERSTONE_TOOL_NAMES } from '../../../shared/viewer/annotationToolNames';
+import { type ContentItem, concept, items, text } from './srContent';
 import { annotationIdFromTrackingUid } from './trackingUid';
 
 /** A measurement group that can be drawn again as one of our annotations. */
@@ -50,26 +51,7 @@ export interface ReadMeasurementReport {
   restorable: RestorableAnnotation[];
 }
 
-type Item = Record<string, unknown>;
-
-/** dcmjs gives a one-item sequence as the item itself or as an array: both read as a list. */
-function items(value: unknown): Item[] {
-  if (Array.isArray(value)) return value.filter((v): v is Item => typeof v === 'object' && v !== null);
-  return typeof value === 'object' && value !== null ? [value as Item] : [];
-}
-
-function text(value: unknown): string {
-  if (Array.isArray(value)) return value.length > 0 ? text(value[0]) : '';
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'object' && value !== null && 'Alphabetic' in value) return text(value.Alphabetic);
-  return '';
-}
-
-function concept(item: Item): { value: string; meaning: string } {
-  const code = items(item['ConceptNameCodeSequence'])[0] ?? {};
-  return { value: text(code['CodeValue']), meaning: text(code['CodeMeaning']) };
-}
+type Item = ContentItem;
 
 function codeMeaning(item: Item): string {
   return text(items(item['ConceptCodeSequence'])[0]?.['CodeMeaning']);

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { buildMultipartRelated } from '../../../electron/services/sync/multipart';
 import { cliImport } from '../../helpers/cli';
 import { corpusPath } from '../../helpers/corpus';
-import { callHost } from '../../helpers/hostEvents';
+import { callHostValue } from '../../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../../helpers/hostProcess';
 import { type OrthancServer, startOrthanc } from '../../helpers/orthanc';
 import { makeTempDir } from '../../helpers/tempDir';
@@ -24,11 +24,7 @@ import { timeProcess } from '../benchProcess';
 const RUNS = 3;
 const CT = corpusPath('ct-series/pancreas-ct-cbct-seg');
 
-async function call<T>(host: HostProcess, name: string, input: unknown): Promise<T> {
-  const answer = await callHost(host, name, input);
-  if (!answer.ok) throw new Error(`${name}: ${answer.error?.message}`);
-  return answer.value as T;
-}
+const call = callHostValue;
 
 /** Seconds from `start()` until the host's queue is drained with nothing parked. */
 async function timeUntilDrained(host: HostProcess, start: () => Promise<unknown>): Promise<number> {
