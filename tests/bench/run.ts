@@ -2,8 +2,11 @@
  * `npm run bench`: runs every case in tests/bench/cases/ one after another and writes
  * bench/results.json (a list of BenchResult) and bench/results.md. A later issue adds a case
  * by adding a module to the list below.
+ *
+ * `npm run bench -- sync viewer` runs only the cases whose names contain one of the words, and
+ * replaces just their results in the files (the others keep their last measurement).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../helpers/paths';
@@ -49,12 +52,23 @@ process.on('exit', (code) => {
 });
 
 async function main(): Promise<void> {
-  const results: BenchResult[] = [];
-  for (const benchCase of cases) {
+  const words = process.argv.slice(2).map((word) => word.toLowerCase());
+  const chosen = words.length === 0 ? cases : cases.filter((benchCase) => words.some((word) => benchCase.name.toLowerCase().includes(word)));
+  if (chosen.length === 0) throw new Error(`no bench case matches ${words.join(', ')}; cases: ${cases.map((benchCase) => benchCase.name).join('; ')}`);
+  const fresh: BenchResult[] = [];
+  for (const benchCase of chosen) {
     process.stdout.write(`bench: ${benchCase.name}…\n`);
-    results.push(...(await benchCase.run()));
+    fresh.push(...(await benchCase.run()));
   }
   const dir = path.join(projectRoot, 'bench');
+  const file = path.join(dir, 'results.json');
+  let results = fresh;
+  if (words.length > 0 && existsSync(file)) {
+    // Earlier results keep their place; the cases run now replace theirs.
+    const earlier = JSON.parse(readFileSync(file, 'utf8')) as BenchResult[];
+    const byName = new Map(fresh.map((result) => [result.name, result]));
+    results = [...earlier.map((result) => byName.get(result.name) ?? result), ...fresh.filter((result) => !earlier.some((old) => old.name === result.name))];
+  }
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const report = markdown(results, new Date().toISOString());

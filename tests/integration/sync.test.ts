@@ -1,7 +1,8 @@
 /**
  * Sync against a real Orthanc (Debian's, with its DICOMweb plugin), through the host's API:
- * upload by STOW-RS exactly once, download by WADO-RS byte for byte, an upload that survives
- * Orthanc being killed mid-way, a wrong password parked instead of retried forever, the
+ * upload by STOW-RS exactly once, download by WADO-RS byte for byte (a whole study in one
+ * answer, and, when the link drops mid-answer, the rest instance by instance), an upload that
+ * survives Orthanc being killed mid-way, a wrong password parked instead of retried forever, the
  * connection test's diagnoses, and an outbox that survives a SIGKILL of the host.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -9,10 +10,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionCheck, ServerSummary, StudyReport, SyncStatus, Transfer } from '../../shared/api';
+import type { AuditEntry, ConnectionCheck, ServerSummary, StudyReport, SyncStatus, Transfer } from '../../shared/api';
 import { instanceFilePath } from '../../electron/services/instanceFiles';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
+import { startCuttingProxy } from '../helpers/cuttingProxy';
 import { freeLoopbackPort } from '../helpers/freePort';
 import { callHostValue } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
@@ -172,10 +174,52 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       for (const [sopInstanceUid, hash] of expected) expect(sha256(readFileSync(instanceFilePath(path.join(other.dir, 'instances'), sopInstanceUid))), sopInstanceUid).toBe(hash);
       const after = await call<{ studies: Array<{ studyInstanceUid: string; cached: boolean }> }>(empty, 'sync.searchServer', {});
       expect(after.studies.find((study) => study.studyInstanceUid === ctStudy)?.cached).toBe(true);
+      // The study came in one WADO-RS answer, streamed into the library; every row is done once.
+      const downloads = await call<{ entries: AuditEntry[] }>(empty, 'audit.query', { action: 'sync.download', limit: 50 });
+      expect(downloads.entries.map((entry) => entry.detail)).toEqual([expect.objectContaining({ wholeStudy: true, received: 134, imported: 134, outcome: 'complete' })]);
+      const rows = (await call<{ transfers: Transfer[] }>(empty, 'sync.transfers', { limit: 500 })).transfers;
+      expect(rows.map((row) => `${row.state} ${row.attempts}`)).toEqual(Array.from({ length: 134 }, () => 'done 1'));
       // Asking again fetches nothing again.
       expect(await call(empty, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 0, alreadyQueued: 134 });
+      // Deleted here, then asked for again: fetched again, whole.
+      await call(empty, 'library.deleteStudy', { studyInstanceUid: ctStudy });
+      expect(await call(empty, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 134, alreadyQueued: 0 });
+      await drained(empty, 120_000);
+      expect((await call<{ instances: number }>(empty, 'library.stats', {})).instances).toBe(134);
     } finally {
       await empty.stop();
+      other.remove();
+    }
+  });
+
+  it('finishes a download cut off mid-answer instance by instance, each instance once', async () => {
+    const other = makeTempDir('sync-cut');
+    // The whole-study answer is cut after 20 MB; the instance list and the retries pass.
+    const proxy = await startCuttingProxy(orthanc.httpPort, new RegExp(`^GET /dicom-web/studies/${ctStudy.replaceAll('.', '\\.')} `), 20 * 1024 * 1024);
+    const empty = await startHostProcess(other.dir);
+    try {
+      await call<ServerSummary>(empty, 'servers.save', { name: 'Archive', baseUrl: `http://127.0.0.1:${proxy.port}/dicom-web`, auth: 'basic', username: USER, secret: PASSWORD, isDefault: true });
+      expect(await call(empty, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 134, alreadyQueued: 0 });
+      const status = await drained(empty, 120_000);
+      expect(proxy.cuts).toBe(1);
+      expect(status.parked).toBe(0);
+      const downloads = (await call<{ entries: AuditEntry[] }>(empty, 'audit.query', { action: 'sync.download', limit: 50 })).entries.map((entry) => entry.detail);
+      const streamed = downloads.find((detail) => detail['wholeStudy'] === true);
+      expect(streamed).toMatchObject({ outcome: 'interrupted' });
+      const before = Number(streamed?.['imported']);
+      expect(before).toBeGreaterThan(10);
+      expect(before).toBeLessThan(134);
+      // What the cut answer had not brought came one by one: the rest, no more.
+      const oneByOne = downloads.filter((detail) => detail['wholeStudy'] !== true).reduce((sum, detail) => sum + Number(detail['imported']), 0);
+      expect(oneByOne).toBe(134 - before);
+      expect((await call<{ instances: number }>(empty, 'library.stats', {})).instances).toBe(134);
+      for (const [sopInstanceUid, hash] of corpusHashes(CT_SERIES)) expect(sha256(readFileSync(instanceFilePath(path.join(other.dir, 'instances'), sopInstanceUid))), sopInstanceUid).toBe(hash);
+      const rows = (await call<{ transfers: Transfer[] }>(empty, 'sync.transfers', { limit: 500 })).transfers;
+      expect(rows).toHaveLength(134);
+      expect(rows.every((row) => row.state === 'done')).toBe(true);
+    } finally {
+      await empty.stop();
+      await proxy.close();
       other.remove();
     }
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DicomWebError, readStoreResponse, retryAfterMs } from '../../electron/services/sync/dicomwebClient';
-import { buildMultipartRelated, parseMultipartRelated } from '../../electron/services/sync/multipart';
+import { buildMultipartRelated, MultipartSplitter, parseMultipartRelated } from '../../electron/services/sync/multipart';
 import { backoffMs } from '../../electron/services/sync/syncEngine';
 
 describe('retry timing', () => {
@@ -46,6 +46,22 @@ describe('multipart/related', () => {
     expect(parseMultipartRelated(body, 'multipart/related; type="application/dicom"; boundary="b1"').map((part) => part.body.toString())).toEqual(['abc']);
     expect(() => parseMultipartRelated(Buffer.from('--b1\r\nContent-Type: x\r\n\r\nabc'), 'multipart/related; boundary=b1')).toThrow(/cut short/);
     expect(() => parseMultipartRelated(body, 'application/dicom')).toThrow(/not a multipart answer/);
+  });
+
+  it('splits the same parts whatever the chunks the answer arrives in (delimiters cut anywhere)', () => {
+    const parts = [Buffer.from('first\r\n--lumen'), Buffer.from('\r\n\r\nsecond'), Buffer.alloc(0), Buffer.from('x'.repeat(300))];
+    const { body, contentType } = buildMultipartRelated(parts, 'application/dicom');
+    const whole = Buffer.concat([Buffer.from('preamble text\r\n'), Buffer.from(body), Buffer.from('epilogue')]);
+    for (const size of [1, 2, 3, 7, 16, 45, 46, 47, 100, whole.length]) {
+      const splitter = new MultipartSplitter(contentType);
+      const received: Buffer[] = [];
+      for (let offset = 0; offset < whole.length; offset += size) received.push(...splitter.push(whole.subarray(offset, offset + size)).map((part) => part.body));
+      splitter.end();
+      expect(received.map((part) => part.toString('latin1')), `chunks of ${size}`).toEqual(parts.map((part) => part.toString('latin1')));
+    }
+    const cut = new MultipartSplitter(contentType);
+    cut.push(whole.subarray(0, whole.length - 30));
+    expect(() => cut.end()).toThrow(/cut short/);
   });
 });
 

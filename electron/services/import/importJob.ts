@@ -16,7 +16,9 @@ import type { StoreClient } from '../store/storeClient';
 import type { WorkerClient } from '../workers/workerRpc';
 import { describeImportFailure } from './fileErrors';
 import type { ImportWorkerApi } from './importWorker';
-import type { ParsedFile, SkippedFile, SourceFile } from './importTypes';
+import type { ParsedFile, ReceivedFile, SkippedFile, SourceFile } from './importTypes';
+import type { InstanceHeader } from '../dicom/instanceHeader';
+import { transferList } from './receivedBatches';
 
 export interface ImportResult {
   phase: Extract<ImportPhase, 'finished' | 'cancelled' | 'failed'>;
@@ -28,9 +30,17 @@ export interface ImportResult {
   error: string | null;
 }
 
+/** Batches of received files as they arrive; null when there are no more. */
+export interface ReceivedFeed {
+  next(): Promise<ReceivedFile[] | null>;
+}
+
+/** What an import reads: folders and files on this machine, or files received from a server. */
+export type ImportSource = { kind: 'paths'; roots: string[] } | { kind: 'received'; feed: ReceivedFeed };
+
 export interface ImportJobOptions {
   jobId: string;
-  roots: string[];
+  source: ImportSource;
   store: StoreClient;
   workers: Array<WorkerClient<ImportWorkerApi>>;
   instancesDir: string;
@@ -39,6 +49,8 @@ export interface ImportJobOptions {
   isCancelled: () => boolean;
   /** performance.now() when the import was asked for: its time counts from there. */
   requestedAt: number;
+  /** After each batch: the SOP Instance UIDs now in the library (new or already there). */
+  onInstances?: (sopInstanceUids: string[]) => void;
 }
 
 const BATCH_FILES = 32;
@@ -97,82 +109,107 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     }
   };
 
+  /** Splits parsed instances into those to write and those the library (or this job) has. */
+  /**
+   * Splits parsed instances into those to write, those the library already has, and copies of
+   * one another batch of this job is writing (that batch reports them when they are in).
+   */
+  async function freshOf<T extends { header: InstanceHeader }>(valid: T[]): Promise<{ fresh: T[]; present: T[]; copies: T[] }> {
+    const existing = new Set(await timed('lookup', () => options.store.call('existingInstances', valid.map((file) => file.header.sopInstanceUid))));
+    const sorted = { fresh: [] as T[], present: [] as T[], copies: [] as T[] };
+    for (const file of valid) {
+      result.studyUids.add(file.header.studyInstanceUid);
+      const uid = file.header.sopInstanceUid;
+      if (existing.has(uid)) sorted.present.push(file);
+      else if (claimed.has(uid)) sorted.copies.push(file);
+      else {
+        claimed.add(uid);
+        sorted.fresh.push(file);
+      }
+    }
+    result.alreadyPresent += sorted.present.length + sorted.copies.length;
+    return sorted;
+  }
+
+  const finalPathOf = (header: InstanceHeader) => instanceFilePath(options.instancesDir, header.sopInstanceUid);
+
+  /** Staged files into the library: journalled, renamed into place, their rows inserted. */
+  async function commitStaged(worker: WorkerClient<ImportWorkerApi>, files: Array<{ header: InstanceHeader; tempPath: string; source: string }>): Promise<void> {
+    if (files.length === 0) return;
+    await timed('journal', () => options.store.call('addPendingFiles', files.map((file) => ({ path: finalPathOf(file.header), sopInstanceUid: file.header.sopInstanceUid }))));
+    await timed('rename', () => worker.call('commitBatch', files.map((file) => ({ source: file.source, tempPath: file.tempPath, finalPath: finalPathOf(file.header) }))));
+    const outcome = await timed('insert', () => options.store.call('insertInstances', files.map((file) => ({ header: file.header, path: finalPathOf(file.header) }))));
+    result.imported += outcome.inserted;
+    result.alreadyPresent += outcome.duplicates;
+  }
+
   async function importBatch(worker: WorkerClient<ImportWorkerApi>, batch: SourceFile[]): Promise<void> {
     const parsed = await timed('parse', () => worker.call('parseBatch', batch));
     const valid = parsed.filter((file): file is Extract<ParsedFile, { ok: true }> => file.ok);
     for (const file of parsed) if (!file.ok) skip(file.source, file.reason);
-
-    const existing = new Set(await timed('lookup', () => options.store.call('existingInstances', valid.map((file) => file.header.sopInstanceUid))));
-    const fresh: typeof valid = [];
-    for (const file of valid) {
-      result.studyUids.add(file.header.studyInstanceUid);
-      const uid = file.header.sopInstanceUid;
-      if (existing.has(uid) || claimed.has(uid)) result.alreadyPresent += 1;
-      else {
-        claimed.add(uid);
-        fresh.push(file);
-      }
-    }
-
+    const { fresh, present } = await freshOf(valid);
+    const committed: Array<{ header: InstanceHeader; tempPath: string; source: string }> = [];
     if (fresh.length > 0) {
-      const finalPathOf = (file: (typeof fresh)[number]) => instanceFilePath(options.instancesDir, file.header.sopInstanceUid);
       const { staged, failed } = await timed('stage', () =>
         worker.call(
           'stageBatch',
           options.stagingDir,
-          fresh.map((file) => ({ source: file.source.path, finalPath: finalPathOf(file), size: file.source.size })),
+          fresh.map((file) => ({ source: file.source.path, finalPath: finalPathOf(file.header), size: file.source.size })),
         ),
       );
       const failedSources = new Map(failed.map((file) => [file.source, file.reason]));
-      for (const file of fresh.filter((candidate) => failedSources.has(candidate.source.path))) {
-        skip(file.source, failedSources.get(file.source.path) ?? 'unreadable');
-        // Another copy of the same instance later in this import may still make it.
-        claimed.delete(file.header.sopInstanceUid);
+      const stagedBySource = new Map(staged.map((file) => [file.source, file.tempPath]));
+      for (const file of fresh) {
+        const reason = failedSources.get(file.source.path);
+        const tempPath = stagedBySource.get(file.source.path);
+        if (reason !== undefined || tempPath === undefined) {
+          skip(file.source, reason ?? 'unreadable');
+          // Another copy of the same instance later in this import may still make it.
+          claimed.delete(file.header.sopInstanceUid);
+        } else committed.push({ header: file.header, tempPath, source: file.source.path });
       }
-      fresh.splice(0, fresh.length, ...fresh.filter((file) => !failedSources.has(file.source.path)));
-      await timed('journal', () =>
-        options.store.call(
-          'addPendingFiles',
-          fresh.map((file) => ({ path: finalPathOf(file), sopInstanceUid: file.header.sopInstanceUid })),
-        ),
-      );
-      await timed('rename', () => worker.call('commitBatch', staged));
-      const outcome = await timed('insert', () =>
-        options.store.call(
-          'insertInstances',
-          fresh.map((file) => ({ header: file.header, path: finalPathOf(file) })),
-        ),
-      );
-      result.imported += outcome.inserted;
-      result.alreadyPresent += outcome.duplicates;
+      await commitStaged(worker, committed);
     }
+    options.onInstances?.([...present, ...committed].map((file) => file.header.sopInstanceUid));
     counters.filesDone += batch.length;
     counters.bytesDone += batch.reduce((sum, file) => sum + file.size, 0);
     options.onProgress(progress('importing'));
   }
 
-  try {
-    options.onProgress(progress('discovering'));
-    const [firstWorker] = options.workers;
-    if (!firstWorker) throw new Error('no import worker');
-    const discovery = await timed('discover', () => firstWorker.call('discover', options.roots));
-    result.skipped.push(...discovery.skipped);
-    counters.filesTotal = discovery.files.length;
-    counters.bytesTotal = discovery.files.reduce((sum, file) => sum + file.size, 0);
+  /** A batch of received files: parsed and staged in one step (their bytes are in memory). */
+  async function importReceivedBatch(worker: WorkerClient<ImportWorkerApi>, batch: ReceivedFile[]): Promise<void> {
+    // Counted first: the bytes move to the worker.
+    const bytes = batch.reduce((sum, file) => sum + file.bytes.byteLength, 0);
+    const staged = await timed('stage', () => worker.callTransferring('stageReceived', transferList(batch), options.stagingDir, batch));
+    const valid: Array<{ header: InstanceHeader; tempPath: string; source: string }> = [];
+    for (const file of staged) {
+      if (file.ok) valid.push({ header: file.header, tempPath: file.tempPath, source: file.display });
+      else skip({ path: file.display, display: file.display, size: file.size }, file.reason);
+    }
+    const { fresh, present, copies } = await freshOf(valid);
+    if (present.length + copies.length > 0) await worker.call('discardStaged', [...present, ...copies].map((file) => file.tempPath));
+    await commitStaged(worker, fresh);
+    options.onInstances?.([...present, ...fresh].map((file) => file.header.sopInstanceUid));
+    counters.filesTotal += batch.length;
+    counters.bytesTotal += bytes;
+    counters.filesDone += batch.length;
+    counters.bytesDone += bytes;
     options.onProgress(progress('importing'));
+  }
 
-    // Each worker takes the next batch when it is free, so reading, parsing and writing of one
-    // batch overlap with the next. A failure stops both: what was committed stays committed.
-    const queue = intoBatches(discovery.files);
+  /** Each worker takes the next batch when it is free; a failure stops both (what was committed stays). */
+  async function drain(next: (worker: WorkerClient<ImportWorkerApi>) => Promise<(() => Promise<void>) | null>): Promise<void> {
     await Promise.all(
       options.workers.map(async (worker) => {
-        for (let batch = queue.shift(); batch && result.phase === 'finished'; batch = queue.shift()) {
+        while (result.phase === 'finished') {
           if (options.isCancelled()) {
             result.phase = 'cancelled';
             return;
           }
+          const work = await next(worker);
+          if (!work) return;
           try {
-            await importBatch(worker, batch);
+            await work();
           } catch (error) {
             result.phase = 'failed';
             result.error = describeImportFailure(error);
@@ -181,6 +218,32 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
         }
       }),
     );
+  }
+
+  try {
+    const [firstWorker] = options.workers;
+    if (!firstWorker) throw new Error('no import worker');
+    const { source } = options;
+    if (source.kind === 'paths') {
+      options.onProgress(progress('discovering'));
+      const discovery = await timed('discover', () => firstWorker.call('discover', source.roots));
+      result.skipped.push(...discovery.skipped);
+      counters.filesTotal = discovery.files.length;
+      counters.bytesTotal = discovery.files.reduce((sum, file) => sum + file.size, 0);
+      options.onProgress(progress('importing'));
+      // Reading, parsing and writing of one batch overlap with the next one's in the other worker.
+      const queue = intoBatches(discovery.files);
+      await drain((worker) => {
+        const batch = queue.shift();
+        return Promise.resolve(batch ? () => importBatch(worker, batch) : null);
+      });
+    } else {
+      options.onProgress(progress('importing'));
+      await drain(async (worker) => {
+        const batch = await source.feed.next();
+        return batch ? () => importReceivedBatch(worker, batch) : null;
+      });
+    }
   } catch (error) {
     result.phase = 'failed';
     result.error = describeImportFailure(error);

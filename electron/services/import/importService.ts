@@ -14,7 +14,9 @@ import type { StoreClient } from '../store/storeClient';
 import { WorkerClient } from '../workers/workerRpc';
 import { workerScriptUrl } from '../workers/workerScripts';
 import { describeImportFailure } from './fileErrors';
-import { displayName, type ImportResult, runImportJob } from './importJob';
+import { displayName, type ImportResult, type ImportSource, runImportJob } from './importJob';
+import type { ReceivedFile } from './importTypes';
+import { ReceivedBatches } from './receivedBatches';
 import type { ImportWorkerApi } from './importWorker';
 
 const WORKERS = 2;
@@ -35,6 +37,14 @@ export interface CompletedImport {
   summary: ImportSummary;
   /** With full paths, for the CLI (main side only). */
   result: ImportResult;
+}
+
+/** An import of files arriving from a server, open while they arrive. */
+export interface ReceivedImport {
+  /** Adds a received file; a returned promise means: wait for it before adding more. */
+  add(file: ReceivedFile): Promise<void> | undefined;
+  /** No more files: resolves when all are in the library (or refused). */
+  finish(): Promise<CompletedImport>;
 }
 
 export class ImportService {
@@ -77,6 +87,34 @@ export class ImportService {
    * panel or summary for the user, only the library change.
    */
   start(paths: string[], { announce = true }: { announce?: boolean } = {}): { jobId: string; done: Promise<CompletedImport> } {
+    return this.begin({ kind: 'paths', roots: paths }, announce);
+  }
+
+  /**
+   * Opens a quiet import of files received from a server (a study streaming in), written into
+   * the library batch by batch as they arrive. Null when another import is running: the caller
+   * then takes the slower path through importOwn. `onInstances` hears, after each batch, the
+   * SOP Instance UIDs now in the library.
+   */
+  receive(onInstances: (sopInstanceUids: string[]) => void): ReceivedImport | null {
+    if (this.running) return null;
+    const batches = new ReceivedBatches();
+    const { done } = this.begin({ kind: 'received', feed: batches }, false, onInstances);
+    // If the job stops before the download ends (a disk error), what is still sent is refused.
+    void done.then(
+      () => batches.close(),
+      () => batches.close(),
+    );
+    return {
+      add: (file) => batches.add(file),
+      finish: () => {
+        batches.end();
+        return done;
+      },
+    };
+  }
+
+  private begin(source: ImportSource, announce: boolean, onInstances?: (sopInstanceUids: string[]) => void): { jobId: string; done: Promise<CompletedImport> } {
     if (this.running) throw new UserFacingError('conflict', 'An import is already running; wait for it to finish or cancel it.');
     const jobId = randomUUID();
     const initial: ImportProgress = {
@@ -94,7 +132,7 @@ export class ImportService {
       etaSeconds: null,
     };
     const state = { jobId, progress: initial, cancelled: false, announce };
-    const done = this.run(state, paths, performance.now()).finally(() => {
+    const done = this.run(state, source, performance.now(), onInstances).finally(() => {
       this.running = null;
     });
     this.running = Object.assign(state, { done });
@@ -137,16 +175,17 @@ export class ImportService {
   }
   private ownImports: Promise<unknown> = Promise.resolve();
 
-  private async run(job: { jobId: string; progress: ImportProgress; cancelled: boolean; announce: boolean }, paths: string[], requestedAt: number): Promise<CompletedImport> {
+  private async run(job: { jobId: string; progress: ImportProgress; cancelled: boolean; announce: boolean }, source: ImportSource, requestedAt: number, onInstances?: (sopInstanceUids: string[]) => void): Promise<CompletedImport> {
     const { store, events } = this.options;
     let lastSent = 0;
     let result: ImportResult;
     try {
       const workers = await this.workers();
-      log.info('import.started', { jobId: job.jobId, roots: paths.length });
+      log.info('import.started', { jobId: job.jobId, ...(source.kind === 'paths' ? { roots: source.roots.length } : { received: true }) });
       result = await runImportJob({
         jobId: job.jobId,
-        roots: paths,
+        source,
+        onInstances,
         store,
         workers,
         instancesDir: this.options.instancesDir,

@@ -29,3 +29,13 @@ export interface StageOutcome {
   /** Files that could not be copied (or changed since they were parsed), with the reason. */
   failed: Array<{ source: string; reason: string }>;
 }
+
+/** An instance received whole in memory (downloaded from a server), to be written into the library. */
+export interface ReceivedFile {
+  /** How to name it to the person (where it came from): no path on this machine. */
+  display: string;
+  bytes: Uint8Array;
+}
+
+/** A received file parsed and written, fsynced, to the staging folder — or why it was refused. */
+export type StagedReceivedFile = { display: string; size: number; ok: true; header: InstanceHeader; tempPath: string } | { display: string; size: number; ok: false; reason: string };

@@ -9,14 +9,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
+import { copyFile, type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { needsWholeFile, readInstanceHeader } from '../dicom/readHeader';
 import { reportWorkerStartFailure, serveWorkerApi } from '../workers/workerRpc';
 import { discoverSources } from './discoverSources';
 import { describeFileError } from './fileErrors';
-import type { ParsedFile, SourceFile, StagedFile, StageOutcome } from './importTypes';
+import type { ParsedFile, ReceivedFile, SourceFile, StagedFile, StagedReceivedFile, StageOutcome } from './importTypes';
 
 /**
  * How much of each file is read to parse its header. Headers of images are a few KB; a file
@@ -105,11 +105,68 @@ async function stageBatch(stagingDir: string, items: Array<{ source: string; fin
   return { staged, failed };
 }
 
+/**
+ * Received files (a download): each is parsed from memory and, if it is a complete instance,
+ * written to the staging folder and fsynced, all of the batch at once.
+ */
+async function stageReceived(stagingDir: string, files: ReceivedFile[]): Promise<StagedReceivedFile[]> {
+  await mkdir(stagingDir, { recursive: true });
+  return Promise.all(
+    files.map(async (file): Promise<StagedReceivedFile> => {
+      // Across the thread boundary a Buffer arrives as a plain Uint8Array: viewed, not copied.
+      const bytes = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
+      const size = bytes.byteLength;
+      const parsed = await readInstanceHeader(bytes);
+      if (needsWholeFile(parsed) || !parsed.ok) return { display: file.display, size, ok: false, reason: parsed.reason };
+      const tempPath = path.join(stagingDir, `${randomBytes(12).toString('hex')}.part`);
+      try {
+        await writeFile(tempPath, bytes, { flag: 'wx', mode: 0o600 });
+        const handle = await open(tempPath, 'r+');
+        try {
+          await handle.datasync();
+        } finally {
+          await handle.close();
+        }
+        return { display: file.display, size, ok: true, header: parsed.header, tempPath };
+      } catch (error) {
+        await rm(tempPath, { force: true });
+        // The library's disk, not the file: full, read-only, failing. Stops the import.
+        throw error;
+      }
+    }),
+  );
+}
+
+/** Removes staged files that turned out not to be needed (already in the library). */
+async function discardStaged(tempPaths: string[]): Promise<void> {
+  await Promise.all(tempPaths.map((tempPath) => rm(tempPath, { force: true })));
+}
+
+/**
+ * Library folders this worker has made (or found) already: not asked of the disk again. (A
+ * study deleted later takes its files, never the 256 shard folders.)
+ */
+const madeFolders = new Set<string>();
+
 /** Renames staged files into place, then fsyncs each folder once so the renames are durable. */
 async function commitBatch(staged: StagedFile[]): Promise<void> {
   const folders = new Set(staged.map((file) => path.dirname(file.finalPath)));
-  for (const folder of folders) await mkdir(folder, { recursive: true, mode: 0o700 });
-  for (const file of staged) await rename(file.tempPath, file.finalPath);
+  await Promise.all([...folders].filter((folder) => !madeFolders.has(folder)).map(async (folder) => {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    madeFolders.add(folder);
+  }));
+  await Promise.all(
+    staged.map(async (file) => {
+      try {
+        await rename(file.tempPath, file.finalPath);
+      } catch (error) {
+        // The folder went away behind this worker's back: made again, and tried once more.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        await mkdir(path.dirname(file.finalPath), { recursive: true, mode: 0o700 });
+        await rename(file.tempPath, file.finalPath);
+      }
+    }),
+  );
   await Promise.all(
     [...folders].map(async (folder) => {
       const handle = await open(folder, 'r');
@@ -126,6 +183,8 @@ const importWorkerApi = {
   discover: (roots: string[]) => discoverSources(roots),
   parseBatch,
   stageBatch,
+  stageReceived,
+  discardStaged,
   commitBatch,
 };
 export type ImportWorkerApi = typeof importWorkerApi;

@@ -77,17 +77,60 @@ export interface QueuedInstance {
   seriesInstanceUid: string;
 }
 
-/** Queues transfers; an instance already queued (or done) for that server and direction is not queued again. */
-export function enqueueTransfers(db: LibraryDatabase, serverId: string, direction: Transfer['direction'], instances: readonly QueuedInstance[], now: string): { queued: number; alreadyQueued: number } {
+/**
+ * Queues transfers; an instance already queued (or done) for that server and direction is not
+ * queued again — except a download marked done whose instance has since left the library (the
+ * study was deleted here): that is fetched again. `state: 'running'` queues rows that a study
+ * download already in progress owns (see SyncEngine.prefetchStudy).
+ */
+export function enqueueTransfers(db: LibraryDatabase, serverId: string, direction: Transfer['direction'], instances: readonly QueuedInstance[], now: string, state: 'pending' | 'running' = 'pending'): { queued: number; alreadyQueued: number } {
   return db.transaction(() => {
-    const insert = db.prepare<[string, string, string, string, string, string, string, string]>(
+    const insert = db.prepare<[string, string, string, string, string, string, string, string, string]>(
       `INSERT INTO transfers (server_id, direction, sop_instance_uid, study_uid, series_uid, state, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (server_id, direction, sop_instance_uid) DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (server_id, direction, sop_instance_uid) DO NOTHING`,
+    );
+    // A study download owning the rows may have brought some in already: they are its to mark.
+    const again = db.prepare<[string, string, string, string, string]>(
+      `UPDATE transfers SET state = ?, attempts = 0, last_error = NULL, next_attempt_at = ?, updated_at = ?
+       WHERE server_id = ? AND direction = 'download' AND sop_instance_uid = ? AND state = 'done'
+         ${state === 'running' ? '' : 'AND NOT EXISTS (SELECT 1 FROM instances WHERE instances.sop_instance_uid = transfers.sop_instance_uid)'}`,
     );
     let queued = 0;
-    for (const instance of instances) queued += insert.run(serverId, direction, instance.sopInstanceUid, instance.studyInstanceUid, instance.seriesInstanceUid, now, now, now).changes;
+    for (const instance of instances) {
+      const added = insert.run(serverId, direction, instance.sopInstanceUid, instance.studyInstanceUid, instance.seriesInstanceUid, state, now, now, now).changes;
+      queued += added > 0 || direction !== 'download' ? added : again.run(state, now, now, serverId, instance.sopInstanceUid).changes;
+    }
     return { queued, alreadyQueued: instances.length - queued };
   })();
+}
+
+/** Whether any download of the study from the server is queued, running or parked. */
+export function hasOpenDownloads(db: LibraryDatabase, serverId: string, studyInstanceUid: string): boolean {
+  return db.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM transfers WHERE server_id = ? AND direction = 'download' AND study_uid = ? AND state <> 'done' LIMIT 1").get(serverId, studyInstanceUid) !== undefined;
+}
+
+/** Downloads a study stream delivered: its running rows for these instances are done. */
+export function finishStreamedDownloads(db: LibraryDatabase, serverId: string, sopInstanceUids: readonly string[], now: string): number {
+  return db.transaction(() => {
+    const done = db.prepare<[string, string, string]>("UPDATE transfers SET state = 'done', attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE server_id = ? AND direction = 'download' AND sop_instance_uid = ? AND state = 'running'");
+    let changed = 0;
+    for (const uid of sopInstanceUids) changed += done.run(now, serverId, uid).changes;
+    return changed;
+  })();
+}
+
+/**
+ * A study stream ended: its rows still running were not delivered. They go back to the queue,
+ * to be fetched one by one — at once after a stream that ended well (the server left them
+ * out), after the backoff when the stream broke (with its error).
+ */
+export function releaseStreamedDownloads(db: LibraryDatabase, serverId: string, studyInstanceUid: string, failure: { error: string; nextAttemptAt: string } | null, now: string): number {
+  return db
+    .prepare<[string | null, string, string, string, string]>(
+      `UPDATE transfers SET state = 'pending', attempts = attempts + ${failure ? 1 : 0}, last_error = ?, next_attempt_at = ?, updated_at = ?
+       WHERE server_id = ? AND direction = 'download' AND study_uid = ? AND state = 'running'`,
+    )
+    .run(failure?.error ?? null, failure?.nextAttemptAt ?? now, now, serverId, studyInstanceUid).changes;
 }
 
 interface TransferRow {

@@ -10,8 +10,8 @@
  * have handled is the few lines in multipart.ts; the transport is node:http (httpTransport.ts).
  * Runs in: the main process (Node).
  */
-import { type HttpAnswer, httpRequest } from './httpTransport';
-import { buildMultipartRelated, parseMultipartRelated } from './multipart';
+import { type HttpAnswer, httpRequest, httpStream } from './httpTransport';
+import { buildMultipartRelated, MultipartSplitter, parseMultipartRelated } from './multipart';
 
 export type ServerAuth = { kind: 'none' } | { kind: 'basic'; username: string; password: string } | { kind: 'bearer'; token: string };
 
@@ -81,12 +81,12 @@ function failureOf(response: HttpAnswer, url: URL): DicomWebError {
   return new DicomWebError('http', `${url.host} answered ${response.status} ${response.statusText}${body ? `: ${body}` : ''}`, response.status, retryAfter);
 }
 
-function headerValue(response: HttpAnswer, name: string): string | null {
+function headerValue(response: Pick<HttpAnswer, 'headers'>, name: string): string | null {
   const value = response.headers[name];
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }
 
-const ok = (response: HttpAnswer) => response.status >= 200 && response.status < 300;
+const ok = (response: Pick<HttpAnswer, 'status'>) => response.status >= 200 && response.status < 300;
 
 export class DicomWebClient {
   constructor(
@@ -135,6 +135,84 @@ export class DicomWebClient {
     const first = parts[0];
     if (parts.length !== 1 || !first) throw new DicomWebError('not-dicomweb', `${url.host} sent ${parts.length} parts for one instance.`);
     return first.body;
+  }
+
+  /**
+   * WADO-RS of a whole study in one answer, each instance as stored, handed to `onPart` as it
+   * arrives (a study can be gigabytes: never held whole). When `onPart` returns a promise, the
+   * connection waits for it (the importer is behind). Rejects if the answer breaks off; the
+   * parts handed on until then are whole.
+   */
+  async retrieveStudy(studyUid: string, onPart: (bytes: Buffer) => Promise<void> | undefined, signal?: AbortSignal): Promise<number> {
+    const url = this.url(`studies/${studyUid}`);
+    const headers = { ...authorization(this.server.auth), Accept: `multipart/related; type="${DICOM_PART10_TYPE}"; transfer-syntax=*` };
+    let answer: Awaited<ReturnType<typeof httpStream>>;
+    try {
+      answer = await httpStream(url, { headers, timeoutMs: this.timeoutMs });
+    } catch (error) {
+      throw networkFailure(error, url);
+    }
+    const { body } = answer;
+    const stop = () => body.destroy(new Error('cancelled'));
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      if (!ok(answer)) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of body) chunks.push(chunk as Buffer);
+        throw failureOf({ ...answer, body: Buffer.concat(chunks) }, url);
+      }
+      let splitter: MultipartSplitter;
+      try {
+        splitter = new MultipartSplitter(headerValue(answer, 'content-type') ?? '');
+      } catch (error) {
+        body.destroy();
+        throw new DicomWebError('not-dicomweb', `${url.host} did not answer a study retrieval with multipart/related (${error instanceof Error ? error.message : String(error)}).`);
+      }
+      let parts = 0;
+      /** A failure of the receiving side (the importer): passed on as it is, not as a network one. */
+      const receiver: { failure: { error: unknown } | null } = { failure: null };
+      try {
+        // 'data' events rather than an async iterator: a study is thousands of chunks, and
+        // the iterator's promise per chunk cost more than the splitting itself (measured).
+        await new Promise<void>((resolve, reject) => {
+          body.on('data', (chunk: Buffer) => {
+            try {
+              for (const part of splitter.push(chunk)) {
+                parts += 1;
+                const wait = onPart(part.body);
+                if (wait) {
+                  body.pause();
+                  wait.then(() => body.resume(), (error: unknown) => fail(error));
+                }
+              }
+            } catch (error) {
+              fail(error);
+            }
+          });
+          const fail = (error: unknown) => {
+            receiver.failure = { error };
+            body.destroy();
+            reject(error instanceof Error ? error : new Error(String(error)));
+          };
+          body.on('error', reject);
+          body.on('end', resolve);
+          body.on('close', () => reject(new Error('the connection closed before the answer ended')));
+        });
+      } catch (error) {
+        if (receiver.failure) throw receiver.failure.error;
+        if (signal?.aborted) throw new Error('the download was cancelled');
+        // The connection broke mid-answer, went silent, or the server cut it off.
+        throw networkFailure(error, url);
+      }
+      try {
+        splitter.end();
+      } catch (error) {
+        throw new DicomWebError('network', `The study from ${url.host} was cut short after ${parts} instances (${error instanceof Error ? error.message : String(error)}).`);
+      }
+      return parts;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
- * One HTTP exchange over node:http/https, the whole answer in memory (DICOMweb answers here are
- * one instance, one batch or one search). Not global fetch: against Orthanc, undici's fetch
+ * HTTP exchanges over node:http/https: `httpRequest` with the whole answer in memory (one
+ * instance, one batch, one search), `httpStream` with the answer's body as it arrives (a whole
+ * study). Not global fetch: against Orthanc, undici's fetch
  * took 45–70 ms per small WADO-RS answer where node:http takes 5 ms (measured side by side),
  * which made a study's prefetch 35× slower than curl.
  * Runs in: the main process (Node).
@@ -22,7 +23,20 @@ export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-export function httpRequest(url: URL, options: { method?: string; headers?: Record<string, string>; body?: Uint8Array; timeoutMs: number }): Promise<HttpAnswer> {
+export interface HttpOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  /** Silence allowed on the connection (no byte sent or received) before it is given up. */
+  timeoutMs: number;
+}
+
+/** An answer whose body is still arriving: read `body` (a stream), or `destroy` it. */
+export interface HttpStreamAnswer extends Omit<HttpAnswer, 'body'> {
+  body: http.IncomingMessage;
+}
+
+export function httpStream(url: URL, options: HttpOptions): Promise<HttpStreamAnswer> {
   const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
   const send = protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
@@ -33,16 +47,18 @@ export function httpRequest(url: URL, options: { method?: string; headers?: Reco
         agent: agents[protocol],
         headers: { ...options.headers, ...(options.body ? { 'Content-Length': String(options.body.byteLength) } : {}) },
       },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, body: Buffer.concat(chunks) }));
-      },
+      (response) => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, body: response }),
     );
-    // The deadline covers the whole exchange, not only the connection.
-    request.setTimeout(options.timeoutMs, () => request.destroy(new TimeoutError(`no answer within ${options.timeoutMs} ms`)));
+    // An idle timeout (Node's socket timeout): a slow but moving download of a big study goes on.
+    request.setTimeout(options.timeoutMs, () => request.destroy(new TimeoutError(`nothing sent or received for ${options.timeoutMs} ms`)));
     request.on('error', reject);
     request.end(options.body);
   });
+}
+
+export async function httpRequest(url: URL, options: HttpOptions): Promise<HttpAnswer> {
+  const answer = await httpStream(url, options);
+  const chunks: Buffer[] = [];
+  for await (const chunk of answer.body) chunks.push(chunk as Buffer);
+  return { ...answer, body: Buffer.concat(chunks) };
 }

@@ -2,7 +2,9 @@
  * Works the transfer queue (store/syncStore.ts): at most five transfers at once, each a batch
  * of instances of one study to or from one server. Uploads are STOW-RS of the stored
  * files; downloads are WADO-RS of each instance as stored, written into the library through
- * the importer (same checks, same crash safety, deduplicated). Failures that may pass are
+ * the importer (same checks, same crash safety, deduplicated). A study downloaded afresh comes
+ * in one WADO-RS answer instead, streamed into the importer as it arrives (prefetchStudy); what
+ * that answer did not bring is then fetched instance by instance through the queue. Failures that may pass are
  * retried with exponential backoff and jitter, capped, never sooner than the server's
  * Retry-After; refusals that will not pass (credentials, 4xx with a reason) are parked with
  * the reason until the person retries.
@@ -14,7 +16,7 @@ import path from 'node:path';
 import type { SyncStatus } from '../../../shared/api';
 import { describeError, log } from '../../logging/log';
 import type { EventHub } from '../eventHub';
-import type { ImportService } from '../import/importService';
+import type { CompletedImport, ImportService } from '../import/importService';
 import { readInstanceAsPart10 } from '../instanceContent';
 import { instanceFilePath } from '../instanceFiles';
 import type { NewAuditEntry } from '../store/auditLog';
@@ -60,6 +62,14 @@ export function serverAuth(server: StoredServer, secrets: SecretStore): ServerAu
   return { kind: 'none' };
 }
 
+/** A study download streaming in, whose queue rows the caller adds once it has the instance list. */
+export interface StudyPrefetch {
+  /** The study's instances are queued, as running rows this download owns. */
+  rowsQueued(): void;
+  /** The instance list could not be had: the download stops (what arrived stays). */
+  cancel(): void;
+}
+
 export class SyncEngine {
   private running = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -68,6 +78,8 @@ export class SyncEngine {
   private connection: SyncStatus['connection'] = 'unknown';
   private lastSuccessAt: string | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Study downloads streaming in, by server and study, with the means to stop them. */
+  private readonly prefetches = new Map<string, AbortController>();
 
   constructor(private readonly options: SyncEngineOptions) {}
 
@@ -93,6 +105,7 @@ export class SyncEngine {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const controller of this.prefetches.values()) controller.abort();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -151,17 +164,127 @@ export class SyncEngine {
     await this.publish();
   }
 
-  private failed(batch: ClaimedTransfer[], error: unknown): TransferOutcome[] {
+  /** What a failure means for the transfers it hit: retried after a backoff, or parked with its reason. */
+  private failureOutcome(error: unknown, attempts: number): { result: 'retry'; error: string; nextAttemptAt: string } | { result: 'parked'; error: string } {
     if (error instanceof DicomWebError) {
       if (OFFLINE_KINDS.has(error.kind)) this.connection = 'offline';
-      log.warn('sync.transfer-failed', { kind: error.kind, status: error.status ?? 0, instances: batch.length, permanent: error.permanent });
-      if (error.permanent) return batch.map((transfer) => ({ id: transfer.id, result: 'parked', error: error.message }));
-      return batch.map((transfer) => ({ id: transfer.id, result: 'retry', error: error.message, nextAttemptAt: new Date(Date.now() + backoffMs(transfer.attempts, error.retryAfterMs)).toISOString() }));
+      if (error.permanent) return { result: 'parked', error: error.message };
+      return { result: 'retry', error: error.message, nextAttemptAt: new Date(Date.now() + backoffMs(attempts, error.retryAfterMs)).toISOString() };
     }
     // Not the network: a file gone from the library, an import that failed. Said, and parked.
-    log.error('sync.transfer-error', describeError(error));
-    const message = error instanceof Error ? error.message : String(error);
-    return batch.map((transfer) => ({ id: transfer.id, result: 'parked', error: message }));
+    return { result: 'parked', error: error instanceof Error ? error.message : String(error) };
+  }
+
+  private failed(batch: ClaimedTransfer[], error: unknown): TransferOutcome[] {
+    if (error instanceof DicomWebError) log.warn('sync.transfer-failed', { kind: error.kind, status: error.status ?? 0, instances: batch.length, permanent: error.permanent });
+    else log.error('sync.transfer-error', describeError(error));
+    return batch.map((transfer) => ({ id: transfer.id, ...this.failureOutcome(error, transfer.attempts) }));
+  }
+
+  /**
+   * Starts downloading a whole study in one WADO-RS answer, written into the library as it
+   * arrives — when the study is new here, nothing of it is queued already, and the importer is
+   * free. Otherwise null: the caller queues the instances and they come one batch at a time
+   * (which is also how a download interrupted here resumes: instance by instance).
+   */
+  async prefetchStudy(server: StoredServer, studyInstanceUid: string): Promise<StudyPrefetch | null> {
+    const { store, importer } = this.options;
+    const key = `${server.id} ${studyInstanceUid}`;
+    if (this.closed || this.prefetches.has(key) || this.running >= MAX_CONCURRENT_TRANSFERS) return null;
+    if (await store.call('hasOpenDownloads', server.id, studyInstanceUid)) return null;
+    if ((await store.call('cachedStudies', [studyInstanceUid])).length > 0) return null;
+
+    // Instances in the library before their rows are queued wait here; after, they are marked done as they come.
+    const rows: { state: 'waiting' | 'queued' | 'cancelled' } = { state: 'waiting' };
+    const early: string[] = [];
+    let marking = Promise.resolve();
+    const markDone = (uids: string[]) => {
+      marking = marking.then(async () => {
+        if (uids.length === 0) return;
+        await store.call('finishStreamedDownloads', server.id, uids);
+        await this.publish();
+      });
+    };
+    const receiving = importer.receive((uids) => {
+      if (rows.state === 'queued') markDone(uids);
+      else early.push(...uids);
+    });
+    if (!receiving) return null;
+
+    let settleRows: () => void = () => undefined;
+    const rowsSettled = new Promise<void>((resolve) => (settleRows = resolve));
+    const controller = new AbortController();
+    this.prefetches.set(key, controller);
+    this.running += 1;
+
+    const work = (async () => {
+      const client = new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, this.options.secrets) });
+      const host = new URL(server.baseUrl).host;
+      let failure: unknown = null;
+      let received = 0;
+      try {
+        await client.retrieveStudy(studyInstanceUid, (bytes) => receiving.add({ display: `${host}: instance ${++received} of the study download`, bytes }), controller.signal);
+      } catch (error) {
+        failure = error;
+      }
+      let imported: CompletedImport | null = null;
+      try {
+        imported = await receiving.finish();
+      } catch (error) {
+        failure ??= error;
+      }
+      await rowsSettled;
+      markDone(early.splice(0));
+      await marking.catch((error: unknown) => log.error('sync.prefetch-marking-failed', describeError(error)));
+      await this.afterPrefetch(server, studyInstanceUid, received, failure, imported, rows.state === 'cancelled');
+    })()
+      .catch((error: unknown) => log.error('sync.prefetch-failed', describeError(error)))
+      .finally(() => {
+        this.prefetches.delete(key);
+        this.running -= 1;
+        this.inFlight.delete(work);
+        this.kick();
+      });
+    this.inFlight.add(work);
+    return {
+      rowsQueued: () => {
+        rows.state = 'queued';
+        settleRows();
+      },
+      cancel: () => {
+        // Once its rows are queued the download owns them and finishes (what it leaves is retried).
+        if (rows.state !== 'waiting') return;
+        rows.state = 'cancelled';
+        controller.abort();
+        settleRows();
+      },
+    };
+  }
+
+  /** A study download ended: said in the status, the audit and the log; what it left is queued. */
+  private async afterPrefetch(server: StoredServer, studyInstanceUid: string, received: number, failure: unknown, imported: CompletedImport | null, cancelled: boolean): Promise<void> {
+    const { store } = this.options;
+    const summary = imported?.summary;
+    if (summary && summary.phase !== 'finished') failure ??= new Error(`the downloaded files did not import (${summary.error ?? summary.phase})`);
+    if (failure === null) {
+      this.connection = 'online';
+      this.lastSuccessAt = new Date().toISOString();
+      await store.call('markServerReached', server.id);
+      await store.call('releaseStreamedDownloads', server.id, studyInstanceUid, null);
+    } else if (!cancelled) {
+      if (failure instanceof DicomWebError) log.warn('sync.prefetch-interrupted', { kind: failure.kind, status: failure.status ?? 0, received });
+      else log.error('sync.prefetch-interrupted', describeError(failure));
+      // The rest comes instance by instance, after the backoff (a refusal is retried once that way, and parked if it persists).
+      const outcome = this.failureOutcome(failure, 0);
+      const nextAttemptAt = outcome.result === 'retry' ? outcome.nextAttemptAt : new Date().toISOString();
+      await store.call('releaseStreamedDownloads', server.id, studyInstanceUid, { error: outcome.error, nextAttemptAt });
+    }
+    await this.options.audit({
+      action: 'sync.download',
+      subject: studyInstanceUid,
+      detail: { serverId: server.id, wholeStudy: true, received, imported: summary?.imported ?? 0, alreadyPresent: summary?.alreadyPresent ?? 0, refused: summary?.skipped.length ?? 0, outcome: failure === null ? 'complete' : cancelled ? 'cancelled' : 'interrupted' },
+    });
+    await this.publish();
   }
 
   private async upload(client: DicomWebClient, server: StoredServer, batch: ClaimedTransfer[]): Promise<TransferOutcome[]> {
@@ -190,7 +313,12 @@ export class SyncEngine {
     return outcomes;
   }
 
-  private async download(client: DicomWebClient, server: StoredServer, batch: ClaimedTransfer[]): Promise<TransferOutcome[]> {
+  private async download(client: DicomWebClient, server: StoredServer, claimed: ClaimedTransfer[]): Promise<TransferOutcome[]> {
+    // Instances already here (a study download that was cut off by a crash got them) are done.
+    const present = new Set(await this.options.store.call('existingInstances', claimed.map((transfer) => transfer.sopInstanceUid)));
+    const batch = claimed.filter((transfer) => !present.has(transfer.sopInstanceUid));
+    const already: TransferOutcome[] = claimed.filter((transfer) => present.has(transfer.sopInstanceUid)).map((transfer) => ({ id: transfer.id, result: 'done' }));
+    if (batch.length === 0) return already;
     const folder = path.join(this.options.workDir, `download-${randomUUID()}`);
     await mkdir(folder, { recursive: true });
     try {
@@ -209,7 +337,7 @@ export class SyncEngine {
         return reason === undefined ? { id: transfer.id, result: 'done' } : { id: transfer.id, result: 'parked', error: `The server sent a file the library refused: ${reason}` };
       });
       await this.options.audit({ action: 'sync.download', subject: batch[0]?.studyInstanceUid, detail: { serverId: server.id, instances: batch.length, imported: summary.imported, alreadyPresent: summary.alreadyPresent, refused: refused.size } });
-      return outcomes;
+      return [...already, ...outcomes];
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

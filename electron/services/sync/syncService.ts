@@ -179,15 +179,23 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
       let queued = 0;
       let alreadyQueued = 0;
       for (const studyInstanceUid of studyInstanceUids) {
-        // The study's instances, one per transfer: resumable instance by instance.
-        const items = await client.search(`studies/${studyInstanceUid}/instances`, { includefield: '0020000E' }).catch((error: unknown) => {
-          throw error instanceof DicomWebError ? new UserFacingError('conflict', error.message) : error;
-        });
-        const instances = items.map((item) => ({ sopInstanceUid: first(item, '00080018'), studyInstanceUid, seriesInstanceUid: first(item, '0020000E') })).filter((instance) => instance.sopInstanceUid && instance.seriesInstanceUid);
-        const result = await store.call('enqueueTransfers', server.id, 'download', instances);
-        queued += result.queued;
-        alreadyQueued += result.alreadyQueued;
-        await audit({ action: 'sync.download-queued', subject: studyInstanceUid, detail: { serverId: server.id, ...result } });
+        // A study new here starts streaming in at once, while its instance list is asked for.
+        const prefetch = await engine.prefetchStudy(server, studyInstanceUid);
+        try {
+          // The study's instances, one row each: progress, and resumable instance by instance.
+          const items = await client.search(`studies/${studyInstanceUid}/instances`, { includefield: '0020000E' }).catch((error: unknown) => {
+            throw error instanceof DicomWebError ? new UserFacingError('conflict', error.message) : error;
+          });
+          const instances = items.map((item) => ({ sopInstanceUid: first(item, '00080018'), studyInstanceUid, seriesInstanceUid: first(item, '0020000E') })).filter((instance) => instance.sopInstanceUid && instance.seriesInstanceUid);
+          const result = await store.call('enqueueTransfers', server.id, 'download', instances, prefetch ? 'running' : 'pending');
+          prefetch?.rowsQueued();
+          queued += result.queued;
+          alreadyQueued += result.alreadyQueued;
+          await audit({ action: 'sync.download-queued', subject: studyInstanceUid, detail: { serverId: server.id, wholeStudy: prefetch !== null, ...result } });
+        } catch (error) {
+          prefetch?.cancel();
+          throw error;
+        }
       }
       engine.kick();
       return { queued, alreadyQueued };

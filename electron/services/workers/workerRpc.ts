@@ -113,6 +113,18 @@ export class WorkerClient<Api extends WorkerApi> {
   }
 
   call<M extends keyof Api & string>(method: M, ...args: Parameters<Method<Api, M>>): ReturnType<Method<Api, M>> {
+    return this.send(method, args, []);
+  }
+
+  /**
+   * As `call`, but the given ArrayBuffers move to the worker instead of being copied (they are
+   * unusable here afterwards): for megabytes of received instances.
+   */
+  callTransferring<M extends keyof Api & string>(method: M, transfer: ArrayBuffer[], ...args: Parameters<Method<Api, M>>): ReturnType<Method<Api, M>> {
+    return this.send(method, args, transfer);
+  }
+
+  private send<M extends keyof Api & string>(method: M, args: unknown[], transfer: ArrayBuffer[]): ReturnType<Method<Api, M>> {
     const promise = new Promise((resolve, reject) => {
       if (this.exitError) {
         reject(this.exitError);
@@ -120,7 +132,7 @@ export class WorkerClient<Api extends WorkerApi> {
       }
       const id = this.nextId++;
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, method, args } satisfies CallMessage);
+      this.worker.postMessage({ id, method, args } satisfies CallMessage, transfer);
     });
     return promise as ReturnType<Method<Api, M>>;
   }

@@ -1,0 +1,79 @@
+/**
+ * A TCP relay on 127.0.0.1 in front of a real server that drops the connection part-way through
+ * one chosen answer — a link failing mid-download, reproducibly. Every other exchange passes
+ * through untouched. Real sockets both sides: nothing about the client or the server is faked.
+ */
+import net from 'node:net';
+
+export interface CuttingProxy {
+  readonly port: number;
+  /** How many answers it has cut (0 or 1). */
+  readonly cuts: number;
+  close(): Promise<void>;
+}
+
+/**
+ * @param targetPort where the server listens (on 127.0.0.1)
+ * @param cutRequest which request's answer to cut, matched against its request line; only the first match is cut
+ * @param afterBytes answer bytes let through before the cut
+ */
+export function startCuttingProxy(targetPort: number, cutRequest: RegExp, afterBytes: number): Promise<CuttingProxy> {
+  let cuts = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    sockets.add(client);
+    sockets.add(upstream);
+    let cutting = false;
+    let passed = 0;
+    client.on('data', (chunk: Buffer) => {
+      // Request lines are ASCII; a connection kept alive carries several requests.
+      if (cuts === 0 && cutRequest.test(chunk.subarray(0, 2048).toString('latin1').split('\r\n')[0] ?? '')) {
+        cutting = true;
+        cuts = 1;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!cutting) {
+        client.write(chunk);
+        return;
+      }
+      const room = afterBytes - passed;
+      passed += chunk.length;
+      if (room > 0) client.write(chunk.subarray(0, room));
+      if (passed >= afterBytes) {
+        client.destroy();
+        upstream.destroy();
+      }
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', end);
+    upstream.on('error', end);
+    client.on('close', end);
+    upstream.on('close', end);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({
+        port,
+        get cuts() {
+          return cuts;
+        },
+        close: () =>
+          new Promise<void>((done) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
