@@ -401,6 +401,8 @@ export const Transfer = z.object({
   id: count,
   serverId: z.string(),
   direction: z.enum(['upload', 'download']),
+  /** 'study': a whole study downloaded in one answer (`sopInstanceUid` then holds the Study Instance UID). */
+  scope: z.enum(['instance', 'study']),
   sopInstanceUid: z.string(),
   studyInstanceUid: z.string(),
   state: TransferState,

@@ -300,7 +300,7 @@ function TransfersTab() {
           <tr>
             <th>State</th>
             <th>Direction</th>
-            <th>Instance</th>
+            <th>Instance or study</th>
             <th>Tries</th>
             <th>Reason</th>
           </tr>
@@ -311,7 +311,7 @@ function TransfersTab() {
               <td>{transfer.state === 'pending' && transfer.attempts > 0 ? `waiting (next ${new Date(transfer.nextAttemptAt).toLocaleTimeString('en-GB')})` : transfer.state}</td>
               <td>{transfer.direction === 'upload' ? '↑ up' : '↓ down'}</td>
               <td className="uid" title={transfer.sopInstanceUid}>
-                …{transfer.sopInstanceUid.slice(-12)}
+                {transfer.scope === 'study' ? 'whole study ' : ''}…{transfer.sopInstanceUid.slice(-12)}
               </td>
               <td>{transfer.attempts}</td>
               <td>

@@ -1,6 +1,7 @@
 /**
  * A TCP relay on 127.0.0.1 in front of a real server that drops the connection part-way through
- * one chosen answer — a link failing mid-download, reproducibly. Every other exchange passes
+ * one chosen answer — a link failing mid-download, reproducibly — or stalls it there (the
+ * connection held open, nothing more sent: a download caught in the middle, for a kill). Every other exchange passes
  * through untouched. Real sockets both sides: nothing about the client or the server is faked.
  */
 import net from 'node:net';
@@ -16,8 +17,9 @@ export interface CuttingProxy {
  * @param targetPort where the server listens (on 127.0.0.1)
  * @param cutRequest which request's answer to cut, matched against its request line; only the first match is cut
  * @param afterBytes answer bytes let through before the cut
+ * @param mode 'cut' closes the connection there; 'stall' keeps it open and sends nothing more
  */
-export function startCuttingProxy(targetPort: number, cutRequest: RegExp, afterBytes: number): Promise<CuttingProxy> {
+export function startCuttingProxy(targetPort: number, cutRequest: RegExp, afterBytes: number, mode: 'cut' | 'stall' = 'cut'): Promise<CuttingProxy> {
   let cuts = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -43,8 +45,11 @@ export function startCuttingProxy(targetPort: number, cutRequest: RegExp, afterB
       passed += chunk.length;
       if (room > 0) client.write(chunk.subarray(0, room));
       if (passed >= afterBytes) {
-        client.destroy();
-        upstream.destroy();
+        if (mode === 'stall') upstream.pause();
+        else {
+          client.destroy();
+          upstream.destroy();
+        }
       }
     });
     const end = () => {

@@ -178,9 +178,14 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       const downloads = await call<{ entries: AuditEntry[] }>(empty, 'audit.query', { action: 'sync.download', limit: 50 });
       expect(downloads.entries.map((entry) => entry.detail)).toEqual([expect.objectContaining({ wholeStudy: true, received: 134, imported: 134, outcome: 'complete' })]);
       const rows = (await call<{ transfers: Transfer[] }>(empty, 'sync.transfers', { limit: 500 })).transfers;
-      expect(rows.map((row) => `${row.state} ${row.attempts}`)).toEqual(Array.from({ length: 134 }, () => 'done 1'));
+      expect(rows.filter((row) => row.scope === 'study').map((row) => [row.sopInstanceUid, row.state])).toEqual([[ctStudy, 'done']]);
+      const instanceRows = rows.filter((row) => row.scope === 'instance');
+      expect(new Set(instanceRows.map((row) => row.sopInstanceUid))).toEqual(new Set(expected.keys()));
+      expect(instanceRows.map((row) => `${row.state} ${row.attempts}`)).toEqual(Array.from({ length: 134 }, () => 'done 1'));
       // Asking again fetches nothing again.
       expect(await call(empty, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 0, alreadyQueued: 134 });
+      await drained(empty);
+      expect((await call<{ instances: number }>(empty, 'library.stats', {})).instances).toBe(134);
       // Deleted here, then asked for again: fetched again, whole.
       await call(empty, 'library.deleteStudy', { studyInstanceUid: ctStudy });
       expect(await call(empty, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 134, alreadyQueued: 0 });
@@ -215,10 +220,39 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       expect((await call<{ instances: number }>(empty, 'library.stats', {})).instances).toBe(134);
       for (const [sopInstanceUid, hash] of corpusHashes(CT_SERIES)) expect(sha256(readFileSync(instanceFilePath(path.join(other.dir, 'instances'), sopInstanceUid))), sopInstanceUid).toBe(hash);
       const rows = (await call<{ transfers: Transfer[] }>(empty, 'sync.transfers', { limit: 500 })).transfers;
-      expect(rows).toHaveLength(134);
+      expect(rows.filter((row) => row.scope === 'instance')).toHaveLength(134);
       expect(rows.every((row) => row.state === 'done')).toBe(true);
+      // The whole-study row was tried twice: the cut answer, then the listing of what was missing.
+      expect(rows.filter((row) => row.scope === 'study').map((row) => [row.state, row.attempts])).toEqual([['done', 2]]);
     } finally {
       await empty.stop();
+      await proxy.close();
+      other.remove();
+    }
+  });
+
+  it('resumes a download caught mid-answer by a SIGKILL of the host, instance by instance after restart', async () => {
+    const other = makeTempDir('sync-kill');
+    // The whole-study answer stops (the connection held open) after 25 MB: the host is killed there.
+    const proxy = await startCuttingProxy(orthanc.httpPort, new RegExp(`^GET /dicom-web/studies/${ctStudy.replaceAll('.', '\\.')} `), 25 * 1024 * 1024, 'stall');
+    let target = await startHostProcess(other.dir);
+    try {
+      await call<ServerSummary>(target, 'servers.save', { name: 'Archive', baseUrl: `http://127.0.0.1:${proxy.port}/dicom-web`, auth: 'basic', username: USER, secret: PASSWORD, isDefault: true });
+      await call(target, 'sync.download', { studyInstanceUids: [ctStudy] });
+      const part = await until('part of the study arriving', () => call<{ instances: number }>(target, 'library.stats', {}), (stats) => stats.instances >= 16);
+      expect(part.instances).toBeLessThan(134);
+      target.child.kill('SIGKILL');
+      await new Promise((resolve) => target.child.once('exit', resolve));
+      target = await startHostProcess(other.dir);
+      const status = await drained(target, 120_000);
+      expect(status.parked).toBe(0);
+      expect((await call<{ instances: number }>(target, 'library.stats', {})).instances).toBe(134);
+      for (const [sopInstanceUid, hash] of corpusHashes(CT_SERIES)) expect(sha256(readFileSync(instanceFilePath(path.join(other.dir, 'instances'), sopInstanceUid))), sopInstanceUid).toBe(hash);
+      const rows = (await call<{ transfers: Transfer[] }>(target, 'sync.transfers', { limit: 500 })).transfers;
+      expect(rows.filter((row) => row.scope === 'instance' && row.state === 'done')).toHaveLength(134);
+      expect(rows.filter((row) => row.state !== 'done')).toEqual([]);
+    } finally {
+      await target.stop();
       await proxy.close();
       other.remove();
     }

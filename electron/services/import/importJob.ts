@@ -16,7 +16,7 @@ import type { StoreClient } from '../store/storeClient';
 import type { WorkerClient } from '../workers/workerRpc';
 import { describeImportFailure } from './fileErrors';
 import type { ImportWorkerApi } from './importWorker';
-import type { ParsedFile, ReceivedFile, SkippedFile, SourceFile } from './importTypes';
+import type { InstanceKey, ParsedFile, ReceivedFile, SkippedFile, SourceFile } from './importTypes';
 import type { InstanceHeader } from '../dicom/instanceHeader';
 import { transferList } from './receivedBatches';
 
@@ -49,8 +49,8 @@ export interface ImportJobOptions {
   isCancelled: () => boolean;
   /** performance.now() when the import was asked for: its time counts from there. */
   requestedAt: number;
-  /** After each batch: the SOP Instance UIDs now in the library (new or already there). */
-  onInstances?: (sopInstanceUids: string[]) => void;
+  /** After each batch: the instances now in the library (new or already there). */
+  onInstances?: (instances: InstanceKey[]) => void;
 }
 
 const BATCH_FILES = 32;
@@ -72,6 +72,8 @@ function intoBatches(files: SourceFile[]): SourceFile[][] {
   if (current.length > 0) batches.push(current);
   return batches;
 }
+
+const keyOf = (header: InstanceHeader): InstanceKey => ({ sopInstanceUid: header.sopInstanceUid, seriesInstanceUid: header.seriesInstanceUid, studyInstanceUid: header.studyInstanceUid });
 
 export async function runImportJob(options: ImportJobOptions): Promise<ImportResult> {
   const started = options.requestedAt;
@@ -170,7 +172,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
       }
       await commitStaged(worker, committed);
     }
-    options.onInstances?.([...present, ...committed].map((file) => file.header.sopInstanceUid));
+    options.onInstances?.([...present, ...committed].map((file) => keyOf(file.header)));
     counters.filesDone += batch.length;
     counters.bytesDone += batch.reduce((sum, file) => sum + file.size, 0);
     options.onProgress(progress('importing'));
@@ -189,7 +191,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     const { fresh, present, copies } = await freshOf(valid);
     if (present.length + copies.length > 0) await worker.call('discardStaged', [...present, ...copies].map((file) => file.tempPath));
     await commitStaged(worker, fresh);
-    options.onInstances?.([...present, ...fresh].map((file) => file.header.sopInstanceUid));
+    options.onInstances?.([...present, ...fresh].map((file) => keyOf(file.header)));
     counters.filesTotal += batch.length;
     counters.bytesTotal += bytes;
     counters.filesDone += batch.length;

@@ -15,7 +15,7 @@ import { WorkerClient } from '../workers/workerRpc';
 import { workerScriptUrl } from '../workers/workerScripts';
 import { describeImportFailure } from './fileErrors';
 import { displayName, type ImportResult, type ImportSource, runImportJob } from './importJob';
-import type { ReceivedFile } from './importTypes';
+import type { InstanceKey, ReceivedFile } from './importTypes';
 import { ReceivedBatches } from './receivedBatches';
 import type { ImportWorkerApi } from './importWorker';
 
@@ -93,10 +93,10 @@ export class ImportService {
   /**
    * Opens a quiet import of files received from a server (a study streaming in), written into
    * the library batch by batch as they arrive. Null when another import is running: the caller
-   * then takes the slower path through importOwn. `onInstances` hears, after each batch, the
-   * SOP Instance UIDs now in the library.
+   * waits (waitForIdle) and asks again. `onInstances` hears, after each batch, the instances now
+   * in the library.
    */
-  receive(onInstances: (sopInstanceUids: string[]) => void): ReceivedImport | null {
+  receive(onInstances: (instances: InstanceKey[]) => void): ReceivedImport | null {
     if (this.running) return null;
     const batches = new ReceivedBatches();
     const { done } = this.begin({ kind: 'received', feed: batches }, false, onInstances);
@@ -114,7 +114,17 @@ export class ImportService {
     };
   }
 
-  private begin(source: ImportSource, announce: boolean, onInstances?: (sopInstanceUids: string[]) => void): { jobId: string; done: Promise<CompletedImport> } {
+  /** As `receive`, after any import running or waiting (a person's or the workstation's own). */
+  async receiveWhenFree(onInstances: (instances: InstanceKey[]) => void): Promise<ReceivedImport> {
+    for (;;) {
+      await this.ownImports;
+      await this.waitForIdle();
+      const receiving = this.receive(onInstances);
+      if (receiving) return receiving;
+    }
+  }
+
+  private begin(source: ImportSource, announce: boolean, onInstances?: (instances: InstanceKey[]) => void): { jobId: string; done: Promise<CompletedImport> } {
     if (this.running) throw new UserFacingError('conflict', 'An import is already running; wait for it to finish or cancel it.');
     const jobId = randomUUID();
     const initial: ImportProgress = {
@@ -175,7 +185,7 @@ export class ImportService {
   }
   private ownImports: Promise<unknown> = Promise.resolve();
 
-  private async run(job: { jobId: string; progress: ImportProgress; cancelled: boolean; announce: boolean }, source: ImportSource, requestedAt: number, onInstances?: (sopInstanceUids: string[]) => void): Promise<CompletedImport> {
+  private async run(job: { jobId: string; progress: ImportProgress; cancelled: boolean; announce: boolean }, source: ImportSource, requestedAt: number, onInstances?: (instances: InstanceKey[]) => void): Promise<CompletedImport> {
     const { store, events } = this.options;
     let lastSent = 0;
     let result: ImportResult;

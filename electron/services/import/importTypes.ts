@@ -39,3 +39,10 @@ export interface ReceivedFile {
 
 /** A received file parsed and written, fsynced, to the staging folder — or why it was refused. */
 export type StagedReceivedFile = { display: string; size: number; ok: true; header: InstanceHeader; tempPath: string } | { display: string; size: number; ok: false; reason: string };
+
+/** Which instance, of which series and study: what an import reports as now in the library. */
+export interface InstanceKey {
+  sopInstanceUid: string;
+  seriesInstanceUid: string;
+  studyInstanceUid: string;
+}

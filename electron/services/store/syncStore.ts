@@ -80,63 +80,71 @@ export interface QueuedInstance {
 /**
  * Queues transfers; an instance already queued (or done) for that server and direction is not
  * queued again — except a download marked done whose instance has since left the library (the
- * study was deleted here): that is fetched again. `state: 'running'` queues rows that a study
- * download already in progress owns (see SyncEngine.prefetchStudy).
+ * study was deleted here): that is fetched again.
  */
-export function enqueueTransfers(db: LibraryDatabase, serverId: string, direction: Transfer['direction'], instances: readonly QueuedInstance[], now: string, state: 'pending' | 'running' = 'pending'): { queued: number; alreadyQueued: number } {
+export function enqueueTransfers(db: LibraryDatabase, serverId: string, direction: Transfer['direction'], instances: readonly QueuedInstance[], now: string): { queued: number; alreadyQueued: number } {
   return db.transaction(() => {
-    const insert = db.prepare<[string, string, string, string, string, string, string, string, string]>(
+    const insert = db.prepare<[string, string, string, string, string, string, string, string]>(
       `INSERT INTO transfers (server_id, direction, sop_instance_uid, study_uid, series_uid, state, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (server_id, direction, sop_instance_uid) DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (server_id, direction, sop_instance_uid) DO NOTHING`,
     );
-    // A study download owning the rows may have brought some in already: they are its to mark.
-    const again = db.prepare<[string, string, string, string, string]>(
-      `UPDATE transfers SET state = ?, attempts = 0, last_error = NULL, next_attempt_at = ?, updated_at = ?
+    const again = db.prepare<[string, string, string, string]>(
+      `UPDATE transfers SET state = 'pending', attempts = 0, last_error = NULL, next_attempt_at = ?, updated_at = ?
        WHERE server_id = ? AND direction = 'download' AND sop_instance_uid = ? AND state = 'done'
-         ${state === 'running' ? '' : 'AND NOT EXISTS (SELECT 1 FROM instances WHERE instances.sop_instance_uid = transfers.sop_instance_uid)'}`,
+         AND NOT EXISTS (SELECT 1 FROM instances WHERE instances.sop_instance_uid = transfers.sop_instance_uid)`,
     );
     let queued = 0;
     for (const instance of instances) {
-      const added = insert.run(serverId, direction, instance.sopInstanceUid, instance.studyInstanceUid, instance.seriesInstanceUid, state, now, now, now).changes;
-      queued += added > 0 || direction !== 'download' ? added : again.run(state, now, now, serverId, instance.sopInstanceUid).changes;
+      const added = insert.run(serverId, direction, instance.sopInstanceUid, instance.studyInstanceUid, instance.seriesInstanceUid, now, now, now).changes;
+      queued += added > 0 || direction !== 'download' ? added : again.run(now, now, serverId, instance.sopInstanceUid).changes;
     }
     return { queued, alreadyQueued: instances.length - queued };
   })();
 }
 
-/** Whether any download of the study from the server is queued, running or parked. */
-export function hasOpenDownloads(db: LibraryDatabase, serverId: string, studyInstanceUid: string): boolean {
-  return db.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM transfers WHERE server_id = ? AND direction = 'download' AND study_uid = ? AND state <> 'done' LIMIT 1").get(serverId, studyInstanceUid) !== undefined;
+/**
+ * Queues the download of a whole study (one row, keyed by its Study Instance UID). Asking again
+ * while it waits or was refused puts it back in line now; one running is left alone.
+ * @returns whether the study is now queued (false: it is being downloaded already)
+ */
+export function enqueueStudyDownload(db: LibraryDatabase, serverId: string, studyInstanceUid: string, now: string): boolean {
+  const changes = db
+    .prepare<[string, string, string, string, string, string, string]>(
+      `INSERT INTO transfers (server_id, direction, scope, sop_instance_uid, study_uid, series_uid, state, next_attempt_at, created_at, updated_at)
+       VALUES (?, 'download', 'study', ?, ?, '', 'pending', ?, ?, ?)
+       ON CONFLICT (server_id, direction, sop_instance_uid) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL, next_attempt_at = ?, updated_at = excluded.updated_at
+       WHERE transfers.state <> 'running'`,
+    )
+    .run(serverId, studyInstanceUid, studyInstanceUid, now, now, now, now).changes;
+  return changes > 0;
 }
 
-/** Downloads a study stream delivered: its running rows for these instances are done. */
-export function finishStreamedDownloads(db: LibraryDatabase, serverId: string, sopInstanceUids: readonly string[], now: string): number {
-  return db.transaction(() => {
-    const done = db.prepare<[string, string, string]>("UPDATE transfers SET state = 'done', attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE server_id = ? AND direction = 'download' AND sop_instance_uid = ? AND state = 'running'");
-    let changed = 0;
-    for (const uid of sopInstanceUids) changed += done.run(now, serverId, uid).changes;
-    return changed;
+/** Instances a study download brought: each gets its row, done (the record that it came from there). */
+export function recordDownloadedInstances(db: LibraryDatabase, serverId: string, instances: readonly QueuedInstance[], now: string): void {
+  db.transaction(() => {
+    const upsert = db.prepare<[string, string, string, string, string, string, string]>(
+      `INSERT INTO transfers (server_id, direction, sop_instance_uid, study_uid, series_uid, state, attempts, next_attempt_at, created_at, updated_at)
+       VALUES (?, 'download', ?, ?, ?, 'done', 1, ?, ?, ?)
+       ON CONFLICT (server_id, direction, sop_instance_uid) DO UPDATE SET state = 'done', last_error = NULL, updated_at = excluded.updated_at`,
+    );
+    for (const instance of instances) upsert.run(serverId, instance.sopInstanceUid, instance.studyInstanceUid, instance.seriesInstanceUid, now, now, now);
   })();
 }
 
-/**
- * A study stream ended: its rows still running were not delivered. They go back to the queue,
- * to be fetched one by one — at once after a stream that ended well (the server left them
- * out), after the backoff when the stream broke (with its error).
- */
-export function releaseStreamedDownloads(db: LibraryDatabase, serverId: string, studyInstanceUid: string, failure: { error: string; nextAttemptAt: string } | null, now: string): number {
-  return db
-    .prepare<[string | null, string, string, string, string]>(
-      `UPDATE transfers SET state = 'pending', attempts = attempts + ${failure ? 1 : 0}, last_error = ?, next_attempt_at = ?, updated_at = ?
-       WHERE server_id = ? AND direction = 'download' AND study_uid = ? AND state = 'running'`,
-    )
-    .run(failure?.error ?? null, failure?.nextAttemptAt ?? now, now, serverId, studyInstanceUid).changes;
+/** How many instances of a study the library holds. */
+export function studyInstanceCount(db: LibraryDatabase, studyInstanceUid: string): number {
+  return (
+    db
+      .prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM instances JOIN series ON series.id = instances.series_ref JOIN studies ON studies.id = series.study_ref WHERE studies.study_uid = ?')
+      .get(studyInstanceUid)?.n ?? 0
+  );
 }
 
 interface TransferRow {
   id: number;
   server_id: string;
   direction: Transfer['direction'];
+  scope: Transfer['scope'];
   sop_instance_uid: string;
   study_uid: string;
   series_uid: string;
@@ -156,6 +164,7 @@ function toTransfer(row: TransferRow): Transfer {
     id: row.id,
     serverId: row.server_id,
     direction: row.direction,
+    scope: row.scope,
     sopInstanceUid: row.sop_instance_uid,
     studyInstanceUid: row.study_uid,
     state: row.state,
@@ -169,14 +178,15 @@ function toTransfer(row: TransferRow): Transfer {
 /**
  * Takes the oldest due transfer and, to batch them, more due ones of the same server, direction
  * and study, up to the direction's batch size; marks them running. Empty when nothing is due.
+ * A whole-study download is a batch of its own.
  */
 export function claimDueTransfers(db: LibraryDatabase, batchSizes: Readonly<Record<Transfer['direction'], number>>, now: string): ClaimedTransfer[] {
   return db.transaction((): ClaimedTransfer[] => {
     const first = db.prepare<[string], TransferRow>("SELECT * FROM transfers WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1").get(now);
     if (!first) return [];
-    const rows = db
+    const rows = first.scope === 'study' ? [first] : db
       .prepare<[string, string, string, string, number], TransferRow>(
-        `SELECT * FROM transfers WHERE state = 'pending' AND next_attempt_at <= ? AND server_id = ? AND direction = ? AND study_uid = ? ORDER BY id LIMIT ?`,
+        `SELECT * FROM transfers WHERE state = 'pending' AND next_attempt_at <= ? AND server_id = ? AND direction = ? AND study_uid = ? AND scope = 'instance' ORDER BY id LIMIT ?`,
       )
       .all(now, first.server_id, first.direction, first.study_uid, batchSizes[first.direction]);
     const mark = db.prepare<[string, number]>("UPDATE transfers SET state = 'running', updated_at = ? WHERE id = ?");

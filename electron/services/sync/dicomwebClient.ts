@@ -86,6 +86,14 @@ function headerValue(response: Pick<HttpAnswer, 'headers'>, name: string): strin
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }
 
+/** A DICOM JSON attribute's first value as text ('' when absent); a person name as its alphabetic form. */
+export function jsonString(item: Record<string, { Value?: unknown[] } | undefined>, tag: string): string {
+  const value = item[tag]?.Value?.[0];
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (value && typeof value === 'object' && 'Alphabetic' in value && typeof value.Alphabetic === 'string') return value.Alphabetic;
+  return '';
+}
+
 const ok = (response: Pick<HttpAnswer, 'status'>) => response.status >= 200 && response.status < 300;
 
 export class DicomWebClient {

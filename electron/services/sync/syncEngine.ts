@@ -2,9 +2,10 @@
  * Works the transfer queue (store/syncStore.ts): at most five transfers at once, each a batch
  * of instances of one study to or from one server. Uploads are STOW-RS of the stored
  * files; downloads are WADO-RS of each instance as stored, written into the library through
- * the importer (same checks, same crash safety, deduplicated). A study downloaded afresh comes
- * in one WADO-RS answer instead, streamed into the importer as it arrives (prefetchStudy); what
- * that answer did not bring is then fetched instance by instance through the queue. Failures that may pass are
+ * the importer (same checks, same crash safety, deduplicated). A download asked for is a
+ * whole-study row: a study new here comes in one WADO-RS answer, streamed into the importer as
+ * it arrives (downloadStudy); what that answer did not bring is then listed and fetched instance
+ * by instance through the queue. Failures that may pass are
  * retried with exponential backoff and jitter, capped, never sooner than the server's
  * Retry-After; refusals that will not pass (credentials, 4xx with a reason) are parked with
  * the reason until the person retries.
@@ -16,13 +17,13 @@ import path from 'node:path';
 import type { SyncStatus } from '../../../shared/api';
 import { describeError, log } from '../../logging/log';
 import type { EventHub } from '../eventHub';
-import type { CompletedImport, ImportService } from '../import/importService';
+import type { ImportService } from '../import/importService';
 import { readInstanceAsPart10 } from '../instanceContent';
 import { instanceFilePath } from '../instanceFiles';
 import type { NewAuditEntry } from '../store/auditLog';
 import type { StoreClient } from '../store/storeClient';
 import type { ClaimedTransfer, StoredServer, TransferOutcome } from '../store/syncStore';
-import { DicomWebClient, DicomWebError, type ServerAuth } from './dicomwebClient';
+import { DicomWebClient, DicomWebError, jsonString, type ServerAuth } from './dicomwebClient';
 import type { SecretStore } from './secretStore';
 
 export const MAX_CONCURRENT_TRANSFERS = 5;
@@ -62,14 +63,6 @@ export function serverAuth(server: StoredServer, secrets: SecretStore): ServerAu
   return { kind: 'none' };
 }
 
-/** A study download streaming in, whose queue rows the caller adds once it has the instance list. */
-export interface StudyPrefetch {
-  /** The study's instances are queued, as running rows this download owns. */
-  rowsQueued(): void;
-  /** The instance list could not be had: the download stops (what arrived stays). */
-  cancel(): void;
-}
-
 export class SyncEngine {
   private running = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -78,8 +71,8 @@ export class SyncEngine {
   private connection: SyncStatus['connection'] = 'unknown';
   private lastSuccessAt: string | null = null;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Study downloads streaming in, by server and study, with the means to stop them. */
-  private readonly prefetches = new Map<string, AbortController>();
+  /** Stops study downloads streaming in when the engine closes. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: SyncEngineOptions) {}
 
@@ -105,7 +98,7 @@ export class SyncEngine {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    for (const controller of this.prefetches.values()) controller.abort();
+    this.closing.abort();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -153,7 +146,8 @@ export class SyncEngine {
     const client = new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, this.options.secrets) });
     let outcomes: TransferOutcome[];
     try {
-      outcomes = first.direction === 'upload' ? await this.upload(client, server, batch) : await this.download(client, server, batch);
+      if (first.direction === 'upload') outcomes = await this.upload(client, server, batch);
+      else outcomes = first.scope === 'study' ? await this.downloadStudy(client, server, first) : await this.download(client, server, batch);
       this.connection = 'online';
       this.lastSuccessAt = new Date().toISOString();
       await this.options.store.call('markServerReached', server.id);
@@ -182,109 +176,54 @@ export class SyncEngine {
   }
 
   /**
-   * Starts downloading a whole study in one WADO-RS answer, written into the library as it
-   * arrives — when the study is new here, nothing of it is queued already, and the importer is
-   * free. Otherwise null: the caller queues the instances and they come one batch at a time
-   * (which is also how a download interrupted here resumes: instance by instance).
+   * A whole study: when none of it is here yet, one WADO-RS answer streamed into the library,
+   * each instance recorded (a done row) as its batch is in. When some of it is here (a download
+   * cut off, or interrupted by a crash), its instances are listed by QIDO-RS and what is missing
+   * is queued instance by instance. Throws (for retry or parking) when the server fails.
    */
-  async prefetchStudy(server: StoredServer, studyInstanceUid: string): Promise<StudyPrefetch | null> {
+  private async downloadStudy(client: DicomWebClient, server: StoredServer, transfer: ClaimedTransfer): Promise<TransferOutcome[]> {
     const { store, importer } = this.options;
-    const key = `${server.id} ${studyInstanceUid}`;
-    if (this.closed || this.prefetches.has(key) || this.running >= MAX_CONCURRENT_TRANSFERS) return null;
-    if (await store.call('hasOpenDownloads', server.id, studyInstanceUid)) return null;
-    if ((await store.call('cachedStudies', [studyInstanceUid])).length > 0) return null;
-
-    // Instances in the library before their rows are queued wait here; after, they are marked done as they come.
-    const rows: { state: 'waiting' | 'queued' | 'cancelled' } = { state: 'waiting' };
-    const early: string[] = [];
-    let marking = Promise.resolve();
-    const markDone = (uids: string[]) => {
-      marking = marking.then(async () => {
-        if (uids.length === 0) return;
-        await store.call('finishStreamedDownloads', server.id, uids);
-        await this.publish();
-      });
-    };
-    const receiving = importer.receive((uids) => {
-      if (rows.state === 'queued') markDone(uids);
-      else early.push(...uids);
-    });
-    if (!receiving) return null;
-
-    let settleRows: () => void = () => undefined;
-    const rowsSettled = new Promise<void>((resolve) => (settleRows = resolve));
-    const controller = new AbortController();
-    this.prefetches.set(key, controller);
-    this.running += 1;
-
-    const work = (async () => {
-      const client = new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, this.options.secrets) });
-      const host = new URL(server.baseUrl).host;
-      let failure: unknown = null;
-      let received = 0;
-      try {
-        await client.retrieveStudy(studyInstanceUid, (bytes) => receiving.add({ display: `${host}: instance ${++received} of the study download`, bytes }), controller.signal);
-      } catch (error) {
-        failure = error;
-      }
-      let imported: CompletedImport | null = null;
-      try {
-        imported = await receiving.finish();
-      } catch (error) {
-        failure ??= error;
-      }
-      await rowsSettled;
-      markDone(early.splice(0));
-      await marking.catch((error: unknown) => log.error('sync.prefetch-marking-failed', describeError(error)));
-      await this.afterPrefetch(server, studyInstanceUid, received, failure, imported, rows.state === 'cancelled');
-    })()
-      .catch((error: unknown) => log.error('sync.prefetch-failed', describeError(error)))
-      .finally(() => {
-        this.prefetches.delete(key);
-        this.running -= 1;
-        this.inFlight.delete(work);
-        this.kick();
-      });
-    this.inFlight.add(work);
-    return {
-      rowsQueued: () => {
-        rows.state = 'queued';
-        settleRows();
-      },
-      cancel: () => {
-        // Once its rows are queued the download owns them and finishes (what it leaves is retried).
-        if (rows.state !== 'waiting') return;
-        rows.state = 'cancelled';
-        controller.abort();
-        settleRows();
-      },
-    };
-  }
-
-  /** A study download ended: said in the status, the audit and the log; what it left is queued. */
-  private async afterPrefetch(server: StoredServer, studyInstanceUid: string, received: number, failure: unknown, imported: CompletedImport | null, cancelled: boolean): Promise<void> {
-    const { store } = this.options;
-    const summary = imported?.summary;
-    if (summary && summary.phase !== 'finished') failure ??= new Error(`the downloaded files did not import (${summary.error ?? summary.phase})`);
-    if (failure === null) {
-      this.connection = 'online';
-      this.lastSuccessAt = new Date().toISOString();
-      await store.call('markServerReached', server.id);
-      await store.call('releaseStreamedDownloads', server.id, studyInstanceUid, null);
-    } else if (!cancelled) {
-      if (failure instanceof DicomWebError) log.warn('sync.prefetch-interrupted', { kind: failure.kind, status: failure.status ?? 0, received });
-      else log.error('sync.prefetch-interrupted', describeError(failure));
-      // The rest comes instance by instance, after the backoff (a refusal is retried once that way, and parked if it persists).
-      const outcome = this.failureOutcome(failure, 0);
-      const nextAttemptAt = outcome.result === 'retry' ? outcome.nextAttemptAt : new Date().toISOString();
-      await store.call('releaseStreamedDownloads', server.id, studyInstanceUid, { error: outcome.error, nextAttemptAt });
+    const studyInstanceUid = transfer.studyInstanceUid;
+    if ((await store.call('studyInstanceCount', studyInstanceUid)) > 0) {
+      await this.queueMissingInstances(client, server, studyInstanceUid);
+      return [{ id: transfer.id, result: 'done' }];
     }
+    let recording = Promise.resolve();
+    const receiving = await importer.receiveWhenFree((instances) => {
+      // In order, one after another: the rows follow the library.
+      recording = recording.then(() => store.call('recordDownloadedInstances', server.id, instances));
+    });
+    const host = new URL(server.baseUrl).host;
+    let received = 0;
+    let failure: Error | null = null;
+    try {
+      await client.retrieveStudy(studyInstanceUid, (bytes) => receiving.add({ display: `${host}: instance ${++received} of the study download`, bytes }), this.closing.signal);
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+    // What arrived whole is kept, whatever happened to the rest.
+    const { summary } = await receiving.finish();
+    await recording;
     await this.options.audit({
       action: 'sync.download',
       subject: studyInstanceUid,
-      detail: { serverId: server.id, wholeStudy: true, received, imported: summary?.imported ?? 0, alreadyPresent: summary?.alreadyPresent ?? 0, refused: summary?.skipped.length ?? 0, outcome: failure === null ? 'complete' : cancelled ? 'cancelled' : 'interrupted' },
+      detail: { serverId: server.id, wholeStudy: true, received, imported: summary.imported, alreadyPresent: summary.alreadyPresent, refused: summary.skipped.length, outcome: failure === null ? 'complete' : 'interrupted' },
     });
-    await this.publish();
+    if (failure !== null) throw failure;
+    if (summary.phase !== 'finished') throw new Error(`the downloaded files did not import (${summary.error ?? summary.phase})`);
+    // A server may leave out what it cannot send: a refused or missing instance is then queued on its own (and parked with the reason if it fails again).
+    if (summary.skipped.length > 0 || received === 0) await this.queueMissingInstances(client, server, studyInstanceUid);
+    return [{ id: transfer.id, result: 'done' }];
+  }
+
+  /** Lists a study's instances on the server and queues those the library does not have. */
+  private async queueMissingInstances(client: DicomWebClient, server: StoredServer, studyInstanceUid: string): Promise<number> {
+    const items = await client.search(`studies/${studyInstanceUid}/instances`, { includefield: '0020000E' });
+    const listed = items.map((item) => ({ sopInstanceUid: jsonString(item, '00080018'), studyInstanceUid, seriesInstanceUid: jsonString(item, '0020000E') })).filter((instance) => instance.sopInstanceUid && instance.seriesInstanceUid);
+    const present = new Set(await this.options.store.call('existingInstances', listed.map((instance) => instance.sopInstanceUid)));
+    const missing = listed.filter((instance) => !present.has(instance.sopInstanceUid));
+    if (missing.length > 0) await this.options.store.call('enqueueTransfers', server.id, 'download', missing);
+    return missing.length;
   }
 
   private async upload(client: DicomWebClient, server: StoredServer, batch: ClaimedTransfer[]): Promise<TransferOutcome[]> {

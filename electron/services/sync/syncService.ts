@@ -10,7 +10,7 @@ import type { NewAuditEntry } from '../store/auditLog';
 import type { StoreClient } from '../store/storeClient';
 import type { QueuedInstance, StoredServer } from '../store/syncStore';
 import { UserFacingError } from '../userFacingError';
-import { DicomWebClient, DicomWebError } from './dicomwebClient';
+import { DicomWebClient, DicomWebError, jsonString } from './dicomwebClient';
 import type { SecretStore } from './secretStore';
 import { serverAuth, type SyncEngine } from './syncEngine';
 
@@ -28,14 +28,7 @@ const SECRET_NOTES = {
   'user-file': 'Passwords and tokens are kept in a file only your user account can read (secrets.json in the data folder) — not in the operating system’s keychain, which this window cannot reach.',
 };
 
-type DicomJson = Record<string, { Value?: unknown[] } | undefined>;
-
-function first(item: DicomJson, tag: string): string {
-  const value = item[tag]?.Value?.[0];
-  if (typeof value === 'string' || typeof value === 'number') return String(value);
-  if (value && typeof value === 'object' && 'Alphabetic' in value && typeof value.Alphabetic === 'string') return value.Alphabetic;
-  return '';
-}
+const first = jsonString;
 
 function isoDate(dicom: string): string {
   return /^\d{8}$/.test(dicom) ? `${dicom.slice(0, 4)}-${dicom.slice(4, 6)}-${dicom.slice(6, 8)}` : '';
@@ -178,24 +171,23 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
       const client = new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, secrets) }, 60_000);
       let queued = 0;
       let alreadyQueued = 0;
+      const failed = (error: unknown) => {
+        throw error instanceof DicomWebError ? new UserFacingError('conflict', error.message) : error;
+      };
       for (const studyInstanceUid of studyInstanceUids) {
-        // A study new here starts streaming in at once, while its instance list is asked for.
-        const prefetch = await engine.prefetchStudy(server, studyInstanceUid);
-        try {
-          // The study's instances, one row each: progress, and resumable instance by instance.
-          const items = await client.search(`studies/${studyInstanceUid}/instances`, { includefield: '0020000E' }).catch((error: unknown) => {
-            throw error instanceof DicomWebError ? new UserFacingError('conflict', error.message) : error;
-          });
-          const instances = items.map((item) => ({ sopInstanceUid: first(item, '00080018'), studyInstanceUid, seriesInstanceUid: first(item, '0020000E') })).filter((instance) => instance.sopInstanceUid && instance.seriesInstanceUid);
-          const result = await store.call('enqueueTransfers', server.id, 'download', instances, prefetch ? 'running' : 'pending');
-          prefetch?.rowsQueued();
-          queued += result.queued;
-          alreadyQueued += result.alreadyQueued;
-          await audit({ action: 'sync.download-queued', subject: studyInstanceUid, detail: { serverId: server.id, wholeStudy: prefetch !== null, ...result } });
-        } catch (error) {
-          prefetch?.cancel();
-          throw error;
-        }
+        // One study-level QIDO-RS (cheap): the study is there, and how many instances it has.
+        const [study] = await client.search('studies', { StudyInstanceUID: studyInstanceUid, includefield: '00201208' }).catch(failed);
+        if (!study) throw new UserFacingError('not-found', 'The server does not hold that study (any more).');
+        let onServer = Number(first(study, '00201208'));
+        // Number of Study Related Instances is optional in QIDO-RS: counted the long way when missing.
+        if (!Number.isInteger(onServer) || onServer < 0) onServer = (await client.search(`studies/${studyInstanceUid}/instances`, {}).catch(failed)).length;
+        const here = await store.call('studyInstanceCount', studyInstanceUid);
+        // One row for the whole study: streamed in when new here, completed instance by instance otherwise.
+        const started = await store.call('enqueueStudyDownload', server.id, studyInstanceUid);
+        const missing = started ? Math.max(0, onServer - here) : 0;
+        queued += missing;
+        alreadyQueued += onServer - missing;
+        await audit({ action: 'sync.download-queued', subject: studyInstanceUid, detail: { serverId: server.id, onServer, here, alreadyRunning: !started } });
       }
       engine.kick();
       return { queued, alreadyQueued };

@@ -6,9 +6,10 @@ import { srDocuments } from './0005-sr-documents';
 import { reports } from './0006-reports';
 import { sync } from './0007-sync';
 import { srText } from './0008-sr-text';
+import { studyDownloads } from './0009-study-downloads';
 import type { Migration } from '../migration-type';
 
 /** Every migration, in order. A new one is a new file here with the next number. */
-export const migrations: readonly Migration[] = [auditLog, library, importAndSearch, annotations, srDocuments, reports, sync, srText];
+export const migrations: readonly Migration[] = [auditLog, library, importAndSearch, annotations, srDocuments, reports, sync, srText, studyDownloads];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
