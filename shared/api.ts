@@ -172,7 +172,12 @@ export const ViewerSeries = SeriesSummary.extend({
 });
 export type ViewerSeries = z.infer<typeof ViewerSeries>;
 
-export const ViewerStudy = z.object({ study: StudySummary, series: z.array(ViewerSeries) });
+export const ViewerStudy = z.object({
+  study: StudySummary,
+  series: z.array(ViewerSeries),
+  /** Where to POST for many instances' files in one answer (shared/instanceBundle.ts): `dicom://bundle/` or `/dicom/bundle`. */
+  bundleUrl: z.string(),
+});
 export type ViewerStudy = z.infer<typeof ViewerStudy>;
 
 /** The drawing tools; the viewer maps them onto cornerstone-tools. */

@@ -7,6 +7,7 @@
  *   POST /api/request/<name>        a request of shared/api.ts; JSON in, { ok, value | error } out
  *   GET  /api/events                server-sent events: one `data:` line per WorkstationEvent
  *   GET  /dicom/instance/<uid>      an instance's file, as the Electron shell's dicom:// serves it
+ *   POST /dicom/bundle              many instances' files in one answer (shared/instanceBundle.ts)
  *   PUT  /api/upload/<id>/<path>    one file dropped onto the page (after import.beginUpload)
  */
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -17,6 +18,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CONTENT_SECURITY_POLICY_HEADER, policyForRendererPath } from '../../shared/security/contentSecurityPolicy';
 import { describeError, log } from '../logging/log';
+import { BundleRequest } from '../../shared/instanceBundle';
+import { instanceBundleStream } from '../services/instanceBundleStream';
 import { instanceContent } from '../services/instanceContent';
 import { resolveInstanceRequest } from '../services/instanceFiles';
 import { decodeUrlPart } from '../services/urlParts';
@@ -131,6 +134,24 @@ export async function startHostServer(options: HostOptions): Promise<RunningHost
     sendText(response, 201, 'stored');
   }
 
+  async function handleBundle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== 'POST') return sendText(response, 405, 'bundles are POST');
+    if (!request.headers['content-type']?.startsWith('application/json')) return sendText(response, 415, 'bundle requests are application/json');
+    let parsed: ReturnType<typeof BundleRequest.safeParse>;
+    try {
+      parsed = BundleRequest.safeParse(await readJsonBody(request));
+    } catch (error) {
+      return sendText(response, 400, `body: ${error instanceof Error ? error.message : 'unreadable'}`);
+    }
+    if (!parsed.success) return sendText(response, 400, `not a bundle request: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-store' });
+    // A file that cannot be read mid-answer ends it early; the page fetches what is missing one by one.
+    await pipeline(instanceBundleStream(options.services.layout.instancesDir, parsed.data.uids), response).catch((error: unknown) => {
+      log.warn('host.bundle-cut', describeError(error));
+      response.destroy();
+    });
+  }
+
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
     for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
@@ -152,6 +173,7 @@ export async function startHostServer(options: HostOptions): Promise<RunningHost
       return handleApiRequest(request, response, decodeUrlPart(name) ?? name);
     }
     if (urlPath.startsWith('/api/upload/')) return handleUpload(request, response, urlPath.slice('/api/upload/'.length));
+    if (urlPath === '/dicom/bundle') return handleBundle(request, response);
     if (urlPath === '/api/events' && request.method === 'GET') return handleEvents(request, response);
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'method not allowed');
 

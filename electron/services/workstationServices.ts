@@ -168,7 +168,7 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
         })),
       }));
       await audit({ action: 'study.view', subject: studyInstanceUid, detail: { series: series.length, instances: images.study.instanceCount } });
-      return { study: images.study, series };
+      return { study: images.study, series, bundleUrl: options.mode === 'electron' ? 'dicom://bundle/' : '/dicom/bundle' };
     },
     'annotations.list': async ({ studyInstanceUid }) => {
       await srDocuments.readNew(studyInstanceUid);

@@ -2,7 +2,8 @@
  * The two schemes the window loads from:
  * - `app://lumen/…` — the built renderer, only files inside dist/renderer;
  * - `dicom://instance/<uid>` — an instance's file, only from the data directory's instances
- *   folder, looked up by UID (services/instanceFiles.ts), never by a path from the page.
+ *   folder, looked up by UID (services/instanceFiles.ts), never by a path from the page;
+ * - `dicom://bundle/` (POST, JSON) — many instances' files in one answer (shared/instanceBundle.ts).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -10,6 +11,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { protocol, type Session } from 'electron';
 import { policyForRendererPath } from '../../shared/security/contentSecurityPolicy';
+import { BundleRequest } from '../../shared/instanceBundle';
+import { instanceBundleStream } from '../services/instanceBundleStream';
 import { instanceContent } from '../services/instanceContent';
 import { resolveInstanceRequest } from '../services/instanceFiles';
 import { contentTypes, resolveStaticPath } from '../services/rendererFiles';
@@ -47,6 +50,27 @@ export async function handleAppRequest(rendererDir: string, requestUrl: string):
           'X-Content-Type-Options': 'nosniff',
         });
   return response ?? notFound('page');
+}
+
+/** POST dicom://bundle/ with { uids }: the files in one streamed answer. Input validated here. */
+export async function handleBundleRequest(instancesDir: string, request: Pick<Request, 'method' | 'json'>): Promise<Response> {
+  // The page (app://lumen) asks across schemes with a JSON body: the browser checks first.
+  if (request.method === 'OPTIONS') {
+    return new Response(null, { status: 204, headers: { 'Access-Control-Allow-Origin': APP_ORIGIN, 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': 'Content-Type' } });
+  }
+  if (request.method !== 'POST') return new Response('bundles are POST', { status: 405 });
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return new Response('bundle requests are JSON', { status: 400 });
+  }
+  const parsed = BundleRequest.safeParse(body);
+  if (!parsed.success) return new Response('not a bundle request', { status: 400 });
+  return new Response(Readable.toWeb(instanceBundleStream(instancesDir, parsed.data.uids)) as ReadableStream<Uint8Array>, {
+    status: 200,
+    headers: { 'Content-Type': 'application/octet-stream', 'Access-Control-Allow-Origin': APP_ORIGIN, 'X-Content-Type-Options': 'nosniff' },
+  });
 }
 
 export async function handleDicomRequest(instancesDir: string, requestUrl: string): Promise<Response> {
@@ -89,5 +113,5 @@ function prependBytes(first: Uint8Array, rest: ReadableStream<Uint8Array>): Read
 
 export function registerProtocols(session: Session, options: { rendererDir: string; instancesDir: string }): void {
   session.protocol.handle(APP_SCHEME, (request) => handleAppRequest(options.rendererDir, request.url));
-  session.protocol.handle(DICOM_SCHEME, (request) => handleDicomRequest(options.instancesDir, request.url));
+  session.protocol.handle(DICOM_SCHEME, (request) => (new URL(request.url).host === 'bundle' ? handleBundleRequest(options.instancesDir, request) : handleDicomRequest(options.instancesDir, request.url)));
 }

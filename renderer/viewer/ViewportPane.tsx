@@ -2,7 +2,7 @@
 import { type DragEvent, useEffect, useRef } from 'react';
 import { useClient } from '../api/clientContext';
 import { persistMeasurement } from './annotations/annotationSync';
-import { imageIdsFor } from './cornerstone/imageLoading';
+import { imageIdFor, imageIdsFor, urlOfImageId } from './cornerstone/imageLoading';
 import { StackViewport } from './cornerstone/stackViewport';
 import { SERIES_DRAG_TYPE } from './SeriesStrip';
 import { ViewportOverlay } from './ViewportOverlay';
@@ -57,7 +57,9 @@ export function ViewportPane({ slot }: { slot: number }) {
     const imageIds = imageIdsFor(series.instances);
     const jump = useViewer.getState().jump;
     const start = jump?.slot === slot ? Math.max(0, imageIds.indexOf(jump.imageId)) : 0;
-    void ready.then(() => viewport.setImages({ key: series.seriesInstanceUid, imageIds }, start));
+    const bundleUrl = useViewer.getState().study?.bundleUrl;
+    const bundle = bundleUrl ? { url: bundleUrl, files: series.instances.map((instance) => ({ url: urlOfImageId(imageIdFor(instance, 0)), sopInstanceUid: instance.sopInstanceUid })) } : undefined;
+    void ready.then(() => viewport.setImages({ key: series.seriesInstanceUid, imageIds, bundle }, start));
   }, [series, slot]);
 
   // A jump within the series already shown (from the measurement list).

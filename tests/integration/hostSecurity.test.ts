@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BundleReader } from '../../shared/instanceBundle';
 import { instanceFilePath } from '../../electron/services/instanceFiles';
 import { LATEST_SCHEMA_VERSION } from '../../electron/services/store/database';
 import { DECODE_WORKER_POLICY } from '../../shared/security/contentSecurityPolicy';
@@ -97,6 +98,7 @@ describe('the browser host', () => {
       { path: '/assets/anything.js' },
       { path: '/api/events' },
       { path: `/dicom/instance/${SOP_UID}` },
+      { path: '/dicom/bundle', method: 'POST', body: JSON.stringify({ uids: [SOP_UID] }), headers: { 'Content-Type': 'application/json' } },
       { path: '/api/request/app.info', method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } },
     ];
     for (const route of routes) {
@@ -204,7 +206,39 @@ describe('the browser host', () => {
       expect(refused.body).not.toContain('SQLite');
     }
   });
+
+  it('serves many instances in one framed answer by their UIDs, and refuses anything else', async () => {
+    const json = { ...bearer(), 'Content-Type': 'application/json' };
+    const answer = await bundleRequest(host.port, JSON.stringify({ uids: [SOP_UID, '1.2.999.7', '../../library.sqlite'] }), json);
+    expect(answer.status).toBe(200);
+    const files: Array<[string, Buffer | null]> = [];
+    const reader = new BundleReader((uid, file) => files.push([uid, file === null ? null : Buffer.from(file)]));
+    reader.push(new Uint8Array(answer.body));
+    expect(reader.complete).toBe(true);
+    expect(files.map(([uid, file]) => [uid, file?.equals(part10File) ?? null])).toEqual([
+      [SOP_UID, true],
+      ['1.2.999.7', null],
+      ['../../library.sqlite', null],
+    ]);
+    expect((await bundleRequest(host.port, JSON.stringify({ uids: [SOP_UID] }), { ...bearer(), 'Content-Type': 'text/plain' })).status).toBe(415);
+    for (const body of ['not json', JSON.stringify({ uids: [] }), JSON.stringify({ uids: [SOP_UID], path: '/etc/passwd' })]) {
+      expect((await bundleRequest(host.port, body, json)).status, body).toBe(400);
+    }
+    expect((await rawRequest(host.port, { path: '/dicom/bundle', headers: bearer() })).status).toBe(405);
+  });
 });
+
+function bundleRequest(port: number, body: string, headers: Record<string, string>): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, path: '/dicom/bundle', method: 'POST', headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 
 describe('the browser host serving the viewer', () => {
   let temp: ReturnType<typeof makeTempDir>;

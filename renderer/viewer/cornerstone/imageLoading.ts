@@ -106,8 +106,12 @@ function keepStoredBits(stack: CornerstoneStack, image: Image): void {
   image.maxPixelValue = max;
 }
 
-/** Loads (and caches) one image, or fails with a readable reason after the deadline. */
-export async function loadImage(imageId: string, timeoutMs = imageLoadTimeout()): Promise<Image> {
+/**
+ * Loads (and caches) one image, or fails with a readable reason after the deadline. `loader`
+ * supplies the file's bytes (an InstanceBundle) instead of the image loader's own request.
+ */
+export async function loadImage(imageId: string, options: { timeoutMs?: number; loader?: (url: string) => Promise<ArrayBuffer> } = {}): Promise<Image> {
+  const timeoutMs = options.timeoutMs ?? imageLoadTimeout();
   const stack = await cornerstoneStack();
   const { cornerstone } = stack;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -116,7 +120,7 @@ export async function loadImage(imageId: string, timeoutMs = imageLoadTimeout())
   });
   try {
     const image = await Promise.race([
-      cornerstone.loadAndCacheImage(imageId).catch((reason: unknown) => {
+      cornerstone.loadAndCacheImage(imageId, options.loader ? { loader: options.loader } : undefined).catch((reason: unknown) => {
         throw new ImageLoadError(describeLoadFailure(reason), imageId);
       }),
       deadline,

@@ -8,11 +8,12 @@ import type { MeasurementData, MeasurementEventDetail } from 'cornerstone-tools'
 import { CORNERSTONE_TOOL } from './annotationTools';
 import { type CornerstoneStack, cornerstoneStack } from './cornerstoneSetup';
 import { type ImageInfo, readImageInfo } from './imageInfo';
-import { ImageLoadError, loadImage } from './imageLoading';
+import { ImageLoadError, loadImage, urlOfImageId } from './imageLoading';
+import { InstanceBundle } from './instanceBundle';
 import { fullRangeWindow } from './modalityRange';
 
-/** Images requested at once while filling the stack in the background. */
-const BACKGROUND_REQUESTS = 6;
+/** Images requested at once while filling the stack in the background (most wait on the bundle's bytes; 12 kept both decode workers busier than 6). */
+const BACKGROUND_REQUESTS = 12;
 const DEFAULT_CINE_FPS = 15;
 
 export interface ViewportSnapshot {
@@ -56,6 +57,11 @@ export interface StackImages {
   /** Identifies what is shown (the series UID); a new key resets the viewport. */
   key: string;
   imageIds: readonly string[];
+  /**
+   * Where the rest of the stack can be fetched in one request (ViewerStudy.bundleUrl), and the
+   * stack's files: their URL (as in the image ids) and SOP Instance UID.
+   */
+  bundle?: { url: string; files: ReadonlyArray<{ url: string; sopInstanceUid: string }> };
 }
 
 function outwardOrder(center: number, count: number): number[] {
@@ -76,6 +82,8 @@ export class StackViewport {
   private readonly failed = new Map<number, string>();
   private readonly requested = new Set<number>();
   private inFlight = 0;
+  /** The rest of the stack streaming in, once its first image is shown. */
+  private bundle: InstanceBundle | null = null;
   private displayToken = 0;
   private shownImage: Image | null = null;
   private error: string | null = null;
@@ -113,6 +121,8 @@ export class StackViewport {
 
   destroy(): void {
     this.destroyed = true;
+    this.bundle?.cancel();
+    this.bundle = null;
     this.stopCine();
     this.resizeObserver.disconnect();
     if (this.stack) {
@@ -177,6 +187,8 @@ export class StackViewport {
   async setImages(images: StackImages, startIndex = 0): Promise<void> {
     if (this.images?.key === images.key && this.images.imageIds.length === images.imageIds.length) return this.showImage(startIndex);
     this.stopCine();
+    this.bundle?.cancel();
+    this.bundle = null;
     this.images = images;
     this.loaded.clear();
     this.failed.clear();
@@ -266,6 +278,8 @@ export class StackViewport {
     const images = this.images;
     if (!images || this.destroyed) return;
     const order = outwardOrder(this.index, images.imageIds.length);
+    this.bundle ??= this.startBundle(images, order);
+    const loader = this.bundle?.loader;
     for (const candidate of order) {
       if (this.inFlight >= BACKGROUND_REQUESTS) break;
       if (this.requested.has(candidate) || this.loaded.has(candidate)) continue;
@@ -273,7 +287,7 @@ export class StackViewport {
       if (imageId === undefined) continue;
       this.requested.add(candidate);
       this.inFlight += 1;
-      loadImage(imageId)
+      loadImage(imageId, { loader })
         .then(
           () => {
             if (this.images === images) this.loaded.add(candidate);
@@ -289,6 +303,28 @@ export class StackViewport {
           this.fillInBackground();
         });
     }
+  }
+
+  /**
+   * One request for every file of the stack not yet asked for, nearest first (the order the
+   * background loading takes them): the files stream in while the first ones decode.
+   */
+  private startBundle(images: StackImages, order: number[]): InstanceBundle | null {
+    if (!images.bundle) return null;
+    const uidByUrl = new Map(images.bundle.files.map((file) => [file.url, file.sopInstanceUid]));
+    const wanted: Array<{ url: string; sopInstanceUid: string }> = [];
+    const seen = new Set<string>();
+    for (const candidate of order) {
+      if (this.requested.has(candidate) || this.loaded.has(candidate)) continue;
+      const imageId = images.imageIds[candidate];
+      const url = imageId === undefined ? undefined : urlOfImageId(imageId);
+      const sopInstanceUid = url === undefined ? undefined : uidByUrl.get(url);
+      if (url === undefined || sopInstanceUid === undefined || seen.has(url)) continue;
+      seen.add(url);
+      wanted.push({ url, sopInstanceUid });
+    }
+    // A stack of one or two images gains nothing from a bundle.
+    return wanted.length > 2 ? new InstanceBundle(images.bundle.url, wanted) : null;
   }
 
   // Window/level -------------------------------------------------------------------------

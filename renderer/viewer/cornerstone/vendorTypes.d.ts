@@ -62,6 +62,8 @@ declare module 'cornerstone-core' {
   }
   export interface LoadOptions {
     priority?: number;
+    /** cornerstone-wado-image-loader's wadouri: fetches the file's bytes instead of its own XHR. */
+    loader?: (url: string, imageId: string) => Promise<ArrayBuffer>;
   }
   export interface ImageLoadObject {
     promise: Promise<Image>;

@@ -94,14 +94,15 @@ class FakeSession {
   permissionRequestHandler: ((contents: FakeWebContents, permission: string, callback: (granted: boolean) => void) => void) | null = null;
   permissionCheckHandler: ((contents: FakeWebContents | null, permission: string, origin: string) => boolean) | null = null;
   headersHandler: ((details: { url: string; responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void) | null = null;
-  readonly protocolHandlers = new Map<string, (request: { url: string }) => Promise<Response>>();
+  /** A real Request, or just a URL where the handler reads nothing else (to pass URLs a Request would normalise). */
+  readonly protocolHandlers = new Map<string, (request: Request | { url: string }) => Promise<Response>>();
   readonly webRequest = {
     onHeadersReceived: (handler: NonNullable<FakeSession['headersHandler']>) => {
       this.headersHandler = handler;
     },
   };
   readonly protocol = {
-    handle: (scheme: string, handler: (request: { url: string }) => Promise<Response>) => {
+    handle: (scheme: string, handler: (request: Request | { url: string }) => Promise<Response>) => {
       this.protocolHandlers.set(scheme, handler);
     },
   };

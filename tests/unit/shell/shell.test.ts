@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../../shared/bridge';
+import { BundleReader } from '../../../shared/instanceBundle';
 import { DECODE_WORKER_POLICY } from '../../../shared/security/contentSecurityPolicy';
 import { instanceFilePath } from '../../../electron/services/instanceFiles';
 import { buildApplicationMenu } from '../../../electron/shell/menu';
@@ -186,6 +187,33 @@ describe('the session', () => {
     for (const url of ['dicom://instance/..%2F..%2Flibrary.sqlite', 'dicom://instance/1.2.3', 'dicom://instance/%2Fetc%2Fpasswd', `dicom://other/${SOP_UID}`, `dicom://instance/${SOP_UID}/extra`]) {
       expect((await dicom({ url })).status, url).toBe(404);
     }
+  });
+
+  it('dicom://bundle/ sends the files asked for in one framed answer, and refuses anything else', async () => {
+    const dicom = session.protocolHandlers.get('dicom')!;
+    const bundle = (init: RequestInit) => dicom(new Request('dicom://bundle/', init));
+    const answer = await bundle({ method: 'POST', body: JSON.stringify({ uids: [SOP_UID, '1.2.999.1'] }) });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('app://lumen');
+    const files: Array<[string, ArrayBuffer | null]> = [];
+    const reader = new BundleReader((uid, file) => files.push([uid, file]));
+    reader.push(new Uint8Array(await answer.arrayBuffer()));
+    expect(reader.complete).toBe(true);
+    expect(files.map(([uid, file]) => [uid, file === null ? null : Buffer.from(file).equals(part10File)])).toEqual([
+      [SOP_UID, true],
+      ['1.2.999.1', null],
+    ]);
+    const preflight = await bundle({ method: 'OPTIONS' });
+    expect([preflight.status, preflight.headers.get('access-control-allow-methods')]).toEqual([204, 'POST']);
+    expect((await bundle({ method: 'GET' })).status).toBe(405);
+    for (const body of ['not json', JSON.stringify({ uids: [] }), JSON.stringify({ uids: [SOP_UID], path: '/etc' }), JSON.stringify({ uids: ['with space'] })]) {
+      expect((await bundle({ method: 'POST', body })).status, body).toBe(400);
+    }
+    // A UID is looked up by its hash, never used as a path: a path-like one is simply not here.
+    const traversal = await bundle({ method: 'POST', body: JSON.stringify({ uids: ['../../library.sqlite'] }) });
+    const found: Array<ArrayBuffer | null> = [];
+    new BundleReader((_uid, file) => found.push(file)).push(new Uint8Array(await traversal.arrayBuffer()));
+    expect(found).toEqual([null]);
   });
 });
 
