@@ -408,6 +408,8 @@ export const Transfer = z.object({
   direction: z.enum(['upload', 'download']),
   /** 'study': a whole study downloaded in one answer (`sopInstanceUid` then holds the Study Instance UID). */
   scope: z.enum(['instance', 'study']),
+  /** For a whole-study download: how many instances the server said the study has. */
+  expected: count.nullable(),
   sopInstanceUid: z.string(),
   studyInstanceUid: z.string(),
   state: TransferState,
@@ -426,6 +428,8 @@ export const SyncStatus = z.object({
   parked: count,
   lastSuccessAt: isoTimestamp.nullable(),
   lastError: z.string().nullable(),
+  /** Whole studies streaming in now: instances landed so far, of how many the server said. */
+  downloading: z.object({ studies: count, instances: count, expected: count }).nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

@@ -15,6 +15,7 @@ export function SyncStatusSegment() {
   if (!status) return <span data-testid="status-sync">Sync: …</span>;
   const parts = [
     status.connection === 'online' ? 'Online' : status.connection === 'offline' ? 'Offline' : 'Sync',
+    status.downloading ? `↓ ${status.downloading.instances} of ${status.downloading.expected} images` : '',
     status.pending > 0 ? `${status.pending} waiting` : '',
     status.running > 0 ? `${status.running} sending/receiving` : '',
     status.parked > 0 ? `${status.parked} need attention` : '',

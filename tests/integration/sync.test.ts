@@ -241,6 +241,10 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       await call(target, 'sync.download', { studyInstanceUids: [ctStudy] });
       const part = await until('part of the study arriving', () => call<{ instances: number }>(target, 'library.stats', {}), (stats) => stats.instances >= 16);
       expect(part.instances).toBeLessThan(134);
+      // The status bar's progress: what has landed, of what the server said the study holds.
+      const progress = await until('the progress catching up', () => call<SyncStatus>(target, 'sync.status', {}), (status) => (status.downloading?.instances ?? 0) >= part.instances);
+      expect(progress.downloading).toEqual({ studies: 1, instances: expect.any(Number) as number, expected: 134 });
+      expect(progress.downloading?.instances).toBeLessThan(134);
       target.child.kill('SIGKILL');
       await new Promise((resolve) => target.child.once('exit', resolve));
       target = await startHostProcess(other.dir);

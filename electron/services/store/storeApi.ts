@@ -52,7 +52,7 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     deleteServer: (id: string): boolean => syncStore.deleteServer(db, id),
     markServerReached: (id: string): void => syncStore.markServerReached(db, id, new Date().toISOString()),
     enqueueTransfers: (serverId: string, direction: 'upload' | 'download', instances: syncStore.QueuedInstance[]) => syncStore.enqueueTransfers(db, serverId, direction, instances, new Date().toISOString()),
-    enqueueStudyDownload: (serverId: string, studyInstanceUid: string): boolean => syncStore.enqueueStudyDownload(db, serverId, studyInstanceUid, new Date().toISOString()),
+    enqueueStudyDownload: (serverId: string, studyInstanceUid: string, expected: number): boolean => syncStore.enqueueStudyDownload(db, serverId, studyInstanceUid, expected, new Date().toISOString()),
     recordDownloadedInstances: (serverId: string, instances: syncStore.QueuedInstance[]): void => syncStore.recordDownloadedInstances(db, serverId, instances, new Date().toISOString()),
     studyInstanceCount: (studyInstanceUid: string): number => syncStore.studyInstanceCount(db, studyInstanceUid),
     claimDueTransfers: (batchSizes: Record<'upload' | 'download', number>) => syncStore.claimDueTransfers(db, batchSizes, new Date().toISOString()),

@@ -107,15 +107,15 @@ export function enqueueTransfers(db: LibraryDatabase, serverId: string, directio
  * while it waits or was refused puts it back in line now; one running is left alone.
  * @returns whether the study is now queued (false: it is being downloaded already)
  */
-export function enqueueStudyDownload(db: LibraryDatabase, serverId: string, studyInstanceUid: string, now: string): boolean {
+export function enqueueStudyDownload(db: LibraryDatabase, serverId: string, studyInstanceUid: string, expected: number, now: string): boolean {
   const changes = db
-    .prepare<[string, string, string, string, string, string, string]>(
-      `INSERT INTO transfers (server_id, direction, scope, sop_instance_uid, study_uid, series_uid, state, next_attempt_at, created_at, updated_at)
-       VALUES (?, 'download', 'study', ?, ?, '', 'pending', ?, ?, ?)
-       ON CONFLICT (server_id, direction, sop_instance_uid) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL, next_attempt_at = ?, updated_at = excluded.updated_at
+    .prepare<[string, string, string, number, string, string, string, string]>(
+      `INSERT INTO transfers (server_id, direction, scope, sop_instance_uid, study_uid, series_uid, expected, state, next_attempt_at, created_at, updated_at)
+       VALUES (?, 'download', 'study', ?, ?, '', ?, 'pending', ?, ?, ?)
+       ON CONFLICT (server_id, direction, sop_instance_uid) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL, expected = excluded.expected, next_attempt_at = ?, updated_at = excluded.updated_at
        WHERE transfers.state <> 'running'`,
     )
-    .run(serverId, studyInstanceUid, studyInstanceUid, now, now, now, now).changes;
+    .run(serverId, studyInstanceUid, studyInstanceUid, expected, now, now, now, now).changes;
   return changes > 0;
 }
 
@@ -145,6 +145,7 @@ interface TransferRow {
   server_id: string;
   direction: Transfer['direction'];
   scope: Transfer['scope'];
+  expected: number | null;
   sop_instance_uid: string;
   study_uid: string;
   series_uid: string;
@@ -165,6 +166,7 @@ function toTransfer(row: TransferRow): Transfer {
     serverId: row.server_id,
     direction: row.direction,
     scope: row.scope,
+    expected: row.expected,
     sopInstanceUid: row.sop_instance_uid,
     studyInstanceUid: row.study_uid,
     state: row.state,

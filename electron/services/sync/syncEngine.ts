@@ -33,6 +33,7 @@ export const MAX_CONCURRENT_TRANSFERS = 5;
  */
 const BATCH_SIZES = { upload: 10, download: 30 } as const;
 const BACKOFF_BASE_MS = 2_000;
+const PROGRESS_INTERVAL_MS = 250;
 const BACKOFF_CAP_MS = 10 * 60_000;
 
 /** The wait before attempt `attempts + 1`: 2 s, 4 s, 8 s… capped at 10 min, ±50 % jitter. */
@@ -71,6 +72,9 @@ export class SyncEngine {
   private connection: SyncStatus['connection'] = 'unknown';
   private lastSuccessAt: string | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Whole-study downloads streaming in, by queue row: instances landed, of how many expected. */
+  private readonly downloading = new Map<number, { instances: number; expected: number }>();
+  private lastProgressAt = 0;
   /** Stops study downloads streaming in when the engine closes. */
   private readonly closing = new AbortController();
 
@@ -92,7 +96,9 @@ export class SyncEngine {
 
   async status(): Promise<SyncStatus> {
     const counts = await this.options.store.call('transferCounts');
-    return { connection: this.connection, pending: counts.pending, running: counts.running, parked: counts.parked, lastSuccessAt: this.lastSuccessAt, lastError: counts.lastError };
+    const streams = [...this.downloading.values()];
+    const downloading = streams.length === 0 ? null : { studies: streams.length, instances: streams.reduce((sum, stream) => sum + stream.instances, 0), expected: streams.reduce((sum, stream) => sum + stream.expected, 0) };
+    return { connection: this.connection, pending: counts.pending, running: counts.running, parked: counts.parked, lastSuccessAt: this.lastSuccessAt, lastError: counts.lastError, downloading };
   }
 
   async close(): Promise<void> {
@@ -188,10 +194,31 @@ export class SyncEngine {
       await this.queueMissingInstances(client, server, studyInstanceUid);
       return [{ id: transfer.id, result: 'done' }];
     }
+    const progress = { instances: 0, expected: transfer.expected ?? 0 };
+    this.downloading.set(transfer.id, progress);
+    try {
+      await this.streamStudy(client, server, studyInstanceUid, progress);
+    } finally {
+      this.downloading.delete(transfer.id);
+    }
+    return [{ id: transfer.id, result: 'done' }];
+  }
+
+  /** The study's one WADO-RS answer into the library; what arrived whole is kept whatever happens to the rest. */
+  private async streamStudy(client: DicomWebClient, server: StoredServer, studyInstanceUid: string, progress: { instances: number }): Promise<void> {
+    const { store, importer } = this.options;
     let recording = Promise.resolve();
     const receiving = await importer.receiveWhenFree((instances) => {
+      progress.instances += instances.length;
       // In order, one after another: the rows follow the library.
-      recording = recording.then(() => store.call('recordDownloadedInstances', server.id, instances));
+      recording = recording.then(async () => {
+        await store.call('recordDownloadedInstances', server.id, instances);
+        // Progress for the status bar, a few times a second at most.
+        if (Date.now() - this.lastProgressAt >= PROGRESS_INTERVAL_MS) {
+          this.lastProgressAt = Date.now();
+          await this.publish();
+        }
+      });
     });
     const host = new URL(server.baseUrl).host;
     let received = 0;
@@ -201,7 +228,6 @@ export class SyncEngine {
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
     }
-    // What arrived whole is kept, whatever happened to the rest.
     const { summary } = await receiving.finish();
     await recording;
     await this.options.audit({
@@ -213,7 +239,6 @@ export class SyncEngine {
     if (summary.phase !== 'finished') throw new Error(`the downloaded files did not import (${summary.error ?? summary.phase})`);
     // A server may leave out what it cannot send: a refused or missing instance is then queued on its own (and parked with the reason if it fails again).
     if (summary.skipped.length > 0 || received === 0) await this.queueMissingInstances(client, server, studyInstanceUid);
-    return [{ id: transfer.id, result: 'done' }];
   }
 
   /** Lists a study's instances on the server and queues those the library does not have. */

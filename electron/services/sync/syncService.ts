@@ -183,7 +183,7 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
         if (!Number.isInteger(onServer) || onServer < 0) onServer = (await client.search(`studies/${studyInstanceUid}/instances`, {}).catch(failed)).length;
         const here = await store.call('studyInstanceCount', studyInstanceUid);
         // One row for the whole study: streamed in when new here, completed instance by instance otherwise.
-        const started = await store.call('enqueueStudyDownload', server.id, studyInstanceUid);
+        const started = await store.call('enqueueStudyDownload', server.id, studyInstanceUid, onServer);
         const missing = started ? Math.max(0, onServer - here) : 0;
         queued += missing;
         alreadyQueued += onServer - missing;
