@@ -188,7 +188,7 @@ export class SyncEngine {
    * is queued instance by instance. Throws (for retry or parking) when the server fails.
    */
   private async downloadStudy(client: DicomWebClient, server: StoredServer, transfer: ClaimedTransfer): Promise<TransferOutcome[]> {
-    const { store, importer } = this.options;
+    const { store } = this.options;
     const studyInstanceUid = transfer.studyInstanceUid;
     if ((await store.call('studyInstanceCount', studyInstanceUid)) > 0) {
       await this.queueMissingInstances(client, server, studyInstanceUid);
