@@ -455,7 +455,8 @@ export const SkippedFile = z.object({
 });
 export type SkippedFile = z.infer<typeof SkippedFile>;
 
-export const ImportPhase = z.enum(['discovering', 'importing', 'finished', 'cancelled', 'failed']);
+/** 'waiting': a person's import queued behind the workstation's own (a study downloading). */
+export const ImportPhase = z.enum(['waiting', 'discovering', 'importing', 'finished', 'cancelled', 'failed']);
 export type ImportPhase = z.infer<typeof ImportPhase>;
 
 export const ImportProgress = z.object({

@@ -70,7 +70,7 @@ function ProgressView({ progress }: { progress: ImportProgress }) {
   const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : 0;
   return (
     <div className="import-progress" data-testid="import-progress">
-      <p className="import-title">{progress.phase === 'discovering' ? 'Looking for files…' : 'Importing…'}</p>
+      <p className="import-title">{progress.phase === 'waiting' ? 'Waiting for a download to finish…' : progress.phase === 'discovering' ? 'Looking for files…' : 'Importing…'}</p>
       <progress max={1} value={fraction} aria-label="Import progress" />
       <p className="small" role="status">
         {progress.filesDone.toLocaleString('en')} of {plural(progress.filesTotal, 'file', 'files')} · {formatBytes(progress.bytesDone)} of {formatBytes(progress.bytesTotal)}
@@ -98,6 +98,7 @@ const outcomeTitle: Record<ImportSummary['phase'], string> = {
   finished: 'Import finished',
   cancelled: 'Import cancelled',
   failed: 'Import stopped by an error',
+  waiting: 'Import',
   discovering: 'Import',
   importing: 'Import',
 };

@@ -262,6 +262,29 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     }
   });
 
+  it('lets a technician’s import wait its turn behind a download instead of refusing it', async () => {
+    const other = makeTempDir('sync-import-waits');
+    const proxy = await startCuttingProxy(orthanc.httpPort, new RegExp(`^GET /dicom-web/studies/${ctStudy.replaceAll('.', '\\.')} `), 20 * 1024 * 1024, 'stall');
+    const target = await startHostProcess(other.dir);
+    try {
+      await call<ServerSummary>(target, 'servers.save', { name: 'Archive', baseUrl: `http://127.0.0.1:${proxy.port}/dicom-web`, auth: 'basic', username: USER, secret: PASSWORD, isDefault: true });
+      await call(target, 'sync.download', { studyInstanceUids: [ctStudy] });
+      await until('part of the study arriving', () => call<{ instances: number }>(target, 'library.stats', {}), (stats) => stats.instances >= 16);
+      // The download holds the importer: the person's import is taken, and waits.
+      const { jobId } = await call<{ jobId: string }>(target, 'import.start', { paths: [SCOUT_SERIES] });
+      const waiting = await call<{ running: { jobId: string; phase: string } | null }>(target, 'import.status', {});
+      expect(waiting.running).toMatchObject({ jobId, phase: 'waiting' });
+      // The link drops: the download stops (what came stays), the import runs, the download resumes.
+      await proxy.close();
+      const finished = await until('the import finishing', () => call<{ last: { jobId: string; phase: string; imported: number } | null }>(target, 'import.status', {}), (status) => status.last?.jobId === jobId);
+      expect(finished.last).toMatchObject({ phase: 'finished', imported: 3 });
+    } finally {
+      await target.stop();
+      await proxy.close();
+      other.remove();
+    }
+  });
+
   it('parks transfers refused for a wrong password, with the reason, instead of retrying them', async () => {
     const wrong = await call<ServerSummary>(host, 'servers.save', { name: 'Stale password', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret: 'expired' });
     await call(host, 'sync.upload', { studyInstanceUid: scoutStudy, serverId: wrong.id });

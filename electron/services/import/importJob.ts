@@ -226,7 +226,8 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     const [firstWorker] = options.workers;
     if (!firstWorker) throw new Error('no import worker');
     const { source } = options;
-    if (source.kind === 'paths') {
+    if (options.isCancelled()) result.phase = 'cancelled';
+    else if (source.kind === 'paths') {
       options.onProgress(progress('discovering'));
       const discovery = await timed('discover', () => firstWorker.call('discover', source.roots));
       result.skipped.push(...discovery.skipped);

@@ -39,6 +39,10 @@ export interface CompletedImport {
   result: ImportResult;
 }
 
+function initialProgress(jobId: string): ImportProgress {
+  return { jobId, phase: 'discovering', filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0, imported: 0, alreadyPresent: 0, skipped: 0, elapsedSeconds: 0, bytesPerSecond: 0, etaSeconds: null };
+}
+
 /** An import of files arriving from a server, open while they arrive. */
 export interface ReceivedImport {
   /** Adds a received file; a returned promise means: wait for it before adding more. */
@@ -48,7 +52,7 @@ export interface ReceivedImport {
 }
 
 export class ImportService {
-  private running: { jobId: string; progress: ImportProgress; cancelled: boolean; done: Promise<CompletedImport> } | null = null;
+  private running: { jobId: string; progress: ImportProgress; cancelled: boolean; announce: boolean; done: Promise<CompletedImport> } | null = null;
   private last: ImportSummary | null = null;
   private pool: Promise<Array<WorkerClient<ImportWorkerApi>>> | null = null;
 
@@ -77,8 +81,10 @@ export class ImportService {
     await this.stopWorkers();
   }
 
+  /** A person's import (the workstation's own quiet ones are not shown), running or waiting its turn. */
   status(): { running: ImportProgress | null; last: ImportSummary | null } {
-    return { running: this.running?.progress ?? null, last: this.last };
+    const shown = this.waitingPerson ?? (this.running?.announce ? this.running : null);
+    return { running: shown?.progress ?? null, last: this.last };
   }
 
   /**
@@ -87,8 +93,30 @@ export class ImportService {
    * panel or summary for the user, only the library change.
    */
   start(paths: string[], { announce = true }: { announce?: boolean } = {}): { jobId: string; done: Promise<CompletedImport> } {
+    if (announce && this.running && !this.running.announce && !this.waitingPerson) return this.startAfterOwn(paths, this.running.done);
     return this.begin({ kind: 'paths', roots: paths }, announce);
   }
+
+  /**
+   * A person's import asked for while the workstation's own import runs (a study downloading):
+   * it waits its turn, shown as waiting, instead of being refused; nothing of the workstation's
+   * own goes before it.
+   */
+  private startAfterOwn(paths: string[], own: Promise<CompletedImport>): { jobId: string; done: Promise<CompletedImport> } {
+    const jobId = randomUUID();
+    const waiting = { jobId, progress: { ...initialProgress(jobId), phase: 'waiting' as const }, cancelled: false, done: Promise.resolve() as Promise<unknown> };
+    const done = (async () => {
+      await own.catch(() => undefined);
+      this.waitingPerson = null;
+      return this.begin({ kind: 'paths', roots: paths }, true, undefined, { jobId, cancelled: waiting.cancelled }).done;
+    })();
+    waiting.done = done;
+    this.waitingPerson = waiting;
+    log.info('import.waiting', { jobId });
+    this.options.events.emit('import.progress', waiting.progress);
+    return { jobId, done };
+  }
+  private waitingPerson: { jobId: string; progress: ImportProgress; cancelled: boolean; done: Promise<unknown> } | null = null;
 
   /**
    * Opens a quiet import of files received from a server (a study streaming in), written into
@@ -97,7 +125,7 @@ export class ImportService {
    * in the library.
    */
   receive(onInstances: (instances: InstanceKey[]) => void): ReceivedImport | null {
-    if (this.running) return null;
+    if (this.running || this.waitingPerson) return null;
     const batches = new ReceivedBatches();
     const { done } = this.begin({ kind: 'received', feed: batches }, false, onInstances);
     // If the job stops before the download ends (a disk error), what is still sent is refused.
@@ -124,24 +152,10 @@ export class ImportService {
     }
   }
 
-  private begin(source: ImportSource, announce: boolean, onInstances?: (instances: InstanceKey[]) => void): { jobId: string; done: Promise<CompletedImport> } {
-    if (this.running) throw new UserFacingError('conflict', 'An import is already running; wait for it to finish or cancel it.');
-    const jobId = randomUUID();
-    const initial: ImportProgress = {
-      jobId,
-      phase: 'discovering',
-      filesTotal: 0,
-      filesDone: 0,
-      bytesTotal: 0,
-      bytesDone: 0,
-      imported: 0,
-      alreadyPresent: 0,
-      skipped: 0,
-      elapsedSeconds: 0,
-      bytesPerSecond: 0,
-      etaSeconds: null,
-    };
-    const state = { jobId, progress: initial, cancelled: false, announce };
+  private begin(source: ImportSource, announce: boolean, onInstances?: (instances: InstanceKey[]) => void, waited?: { jobId: string; cancelled: boolean }): { jobId: string; done: Promise<CompletedImport> } {
+    if (this.running || (this.waitingPerson && !waited)) throw new UserFacingError('conflict', 'An import is already running; wait for it to finish or cancel it.');
+    const jobId = waited?.jobId ?? randomUUID();
+    const state = { jobId, progress: initialProgress(jobId), cancelled: waited?.cancelled ?? false, announce };
     const done = this.run(state, source, performance.now(), onInstances).finally(() => {
       this.running = null;
     });
@@ -157,12 +171,19 @@ export class ImportService {
     await Promise.all((workers ?? []).map((worker) => worker.terminate()));
   }
 
-  /** Resolves when no import is running. */
+  /** Resolves when no import is running or waiting its turn. */
   async waitForIdle(): Promise<void> {
-    await this.running?.done.catch(() => undefined);
+    for (let pending = this.waitingPerson?.done ?? this.running?.done; pending; pending = this.waitingPerson?.done ?? this.running?.done) {
+      await pending.catch(() => undefined);
+    }
   }
 
   cancel(jobId: string): boolean {
+    if (this.waitingPerson?.jobId === jobId) {
+      // Ends as cancelled when its turn comes, without reading anything.
+      this.waitingPerson.cancelled = true;
+      return true;
+    }
     if (this.running?.jobId !== jobId) return false;
     this.running.cancelled = true;
     return true;
@@ -176,8 +197,8 @@ export class ImportService {
     const next = this.ownImports.then(async () => {
       for (;;) {
         await this.waitForIdle();
-        // A person's import may have started in between: wait for it too.
-        if (!this.running) return this.start(paths, { announce: false }).done;
+        // A person's import may have started (or be waiting) in between: it goes first.
+        if (!this.running && !this.waitingPerson) return this.start(paths, { announce: false }).done;
       }
     });
     this.ownImports = next.catch(() => undefined);
