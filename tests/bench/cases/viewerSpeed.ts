@@ -5,8 +5,10 @@
  * - first image: from the Enter that opens the study to its first image on screen;
  * - series ready: from the same Enter to all 134 images decoded and cached;
  * - scrolling: one ArrowDown per animation frame through all slices; per frame, cornerstone's
- *   own render time and the wall time between consecutive rendered images; a frame is dropped
- *   when an image took more than one frame interval (16.7 ms) to follow the previous one;
+ *   own render time and the wall time between consecutive rendered images, read from the
+ *   animation frames that drew them (the clock the empty-loop anchor reads; the render events'
+ *   own performance.now() readings are reported beside it); a frame is dropped when an image
+ *   took more than 1.5 frame intervals to follow the previous one;
  * - window/level: a real left-button drag, cornerstone's render time per rendered frame;
  * - memory: resident memory of the renderer process after the series is loaded.
  * Headless Chromium here renders with the CPU (no GPU), like a reading-room PC without
@@ -66,7 +68,10 @@ async function closeStudy(page: Page): Promise<void> {
 
 interface ScrollFigures {
   renderMs: number[];
+  /** Between the animation frames that drew consecutive images (the frame clock, as the empty loop's anchor). */
   wallMs: number[];
+  /** Between the render events' own clock readings, which also carry where in its frame each draw ran. */
+  eventMs: number[];
   missing: number;
 }
 
@@ -76,8 +81,10 @@ function scrollThrough(page: Page, steps: number): Promise<ScrollFigures> {
     const element = document.querySelector<HTMLElement>('[data-testid="viewport-0"] .viewport-element');
     if (!element) throw new Error('no viewport');
     element.focus();
-    const renders: Array<{ at: number; ms: number }> = [];
-    const onRendered = (event: Event) => renders.push({ at: performance.now(), ms: (event as CustomEvent<{ renderTimeInMs: number }>).detail.renderTimeInMs });
+    const renders: Array<{ at: number; frame: number; ms: number }> = [];
+    // document.timeline.currentTime is the time of the animation frame being produced: the same
+    // clock the empty requestAnimationFrame loop reads, so both are measured alike.
+    const onRendered = (event: Event) => renders.push({ at: performance.now(), frame: Number(document.timeline.currentTime), ms: (event as CustomEvent<{ renderTimeInMs: number }>).detail.renderTimeInMs });
     element.addEventListener('cornerstoneimagerendered', onRendered);
     await new Promise<void>((resolve) => {
       let sent = 0;
@@ -91,8 +98,9 @@ function scrollThrough(page: Page, steps: number): Promise<ScrollFigures> {
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
     element.removeEventListener('cornerstoneimagerendered', onRendered);
-    const wallMs = renders.slice(1).map((render, i) => render.at - (renders[i]?.at ?? render.at));
-    return { renderMs: renders.map((r) => r.ms), wallMs, missing: Math.max(0, count - renders.length) };
+    const wallMs = renders.slice(1).map((render, i) => render.frame - (renders[i]?.frame ?? render.frame));
+    const eventMs = renders.slice(1).map((render, i) => render.at - (renders[i]?.at ?? render.at));
+    return { renderMs: renders.map((r) => r.ms), wallMs, eventMs, missing: Math.max(0, count - renders.length) };
   }, steps);
 }
 
@@ -185,7 +193,7 @@ export async function run(): Promise<BenchResult[]> {
   const browser = await launchChromium();
   try {
     const opens: OpenTimes[] = [];
-    const scroll: ScrollFigures = { renderMs: [], wallMs: [], missing: 0 };
+    const scroll: ScrollFigures = { renderMs: [], wallMs: [], eventMs: [], missing: 0 };
     const wl: number[] = [];
     const fetchFloor: number[] = [];
     const emptyFrames: number[] = [];
@@ -211,6 +219,7 @@ export async function run(): Promise<BenchResult[]> {
       const figures = await scrollThrough(page, 133);
       scroll.renderMs.push(...figures.renderMs);
       scroll.wallMs.push(...figures.wallMs);
+      scroll.eventMs.push(...figures.eventMs);
       scroll.missing += figures.missing;
       wl.push(...(await windowDrag(page)));
       fetchFloor.push(await fetchFloorMs(page, urls));
@@ -237,7 +246,7 @@ export async function run(): Promise<BenchResult[]> {
         unit: 'ms',
         anchor: `an empty requestAnimationFrame loop in the same page, p99 interval ${round(emptyP99, 2)} ms`,
         ratio: round(scrollP99 / emptyP99, 2),
-        note: `wall time between consecutive images, one ArrowDown per frame, ${scroll.wallMs.length} frames (goal ≤ 16.7); render alone p99 ${round(percentile(scroll.renderMs, 99), 2)} ms; median wall ${round(median(scroll.wallMs), 2)} ms`,
+        note: `wall time between the animation frames that drew consecutive images, one ArrowDown per frame, ${scroll.wallMs.length} frames (goal ≤ 16.7); median ${round(median(scroll.wallMs), 2)} ms; render alone p99 ${round(percentile(scroll.renderMs, 99), 2)} ms; read from the render events' own clock instead, p99 ${round(percentile(scroll.eventMs, 99), 2)} ms (that also counts where in its frame each draw ran)`,
       },
       { name: 'viewer.droppedFrames', value: dropped, unit: 'frames', note: `frames slower than 1.5 × 16.7 ms or never rendered, of ${RUNS} × 133 steps (goal 0)` },
       { name: 'viewer.wlRenderP95Ms', value: round(percentile(wl, 95), 2), unit: 'ms', note: `cornerstone render time during left-button window/level drags, ${wl.length} renders (goal ≤ 4)` },
