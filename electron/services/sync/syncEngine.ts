@@ -158,6 +158,8 @@ export class SyncEngine {
       this.lastSuccessAt = new Date().toISOString();
       await this.options.store.call('markServerReached', server.id);
     } catch (error) {
+      // Stopped by the app closing: the rows stay running, and the next start queues them again.
+      if (this.closing.signal.aborted) return;
       outcomes = this.failed(batch, error);
     }
     await this.options.store.call('finishTransfers', outcomes);
