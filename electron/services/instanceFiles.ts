@@ -21,6 +21,11 @@ export function isAcceptableUid(value: string): boolean {
   return ACCEPTABLE_UID.test(value);
 }
 
+/** The 256 folders instance files are spread over (00 … ff). */
+export function shardFolders(instancesDir: string): string[] {
+  return Array.from({ length: 256 }, (_, index) => path.join(instancesDir, index.toString(16).padStart(2, '0')));
+}
+
 export function instanceFilePath(instancesDir: string, sopInstanceUid: string): string {
   if (!isAcceptableUid(sopInstanceUid)) throw new Error('not an acceptable SOP Instance UID');
   const digest = createHash('sha256').update(sopInstanceUid).digest('hex');

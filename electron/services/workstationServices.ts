@@ -5,7 +5,7 @@
  * exercise through the host is what Electron runs.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppMode } from '../../shared/api';
@@ -15,7 +15,7 @@ import { APP_NAME, APP_VERSION } from './appIdentity';
 import { displayDataDirectory, prepareDataDirectory } from './dataDirectory';
 import { type EventListener, EventHub } from './eventHub';
 import { ImportService } from './import/importService';
-import { instanceFilePath } from './instanceFiles';
+import { instanceFilePath, shardFolders } from './instanceFiles';
 import type { ReportWorkerApi } from './reports/reportWorker';
 import { reportHandlers } from './reports/reportService';
 import { SrDocumentReader } from './reports/srDocuments';
@@ -77,6 +77,22 @@ async function recoverInterruptedWork(store: StoreClient, stagingDir: string): P
   return orphans.length;
 }
 
+/**
+ * Makes the 256 folders instance files go into, and makes their entries durable with one fsync
+ * of the instances folder: imports then only rename into folders that exist for sure (a folder
+ * made mid-import had its own entry left unsynced), and make none.
+ */
+async function prepareShardFolders(instancesDir: string): Promise<void> {
+  const made = await Promise.all(shardFolders(instancesDir).map((folder) => mkdir(folder, { recursive: true, mode: 0o700 })));
+  if (made.every((first) => first === undefined)) return;
+  const handle = await open(instancesDir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function startWorkstationServices(options: ServicesOptions): Promise<WorkstationServices> {
   const layout = prepareDataDirectory(options.dataDirectory);
   const store: StoreClient = await startStore({ databaseFile: layout.databaseFile, instancesDir: layout.instancesDir });
@@ -88,7 +104,7 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
     events.emit('audit.appended', { id: written.id, action: written.action, at: written.at });
   };
 
-  const removedOrphans = await recoverInterruptedWork(store, layout.stagingDir);
+  const [removedOrphans] = await Promise.all([recoverInterruptedWork(store, layout.stagingDir), prepareShardFolders(layout.instancesDir)]);
   if (removedOrphans > 0) log.warn('library.recovered', { removedOrphanFiles: removedOrphans });
 
   // Bound once sync exists (it needs the importer): a person's imports may go up by themselves.

@@ -10,6 +10,12 @@ export interface UnsavedDraft {
   partId: string;
   /** The stored revision the text was edited from. */
   baseRevision: number;
+  /**
+   * The window that typed it (its EDITOR_ID). A window restoring the text saves it once as that
+   * window: if the library's newer revision is that window's own save whose answer was lost (the
+   * service killed mid-save), it is no conflict; if another window saved, it still is one.
+   */
+  editor?: string;
   content: ReportContent;
   at: string;
 }
@@ -30,6 +36,7 @@ export function unsavedFor(studyInstanceUid: string): UnsavedDraft | null {
     if (!raw) return null;
     const parsed = JSON.parse(raw) as Partial<UnsavedDraft>;
     if (typeof parsed.partId !== 'string' || typeof parsed.baseRevision !== 'number' || typeof parsed.content !== 'object' || parsed.content === null) return null;
+    if (parsed.editor !== undefined && typeof parsed.editor !== 'string') return null;
     return parsed as UnsavedDraft;
   } catch {
     return null;

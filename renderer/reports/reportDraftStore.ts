@@ -35,6 +35,8 @@ export interface Draft {
   baseRevision: number;
   /** When the first change not yet saved was made (ms), or null when all is saved. */
   dirtySince: number | null;
+  /** Restored text is saved once as the window that typed it (see UnsavedDraft.editor); then as this window. */
+  editor?: string;
 }
 
 interface ReportState {
@@ -118,7 +120,7 @@ export const useReport = create<ReportState>((set, get) => {
     const sent = draft.content;
     set({ saving: true });
     try {
-      const answer = await client.request('reports.saveDraft', { studyInstanceUid: studyUid, partId: draft.partId, baseRevision: draft.baseRevision, editor: EDITOR_ID, content: sent, force: false });
+      const answer = await client.request('reports.saveDraft', { studyInstanceUid: studyUid, partId: draft.partId, baseRevision: draft.baseRevision, editor: draft.editor ?? EDITOR_ID, content: sent, force: false });
       const now = get();
       if (now.studyUid !== studyUid || now.draft?.partId !== draft.partId) return;
       if (answer.outcome === 'conflict') {
@@ -128,10 +130,10 @@ export const useReport = create<ReportState>((set, get) => {
       const unchanged = sameContent(now.draft.content, sent);
       if (unchanged) dropUnsaved(studyUid);
       // Typed while this save was out: still unsaved, now based on the revision just made.
-      else keepUnsaved(studyUid, { partId: draft.partId, baseRevision: answer.part.revision, content: now.draft.content, at: new Date().toISOString() });
+      else keepUnsaved(studyUid, { partId: draft.partId, baseRevision: answer.part.revision, editor: EDITOR_ID, content: now.draft.content, at: new Date().toISOString() });
       set({
         report: withPart(now.report ?? { studyInstanceUid: studyUid, status: answer.status, parts: [], elsewhere: [] }, answer.part, answer.status),
-        draft: { ...now.draft, baseRevision: answer.part.revision, dirtySince: unchanged ? null : now.draft.dirtySince },
+        draft: { ...now.draft, baseRevision: answer.part.revision, dirtySince: unchanged ? null : now.draft.dirtySince, editor: undefined },
         savedAt: answer.part.updatedAt,
         saving: false,
         error: null,
@@ -179,8 +181,10 @@ export const useReport = create<ReportState>((set, get) => {
           dropUnsaved(studyInstanceUid);
         } else {
           // Text typed here that never reached the library: back in the editor, saved again.
-          draft = { ...draft, partId: unsaved.partId, content: unsaved.content, baseRevision: stored ? unsaved.baseRevision : 0, dirtySince: Date.now() };
-          if (stored && unsaved.baseRevision !== stored.revision) conflict = stored;
+          draft = { ...draft, partId: unsaved.partId, content: unsaved.content, baseRevision: stored ? unsaved.baseRevision : 0, dirtySince: Date.now(), editor: unsaved.editor };
+          // Without the typing window's identity (an older copy) a newer stored revision can only be shown as a conflict;
+          // with it, the library tells: that window's own lost save, or another window's.
+          if (stored && unsaved.baseRevision !== stored.revision && unsaved.editor === undefined) conflict = stored;
           notice = 'Text typed before the window closed was not saved then; it is back and being saved.';
         }
       } else if (unsaved && !draft) {
@@ -203,7 +207,7 @@ export const useReport = create<ReportState>((set, get) => {
       const content = { ...draft.content, ...changes };
       const dirtySince = draft.dirtySince ?? Date.now();
       set({ draft: { ...draft, content, dirtySince } });
-      keepUnsaved(studyUid, { partId: draft.partId, baseRevision: draft.baseRevision, content, at: new Date().toISOString() });
+      keepUnsaved(studyUid, { partId: draft.partId, baseRevision: draft.baseRevision, editor: draft.editor ?? EDITOR_ID, content, at: new Date().toISOString() });
       schedule(client, Math.max(0, Math.min(SAVE_DELAY_MS, dirtySince + MAX_UNSAVED_MS - Date.now())));
     },
 

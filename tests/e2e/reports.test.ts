@@ -94,6 +94,42 @@ describe('writing and signing a report', () => {
     await expect.poll(async () => (await storedReport()).parts[0]?.findings, { timeout: 10_000 }).toBe(typed);
   });
 
+  it('takes back a window’s own text whose saves landed but whose answers were lost, without calling it a conflict', async () => {
+    // First the link loses the answers: this window's saves reach the library, but it never
+    // hears back, so its copy stays based on a revision the library has since passed — by this
+    // window's own saves. Then the link goes altogether, with more typed, and the window closes.
+    let linkDown = false;
+    await page.route('**/api/request/reports.saveDraft', async (route) => {
+      if (!linkDown) await route.fetch();
+      await route.abort('connectionreset');
+    });
+    const before = (await storedReport()).parts[0]?.revision ?? 0;
+    await findings().click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Spleen: normal.', { delay: 20 });
+    const landed = await findings().inputValue();
+    await expect.poll(async () => (await storedReport()).parts[0]?.findings, { timeout: 10_000 }).toBe(landed);
+    expect((await storedReport()).parts[0]?.revision).toBeGreaterThan(before);
+    // Chromium's own offline mode too: even the save on closing the window cannot leave.
+    linkDown = true;
+    await context.setOffline(true);
+    await page.keyboard.type(' Kidneys: normal.', { delay: 20 });
+    const typed = await findings().inputValue();
+    await page.close();
+    // Whatever the closing window still had in flight fails while offline.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await storedReport()).parts[0]?.findings).toBe(landed);
+    await context.setOffline(false);
+
+    page = await context.newPage();
+    await page.goto(host.url);
+    await openStudy(page);
+    await expect.poll(async () => findings().inputValue()).toBe(typed);
+    // Saved as the window that typed it: the library knows the newer revisions were that window's.
+    await expect.poll(async () => (await storedReport()).parts[0]?.findings, { timeout: 10_000 }).toBe(typed);
+    expect(await page.getByTestId('report-conflict').count()).toBe(0);
+  });
+
   it('shows another window’s save as a conflict instead of overwriting it', async () => {
     const other = await context.newPage();
     try {
