@@ -5,7 +5,7 @@
  * exercise through the host is what Electron runs.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppMode } from '../../shared/api';
@@ -19,6 +19,7 @@ import { instanceFilePath, shardFolders } from './instanceFiles';
 import type { ReportWorkerApi } from './reports/reportWorker';
 import { reportHandlers } from './reports/reportService';
 import { SrDocumentReader } from './reports/srDocuments';
+import { syncDirectory } from './syncDirectory';
 import { FileSecretStore, type SecretStore } from './sync/secretStore';
 import { SyncEngine } from './sync/syncEngine';
 import { queueAutoUploads, queueReportUpload, syncHandlers } from './sync/syncService';
@@ -84,13 +85,7 @@ async function recoverInterruptedWork(store: StoreClient, stagingDir: string): P
  */
 async function prepareShardFolders(instancesDir: string): Promise<void> {
   const made = await Promise.all(shardFolders(instancesDir).map((folder) => mkdir(folder, { recursive: true, mode: 0o700 })));
-  if (made.every((first) => first === undefined)) return;
-  const handle = await open(instancesDir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  if (made.some((first) => first !== undefined)) await syncDirectory(instancesDir);
 }
 
 export async function startWorkstationServices(options: ServicesOptions): Promise<WorkstationServices> {

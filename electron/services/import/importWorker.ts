@@ -13,6 +13,7 @@ import { copyFile, type FileHandle, mkdir, open, rename, rm, writeFile } from 'n
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { needsWholeFile, readInstanceHeader } from '../dicom/readHeader';
+import { syncDirectory } from '../syncDirectory';
 import { reportWorkerStartFailure, serveWorkerApi } from '../workers/workerRpc';
 import { discoverSources } from './discoverSources';
 import { describeFileError } from './fileErrors';
@@ -167,16 +168,7 @@ async function commitBatch(staged: StagedFile[]): Promise<void> {
       }
     }),
   );
-  await Promise.all(
-    [...folders].map(async (folder) => {
-      const handle = await open(folder, 'r');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    }),
-  );
+  await Promise.all([...folders].map((folder) => syncDirectory(folder)));
 }
 
 const importWorkerApi = {
