@@ -5,7 +5,7 @@
  * exercise through the host is what Electron runs.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppMode } from '../../shared/api';
@@ -84,8 +84,12 @@ async function recoverInterruptedWork(store: StoreClient, stagingDir: string): P
  * made mid-import had its own entry left unsynced), and make none.
  */
 async function prepareShardFolders(instancesDir: string): Promise<void> {
-  const made = await Promise.all(shardFolders(instancesDir).map((folder) => mkdir(folder, { recursive: true, mode: 0o700 })));
-  if (made.some((first) => first !== undefined)) await syncDirectory(instancesDir);
+  // One listing at each start; folders are made only the first time (or if one went missing).
+  const present = new Set(await readdir(instancesDir));
+  const missing = shardFolders(instancesDir).filter((folder) => !present.has(path.basename(folder)));
+  if (missing.length === 0) return;
+  await Promise.all(missing.map((folder) => mkdir(folder, { recursive: true, mode: 0o700 })));
+  await syncDirectory(instancesDir);
 }
 
 export async function startWorkstationServices(options: ServicesOptions): Promise<WorkstationServices> {

@@ -71,8 +71,11 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     const items = (await response.json()) as Array<Record<string, { Value: string[] }>>;
     return items.map((item) => item['00080018']!.Value[0]!);
   };
-  const addServer = (on: HostProcess, secret: string, name = 'Archive') =>
-    call<ServerSummary>(on, 'servers.save', { name, baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret, isDefault: name === 'Archive' });
+  const addServer = (on: HostProcess, secret: string, name = 'Archive', baseUrl = orthanc.dicomWebUrl) =>
+    call<ServerSummary>(on, 'servers.save', { name, baseUrl, auth: 'basic', username: USER, secret, isDefault: name === 'Archive' });
+  /** Orthanc behind a relay that cuts or stalls the CT study's whole-study answer after `bytes`. */
+  const relayCuttingTheStudy = (bytes: number, mode: 'cut' | 'stall') => startCuttingProxy(orthanc.httpPort, new RegExp(`^GET /dicom-web/studies/${ctStudy.replaceAll('.', '\\.')} `), bytes, mode);
+  const relayUrl = (port: number) => `http://127.0.0.1:${port}/dicom-web`;
 
   beforeAll(async () => {
     orthanc = await startOrthanc({ users: { [USER]: PASSWORD } });
@@ -200,10 +203,10 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
   it('finishes a download cut off mid-answer instance by instance, each instance once', async () => {
     const other = makeTempDir('sync-cut');
     // The whole-study answer is cut after 20 MB; the instance list and the retries pass.
-    const proxy = await startCuttingProxy(orthanc.httpPort, new RegExp(`^GET /dicom-web/studies/${ctStudy.replaceAll('.', '\\.')} `), 20 * 1024 * 1024);
+    const proxy = await relayCuttingTheStudy(20 * 1024 * 1024, 'cut');
     const empty = await startHostProcess(other.dir);
     try {
-      await call<ServerSummary>(empty, 'servers.save', { name: 'Archive', baseUrl: `http://127.0.0.1:${proxy.port}/dicom-web`, auth: 'basic', username: USER, secret: PASSWORD, isDefault: true });
+      await addServer(empty, PASSWORD, 'Archive', relayUrl(proxy.port));
       expect(await call(empty, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 134, alreadyQueued: 0 });
       const status = await drained(empty, 120_000);
       expect(proxy.cuts).toBe(1);
@@ -234,10 +237,10 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
   it.each(['SIGKILL', 'SIGTERM'] as const)('resumes a download caught mid-answer by a %s of the host, instance by instance after restart', async (signal) => {
     const other = makeTempDir('sync-kill');
     // The whole-study answer stops (the connection held open) after 25 MB: the host is killed there.
-    const proxy = await startCuttingProxy(orthanc.httpPort, new RegExp(`^GET /dicom-web/studies/${ctStudy.replaceAll('.', '\\.')} `), 25 * 1024 * 1024, 'stall');
+    const proxy = await relayCuttingTheStudy(25 * 1024 * 1024, 'stall');
     let target = await startHostProcess(other.dir);
     try {
-      await call<ServerSummary>(target, 'servers.save', { name: 'Archive', baseUrl: `http://127.0.0.1:${proxy.port}/dicom-web`, auth: 'basic', username: USER, secret: PASSWORD, isDefault: true });
+      await addServer(target, PASSWORD, 'Archive', relayUrl(proxy.port));
       await call(target, 'sync.download', { studyInstanceUids: [ctStudy] });
       const part = await until('part of the study arriving', () => call<{ instances: number }>(target, 'library.stats', {}), (stats) => stats.instances >= 16);
       expect(part.instances).toBeLessThan(134);
@@ -265,10 +268,10 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
 
   it('lets a technician’s import wait its turn behind a download instead of refusing it', async () => {
     const other = makeTempDir('sync-import-waits');
-    const proxy = await startCuttingProxy(orthanc.httpPort, new RegExp(`^GET /dicom-web/studies/${ctStudy.replaceAll('.', '\\.')} `), 20 * 1024 * 1024, 'stall');
+    const proxy = await relayCuttingTheStudy(20 * 1024 * 1024, 'stall');
     const target = await startHostProcess(other.dir);
     try {
-      await call<ServerSummary>(target, 'servers.save', { name: 'Archive', baseUrl: `http://127.0.0.1:${proxy.port}/dicom-web`, auth: 'basic', username: USER, secret: PASSWORD, isDefault: true });
+      await addServer(target, PASSWORD, 'Archive', relayUrl(proxy.port));
       await call(target, 'sync.download', { studyInstanceUids: [ctStudy] });
       await until('part of the study arriving', () => call<{ instances: number }>(target, 'library.stats', {}), (stats) => stats.instances >= 16);
       // The download holds the importer: the person's import is taken, and waits.

@@ -19,14 +19,17 @@ const HIGH_WATER_BYTES = 96 * 1024 * 1024;
  * The bytes in an ArrayBuffer of their own, so it can move to the import worker without a copy.
  * (Buffer.concat gives that for all but tiny parts, which it cuts from Node's shared pool.)
  */
+function ownsItsBuffer(bytes: Uint8Array): bytes is Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength;
+}
+
 function ownBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  if (bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength) return bytes as Uint8Array<ArrayBuffer>;
-  return new Uint8Array(bytes);
+  return ownsItsBuffer(bytes) ? bytes : new Uint8Array(bytes);
 }
 
 /** The ArrayBuffers of a batch, to transfer with it. */
 export function transferList(batch: readonly ReceivedFile[]): ArrayBuffer[] {
-  return batch.flatMap((file) => (file.bytes.buffer instanceof ArrayBuffer && file.bytes.byteOffset === 0 && file.bytes.buffer.byteLength === file.bytes.byteLength ? [file.bytes.buffer] : []));
+  return batch.flatMap((file) => (ownsItsBuffer(file.bytes) ? [file.bytes.buffer] : []));
 }
 
 export class ReceivedBatches implements ReceivedFeed {

@@ -27,7 +27,7 @@ export function buildMultipartRelated(parts: readonly Uint8Array[], type: string
   return { body, contentType: `multipart/related; type="${type}"; boundary=${boundary}` };
 }
 
-export function boundaryOf(contentType: string): string {
+function boundaryOf(contentType: string): string {
   const match = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
   const boundary = match?.[1] ?? match?.[2];
   if (!boundary) throw new Error(`not a multipart answer (Content-Type: ${contentType || 'none'})`);

@@ -28,8 +28,6 @@ const SECRET_NOTES = {
   'user-file': 'Passwords and tokens are kept in a file only your user account can read (secrets.json in the data folder) — not in the operating system’s keychain, which this window cannot reach.',
 };
 
-const first = jsonString;
-
 function isoDate(dicom: string): string {
   return /^\d{8}$/.test(dicom) ? `${dicom.slice(0, 4)}-${dicom.slice(4, 6)}-${dicom.slice(6, 8)}` : '';
 }
@@ -140,20 +138,20 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
           throw error instanceof DicomWebError ? new UserFacingError('conflict', error.message) : error;
         });
       const page = answer.slice(0, query.limit);
-      const uids = page.map((item) => first(item, '0020000D'));
+      const uids = page.map((item) => jsonString(item, '0020000D'));
       const cached = new Set(await store.call('cachedStudies', uids));
       const studies: RemoteStudy[] = page.map((item) => {
-        const count = Number(first(item, '00201208'));
+        const count = Number(jsonString(item, '00201208'));
         return {
-          studyInstanceUid: first(item, '0020000D'),
-          patientName: first(item, '00100010'),
-          patientId: first(item, '00100020'),
-          studyDate: isoDate(first(item, '00080020')),
-          accessionNumber: first(item, '00080050'),
-          studyDescription: first(item, '00081030'),
+          studyInstanceUid: jsonString(item, '0020000D'),
+          patientName: jsonString(item, '00100010'),
+          patientId: jsonString(item, '00100020'),
+          studyDate: isoDate(jsonString(item, '00080020')),
+          accessionNumber: jsonString(item, '00080050'),
+          studyDescription: jsonString(item, '00081030'),
           modalities: (item['00080061']?.Value ?? []).filter((value): value is string => typeof value === 'string'),
           instanceCount: Number.isInteger(count) && count >= 0 ? count : null,
-          cached: cached.has(first(item, '0020000D')),
+          cached: cached.has(jsonString(item, '0020000D')),
         };
       });
       return { studies, more: answer.length > query.limit };
@@ -178,7 +176,7 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
         // One study-level QIDO-RS (cheap): the study is there, and how many instances it has.
         const [study] = await client.search('studies', { StudyInstanceUID: studyInstanceUid, includefield: '00201208' }).catch(failed);
         if (!study) throw new UserFacingError('not-found', 'The server does not hold that study (any more).');
-        let onServer = Number(first(study, '00201208'));
+        let onServer = Number(jsonString(study, '00201208'));
         // Number of Study Related Instances is optional in QIDO-RS: counted the long way when missing.
         if (!Number.isInteger(onServer) || onServer < 0) onServer = (await client.search(`studies/${studyInstanceUid}/instances`, {}).catch(failed)).length;
         const here = await store.call('studyInstanceCount', studyInstanceUid);
