@@ -14,7 +14,7 @@ import type { AuditEntry, ConnectionCheck, ServerSummary, StudyReport, SyncStatu
 import { instanceFilePath } from '../../electron/services/instanceFiles';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
-import { startCuttingProxy } from '../helpers/cuttingProxy';
+import { type CuttingProxy, startCuttingProxy } from '../helpers/cuttingProxy';
 import { freeLoopbackPort } from '../helpers/freePort';
 import { callHostValue } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
@@ -75,7 +75,21 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     call<ServerSummary>(on, 'servers.save', { name, baseUrl, auth: 'basic', username: USER, secret, isDefault: name === 'Archive' });
   /** Orthanc behind a relay that cuts or stalls the CT study's whole-study answer after `bytes`. */
   const relayCuttingTheStudy = (bytes: number, mode: 'cut' | 'stall') => startCuttingProxy(orthanc.httpPort, new RegExp(`^GET /dicom-web/studies/${ctStudy.replaceAll('.', '\\.')} `), bytes, mode);
-  const relayUrl = (port: number) => `http://127.0.0.1:${port}/dicom-web`;
+  /** A new library whose server is Orthanc behind that relay; stopped and removed afterwards (`host` may be replaced). */
+  async function withRelayedLibrary(name: string, bytes: number, mode: 'cut' | 'stall', body: (library: { dir: string; proxy: CuttingProxy; host: HostProcess }) => Promise<void>): Promise<void> {
+    const other = makeTempDir(name);
+    const proxy = await relayCuttingTheStudy(bytes, mode);
+    const library = { dir: other.dir, proxy, host: await startHostProcess(other.dir) };
+    try {
+      await addServer(library.host, PASSWORD, 'Archive', `http://127.0.0.1:${proxy.port}/dicom-web`);
+      await body(library);
+    } finally {
+      await library.host.stop();
+      await proxy.close();
+      other.remove();
+    }
+  }
+  const partOfStudyArrived = (host: HostProcess) => until('part of the study arriving', () => call<{ instances: number }>(host, 'library.stats', {}), (stats) => stats.instances >= 16);
 
   beforeAll(async () => {
     orthanc = await startOrthanc({ users: { [USER]: PASSWORD } });
@@ -201,12 +215,8 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
   });
 
   it('finishes a download cut off mid-answer instance by instance, each instance once', async () => {
-    const other = makeTempDir('sync-cut');
     // The whole-study answer is cut after 20 MB; the instance list and the retries pass.
-    const proxy = await relayCuttingTheStudy(20 * 1024 * 1024, 'cut');
-    const empty = await startHostProcess(other.dir);
-    try {
-      await addServer(empty, PASSWORD, 'Archive', relayUrl(proxy.port));
+    await withRelayedLibrary('sync-cut', 20 * 1024 * 1024, 'cut', async ({ dir, proxy, host: empty }) => {
       expect(await call(empty, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 134, alreadyQueued: 0 });
       const status = await drained(empty, 120_000);
       expect(proxy.cuts).toBe(1);
@@ -221,28 +231,21 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       const oneByOne = downloads.filter((detail) => detail['wholeStudy'] !== true).reduce((sum, detail) => sum + Number(detail['imported']), 0);
       expect(oneByOne).toBe(134 - before);
       expect((await call<{ instances: number }>(empty, 'library.stats', {})).instances).toBe(134);
-      for (const [sopInstanceUid, hash] of corpusHashes(CT_SERIES)) expect(sha256(readFileSync(instanceFilePath(path.join(other.dir, 'instances'), sopInstanceUid))), sopInstanceUid).toBe(hash);
+      for (const [sopInstanceUid, hash] of corpusHashes(CT_SERIES)) expect(sha256(readFileSync(instanceFilePath(path.join(dir, 'instances'), sopInstanceUid))), sopInstanceUid).toBe(hash);
       const rows = (await call<{ transfers: Transfer[] }>(empty, 'sync.transfers', { limit: 500 })).transfers;
       expect(rows.filter((row) => row.scope === 'instance')).toHaveLength(134);
       expect(rows.every((row) => row.state === 'done')).toBe(true);
       // The whole-study row was tried twice: the cut answer, then the listing of what was missing.
       expect(rows.filter((row) => row.scope === 'study').map((row) => [row.state, row.attempts])).toEqual([['done', 2]]);
-    } finally {
-      await empty.stop();
-      await proxy.close();
-      other.remove();
-    }
+    });
   });
 
   it.each(['SIGKILL', 'SIGTERM'] as const)('resumes a download caught mid-answer by a %s of the host, instance by instance after restart', async (signal) => {
-    const other = makeTempDir('sync-kill');
-    // The whole-study answer stops (the connection held open) after 25 MB: the host is killed there.
-    const proxy = await relayCuttingTheStudy(25 * 1024 * 1024, 'stall');
-    let target = await startHostProcess(other.dir);
-    try {
-      await addServer(target, PASSWORD, 'Archive', relayUrl(proxy.port));
+    // The whole-study answer stops (the connection held open) after 25 MB: the host is stopped there.
+    await withRelayedLibrary('sync-kill', 25 * 1024 * 1024, 'stall', async (library) => {
+      let target = library.host;
       await call(target, 'sync.download', { studyInstanceUids: [ctStudy] });
-      const part = await until('part of the study arriving', () => call<{ instances: number }>(target, 'library.stats', {}), (stats) => stats.instances >= 16);
+      const part = await partOfStudyArrived(target);
       expect(part.instances).toBeLessThan(134);
       // The status bar's progress: what has landed, of what the server said the study holds.
       const progress = await until('the progress catching up', () => call<SyncStatus>(target, 'sync.status', {}), (status) => (status.downloading?.instances ?? 0) >= part.instances);
@@ -251,29 +254,21 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       // A crash, or the app closed by the person: either way nothing is parked and the rest comes after restart.
       target.child.kill(signal);
       await new Promise((resolve) => target.child.once('exit', resolve));
-      target = await startHostProcess(other.dir);
+      target = library.host = await startHostProcess(library.dir);
       const status = await drained(target, 120_000);
       expect(status.parked).toBe(0);
       expect((await call<{ instances: number }>(target, 'library.stats', {})).instances).toBe(134);
-      for (const [sopInstanceUid, hash] of corpusHashes(CT_SERIES)) expect(sha256(readFileSync(instanceFilePath(path.join(other.dir, 'instances'), sopInstanceUid))), sopInstanceUid).toBe(hash);
+      for (const [sopInstanceUid, hash] of corpusHashes(CT_SERIES)) expect(sha256(readFileSync(instanceFilePath(path.join(library.dir, 'instances'), sopInstanceUid))), sopInstanceUid).toBe(hash);
       const rows = (await call<{ transfers: Transfer[] }>(target, 'sync.transfers', { limit: 500 })).transfers;
       expect(rows.filter((row) => row.scope === 'instance' && row.state === 'done')).toHaveLength(134);
       expect(rows.filter((row) => row.state !== 'done')).toEqual([]);
-    } finally {
-      await target.stop();
-      await proxy.close();
-      other.remove();
-    }
+    });
   });
 
   it('lets a technician’s import wait its turn behind a download instead of refusing it', async () => {
-    const other = makeTempDir('sync-import-waits');
-    const proxy = await relayCuttingTheStudy(20 * 1024 * 1024, 'stall');
-    const target = await startHostProcess(other.dir);
-    try {
-      await addServer(target, PASSWORD, 'Archive', relayUrl(proxy.port));
+    await withRelayedLibrary('sync-import-waits', 20 * 1024 * 1024, 'stall', async ({ proxy, host: target }) => {
       await call(target, 'sync.download', { studyInstanceUids: [ctStudy] });
-      await until('part of the study arriving', () => call<{ instances: number }>(target, 'library.stats', {}), (stats) => stats.instances >= 16);
+      await partOfStudyArrived(target);
       // The download holds the importer: the person's import is taken, and waits.
       const { jobId } = await call<{ jobId: string }>(target, 'import.start', { paths: [SCOUT_SERIES] });
       const waiting = await call<{ running: { jobId: string; phase: string } | null }>(target, 'import.status', {});
@@ -282,11 +277,7 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       await proxy.close();
       const finished = await until('the import finishing', () => call<{ last: { jobId: string; phase: string; imported: number } | null }>(target, 'import.status', {}), (status) => status.last?.jobId === jobId);
       expect(finished.last).toMatchObject({ phase: 'finished', imported: 3 });
-    } finally {
-      await target.stop();
-      await proxy.close();
-      other.remove();
-    }
+    });
   });
 
   it('parks transfers refused for a wrong password, with the reason, instead of retrying them', async () => {
