@@ -20,11 +20,16 @@ export async function openEvents(host: HostProcess) {
     }
   })();
   return {
-    async next(match: (event: WorkstationEvent) => boolean, timeoutMs = 60_000): Promise<WorkstationEvent> {
+    /**
+     * The first event (received and not yet taken) that matches, waiting for it. With
+     * `dropEarlier`, the events received before it are dropped too, so a later wait only sees
+     * what came after it.
+     */
+    async next(match: (event: WorkstationEvent) => boolean, timeoutMs = 60_000, options: { dropEarlier?: boolean } = {}): Promise<WorkstationEvent> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const index = seen.findIndex(match);
-        if (index >= 0) return seen.splice(index, 1)[0]!;
+        if (index >= 0) return seen.splice(options.dropEarlier ? 0 : index, options.dropEarlier ? index + 1 : 1).at(-1)!;
         if (Date.now() > deadline) throw new Error('event did not come');
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
