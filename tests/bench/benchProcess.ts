@@ -43,3 +43,22 @@ export function timeProcess(command: string, args: string[], options: { cwd?: st
 
 /** `sh -c`, for pipelines such as `cp -r … && sync`. */
 export const timeShell = (script: string) => timeProcess('/bin/sh', ['-c', script]);
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc). */
+export function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * Waits until a process has used under 5 ms of CPU in 100 ms: a freshly started app has
+ * finished starting (its workers loaded), as it has when a person first clicks in it.
+ */
+export async function untilIdle(pid: number): Promise<void> {
+  for (let last = cpuMsOf(pid); ; ) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = cpuMsOf(pid);
+    if (now - last < 5) return;
+    last = now;
+  }
+}

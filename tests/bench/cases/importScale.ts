@@ -14,7 +14,7 @@ import { timeProcess, timeShell } from '../benchProcess';
 import { writeSyntheticSeries } from '../../helpers/syntheticCorpus';
 
 const FILES = 2000;
-const RUNS = 3;
+const RUNS = 5;
 
 export async function run(): Promise<BenchResult[]> {
   const temp = makeTempDir('bench-scale');

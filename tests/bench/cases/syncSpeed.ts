@@ -29,7 +29,7 @@ import { type HostProcess, startHostProcess } from '../../helpers/hostProcess';
 import { type OrthancServer, startOrthanc } from '../../helpers/orthanc';
 import { makeTempDir } from '../../helpers/tempDir';
 import { type BenchResult, median, round } from '../benchResult';
-import { timeProcess, timeShell } from '../benchProcess';
+import { cpuMsOf, timeProcess, timeShell, untilIdle } from '../benchProcess';
 
 const RUNS = 5;
 const CT = corpusPath('ct-series/pancreas-ct-cbct-seg');
@@ -61,22 +61,6 @@ async function timeUntilDrained(host: HostProcess, start: () => Promise<unknown>
     return (performance.now() - began) / 1000;
   } finally {
     await events.close();
-  }
-}
-
-/** CPU time (user + system) a process has used so far, in ms. */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-/** Waits until a process has used under 5 ms of CPU in 100 ms (done starting up). */
-async function untilIdle(pid: number): Promise<void> {
-  for (let last = cpuMsOf(pid); ; ) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const now = cpuMsOf(pid);
-    if (now - last < 5) return;
-    last = now;
   }
 }
 
