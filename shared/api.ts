@@ -378,6 +378,19 @@ export const ServerInput = z
   .strict();
 export type ServerInput = z.input<typeof ServerInput>;
 
+/** A SHA-256 certificate fingerprint as Node and browsers show it: 32 hex pairs joined by colons. */
+export const CertificateFingerprint = z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint (AB:CD:…)');
+
+/** A server's TLS certificate as a person checks it before trusting it. */
+export const CertificateInfo = z.object({
+  sha256: CertificateFingerprint,
+  subject: z.string(),
+  issuer: z.string(),
+  validFrom: z.string(),
+  validTo: z.string(),
+});
+export type CertificateInfo = z.infer<typeof CertificateInfo>;
+
 export const ServerSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -388,6 +401,11 @@ export const ServerSummary = z.object({
   isDefault: z.boolean(),
   autoUpload: z.boolean(),
   lastSuccessAt: isoTimestamp.nullable(),
+  /**
+   * A certificate the person chose to trust for this server (self-signed, or from an authority
+   * this workstation does not know), or null: only certificates trusted the usual way.
+   */
+  trustedCertificate: CertificateInfo.nullable(),
 });
 export type ServerSummary = z.infer<typeof ServerSummary>;
 
@@ -396,6 +414,11 @@ export const ConnectionCheck = z.object({
   /** Which step failed, or 'ok'. */
   stage: z.enum(['ok', 'dns', 'refused', 'tls', 'timeout', 'network', 'auth', 'not-dicomweb', 'http', 'no-secret']),
   message: z.string(),
+  /**
+   * When the TLS certificate was refused: the certificate the server presented, and whether it
+   * can be trusted for this server (not when it has expired or is not valid yet).
+   */
+  certificate: CertificateInfo.extend({ trustable: z.boolean() }).optional(),
 });
 export type ConnectionCheck = z.infer<typeof ConnectionCheck>;
 
@@ -574,6 +597,12 @@ export const requests = {
   'servers.delete': { input: z.object({ id: z.string().uuid() }).strict(), output: z.object({ deleted: z.boolean() }) },
   /** Tries the server and says precisely what failed: DNS, refused, TLS, 401, not DICOMweb… */
   'servers.test': { input: z.object({ id: z.string().uuid() }).strict(), output: ConnectionCheck },
+  /**
+   * Trusts the certificate the server presents now, for this server only, if its fingerprint is
+   * the one the person checked (main fetches it again; the window never supplies a certificate).
+   * null forgets the trusted certificate.
+   */
+  'servers.trustCertificate': { input: z.object({ id: z.string().uuid(), sha256: CertificateFingerprint.nullable() }).strict(), output: ServerSummary },
   /** Searches the server's studies (QIDO-RS), marking those already in the library. */
   'sync.searchServer': {
     input: z

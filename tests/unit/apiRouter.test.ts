@@ -33,6 +33,7 @@ const handlers = (overrides: Partial<RequestHandlers> = {}): RequestHandlers => 
   'servers.save': notUsedHere,
   'servers.delete': notUsedHere,
   'servers.test': notUsedHere,
+  'servers.trustCertificate': notUsedHere,
   'sync.searchServer': notUsedHere,
   'sync.upload': notUsedHere,
   'sync.download': notUsedHere,

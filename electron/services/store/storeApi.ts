@@ -51,6 +51,8 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     saveServer: (id: string, input: ValidatedInput<'servers.save'>) => syncStore.saveServer(db, id, input, new Date().toISOString()),
     deleteServer: (id: string): boolean => syncStore.deleteServer(db, id),
     markServerReached: (id: string): void => syncStore.markServerReached(db, id, new Date().toISOString()),
+    setTrustedCertificate: (id: string, pem: string | null): boolean => syncStore.setTrustedCertificate(db, id, pem),
+    retryParkedTransfersOf: (serverId: string): number => syncStore.retryParkedTransfersOf(db, serverId, new Date().toISOString()),
     enqueueTransfers: (serverId: string, direction: 'upload' | 'download', instances: syncStore.QueuedInstance[]) => syncStore.enqueueTransfers(db, serverId, direction, instances, new Date().toISOString()),
     enqueueStudyDownload: (serverId: string, studyInstanceUid: string, expected: number): boolean => syncStore.enqueueStudyDownload(db, serverId, studyInstanceUid, expected, new Date().toISOString()),
     recordDownloadedInstances: (serverId: string, instances: syncStore.QueuedInstance[]): void => syncStore.recordDownloadedInstances(db, serverId, instances, new Date().toISOString()),

@@ -11,9 +11,13 @@ interface ServerRow {
   is_default: number;
   auto_upload: number;
   last_success_at: string | null;
+  trusted_certificate: string | null;
 }
 
-export type StoredServer = Omit<ServerSummary, 'hasSecret'>;
+export type StoredServer = Omit<ServerSummary, 'hasSecret' | 'trustedCertificate'> & {
+  /** A certificate trusted for this server (PEM), or null. Main shows its details, never the PEM. */
+  trustedCertificatePem: string | null;
+};
 
 function toServer(row: ServerRow): StoredServer {
   return {
@@ -25,7 +29,16 @@ function toServer(row: ServerRow): StoredServer {
     isDefault: row.is_default === 1,
     autoUpload: row.auto_upload === 1,
     lastSuccessAt: row.last_success_at,
+    trustedCertificatePem: row.trusted_certificate,
   };
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }
 
 export function listServers(db: LibraryDatabase): StoredServer[] {
@@ -45,6 +58,9 @@ export function saveServer(db: LibraryDatabase, id: string, input: ValidatedInpu
     const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM servers').get()?.n ?? 0;
     const isDefault = input.isDefault || count === 0 || (count === 1 && getServer(db, id) !== null);
     if (isDefault) db.prepare('UPDATE servers SET is_default = 0').run();
+    // A certificate was trusted for that host and port; another address starts with none.
+    const before = getServer(db, id);
+    if (before && originOf(before.baseUrl) !== originOf(input.baseUrl)) setTrustedCertificate(db, id, null);
     db.prepare<[string, string, string, string, string, number, number, string]>(
       `INSERT INTO servers (id, name, base_url, auth, username, is_default, auto_upload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, base_url = excluded.base_url, auth = excluded.auth, username = excluded.username,
@@ -65,6 +81,11 @@ export function deleteServer(db: LibraryDatabase, id: string): boolean {
     }
     return deleted;
   })();
+}
+
+/** Trusts a certificate (PEM) for one server, or forgets it (null). */
+export function setTrustedCertificate(db: LibraryDatabase, id: string, pem: string | null): boolean {
+  return db.prepare<[string | null, string]>('UPDATE servers SET trusted_certificate = ? WHERE id = ?').run(pem, id).changes > 0;
 }
 
 export function markServerReached(db: LibraryDatabase, id: string, now: string): void {
@@ -221,6 +242,11 @@ export function retryTransfers(db: LibraryDatabase, ids: readonly number[] | und
   if (ids === undefined) return db.prepare<[string, string]>("UPDATE transfers SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE state = 'parked'").run(now, now).changes;
   const retry = db.prepare<[string, string, number]>("UPDATE transfers SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ? AND state IN ('parked', 'pending')");
   return db.transaction(() => ids.reduce((sum, id) => sum + retry.run(now, now, id).changes, 0))();
+}
+
+/** Everything parked for one server goes back in line (its certificate was just trusted). */
+export function retryParkedTransfersOf(db: LibraryDatabase, serverId: string, now: string): number {
+  return db.prepare<[string, string, string]>("UPDATE transfers SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE state = 'parked' AND server_id = ?").run(now, now, serverId).changes;
 }
 
 export function listTransfers(db: LibraryDatabase, state: TransferState | undefined, limit: number): Transfer[] {

@@ -12,6 +12,7 @@
  */
 import { type HttpAnswer, httpRequest, httpStream } from './httpTransport';
 import { buildMultipartRelated, MultipartSplitter, parseMultipartRelated } from './multipart';
+import { certificateProblem, type TlsTrust, trustOptions } from './serverCertificates';
 
 export type ServerAuth = { kind: 'none' } | { kind: 'basic'; username: string; password: string } | { kind: 'bearer'; token: string };
 
@@ -19,6 +20,8 @@ export interface DicomWebServer {
   /** The DICOMweb root, e.g. http://pacs.example/dicom-web (no trailing slash needed). */
   baseUrl: string;
   auth: ServerAuth;
+  /** A certificate the person trusted for this server (PEM), beside the usual authorities. */
+  trustedCertificatePem?: string | null;
 }
 
 export type FailureKind = 'dns' | 'refused' | 'tls' | 'timeout' | 'network' | 'auth' | 'not-dicomweb' | 'http';
@@ -34,9 +37,12 @@ export class DicomWebError extends Error {
     super(message);
   }
 
-  /** Refusals that trying again will not change: credentials, and 4xx with a reason. */
+  /**
+   * Refusals that trying again will not change: credentials, a certificate this workstation does
+   * not trust (until someone trusts it or the server's is fixed), and 4xx with a reason.
+   */
   get permanent(): boolean {
-    if (this.kind === 'auth' || this.kind === 'not-dicomweb') return true;
+    if (this.kind === 'auth' || this.kind === 'not-dicomweb' || this.kind === 'tls') return true;
     return this.kind === 'http' && this.status !== null && this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
   }
 }
@@ -65,8 +71,10 @@ function networkFailure(error: unknown, url: URL): DicomWebError {
   if (name === 'TimeoutError' || name === 'AbortError') return new DicomWebError('timeout', `${url.host} did not answer in time.`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new DicomWebError('dns', `The name ${url.hostname} could not be resolved (DNS).`);
   if (code === 'ECONNREFUSED') return new DicomWebError('refused', `Nothing is listening at ${url.host} (connection refused).`);
-  if (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('SSL') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || code === 'SELF_SIGNED_CERT_IN_CHAIN') {
-    return new DicomWebError('tls', `The TLS connection to ${url.host} was refused (${code}).`);
+  const certificateRefused = code.startsWith('CERT_') || code.startsWith('UNABLE_TO_') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' || code === 'ERR_TLS_CERT_ALTNAME_INVALID';
+  if (certificateRefused || code.startsWith('ERR_TLS') || code.includes('SSL')) {
+    const problem = certificateRefused ? `its certificate is not trusted: ${certificateProblem(code, null)} (${code})` : `the TLS connection failed (${code}; is it an https server?)`;
+    return new DicomWebError('tls', `${url.host}: ${problem}. Test the connection in the sync settings to see the certificate.`);
   }
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return new DicomWebError('network', `The connection to ${url.host} was cut (${code}).`);
   return new DicomWebError('network', `${url.host} could not be reached${code ? ` (${code})` : ''}.`);
@@ -97,10 +105,14 @@ export function jsonString(item: Record<string, { Value?: unknown[] } | undefine
 const ok = (response: Pick<HttpAnswer, 'status'>) => response.status >= 200 && response.status < 300;
 
 export class DicomWebClient {
+  private readonly tls: TlsTrust;
+
   constructor(
     private readonly server: DicomWebServer,
     private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
-  ) {}
+  ) {
+    this.tls = trustOptions(server.trustedCertificatePem ?? null);
+  }
 
   private url(path: string, query: Record<string, string | number | undefined> = {}): URL {
     const url = new URL(`${this.server.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
@@ -111,7 +123,7 @@ export class DicomWebClient {
   private async send(url: URL, options: { method?: string; headers?: Record<string, string>; body?: Uint8Array; accept409?: boolean }): Promise<HttpAnswer> {
     let response: HttpAnswer;
     try {
-      response = await httpRequest(url, { method: options.method, body: options.body, headers: { ...authorization(this.server.auth), ...options.headers }, timeoutMs: this.timeoutMs });
+      response = await httpRequest(url, { method: options.method, body: options.body, headers: { ...authorization(this.server.auth), ...options.headers }, timeoutMs: this.timeoutMs, tls: this.tls });
     } catch (error) {
       throw networkFailure(error, url);
     }
@@ -156,7 +168,7 @@ export class DicomWebClient {
     const headers = { ...authorization(this.server.auth), Accept: `multipart/related; type="${DICOM_PART10_TYPE}"; transfer-syntax=*` };
     let answer: Awaited<ReturnType<typeof httpStream>>;
     try {
-      answer = await httpStream(url, { headers, timeoutMs: this.timeoutMs });
+      answer = await httpStream(url, { headers, timeoutMs: this.timeoutMs, tls: this.tls });
     } catch (error) {
       throw networkFailure(error, url);
     }

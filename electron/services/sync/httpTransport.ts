@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { TlsTrust } from './serverCertificates';
 
 export interface HttpAnswer {
   status: number;
@@ -29,6 +30,8 @@ export interface HttpOptions {
   body?: Uint8Array;
   /** Silence allowed on the connection (no byte sent or received) before it is given up. */
   timeoutMs: number;
+  /** For https: the server's trust (see serverCertificates.ts); absent, the usual authorities. */
+  tls?: TlsTrust;
 }
 
 /** An answer whose body is still arriving: read `body` (a stream), or `destroy` it. */
@@ -45,6 +48,8 @@ export function httpStream(url: URL, options: HttpOptions): Promise<HttpStreamAn
       {
         method: options.method ?? 'GET',
         agent: agents[protocol],
+        // Part of the agent's key (ca is): connections made under another trust are not reused.
+        ...(protocol === 'https:' ? options.tls : {}),
         headers: { ...options.headers, ...(options.body ? { 'Content-Length': String(options.body.byteLength) } : {}) },
       },
       (response) => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, body: response }),

@@ -64,6 +64,11 @@ export function serverAuth(server: StoredServer, secrets: SecretStore): ServerAu
   return { kind: 'none' };
 }
 
+/** The DICOMweb client for a stored server: its address, its credentials, the certificate trusted for it. */
+export function serverClient(server: StoredServer, secrets: SecretStore, timeoutMs?: number): DicomWebClient {
+  return new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, secrets), trustedCertificatePem: server.trustedCertificatePem }, timeoutMs);
+}
+
 export class SyncEngine {
   private running = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -149,7 +154,7 @@ export class SyncEngine {
       await this.options.store.call('finishTransfers', batch.map((transfer) => ({ id: transfer.id, result: 'parked', error: 'The server was removed from the settings.' })));
       return;
     }
-    const client = new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, this.options.secrets) });
+    const client = serverClient(server, this.options.secrets);
     let outcomes: TransferOutcome[];
     try {
       if (first.direction === 'upload') outcomes = await this.upload(client, server, batch);

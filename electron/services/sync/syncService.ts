@@ -4,17 +4,18 @@
  * Runs in: the main process (Node).
  */
 import { randomUUID } from 'node:crypto';
-import type { RemoteStudy } from '../../../shared/api';
+import type { ConnectionCheck, RemoteStudy } from '../../../shared/api';
 import type { RequestHandlers } from '../../api/apiRouter';
 import type { NewAuditEntry } from '../store/auditLog';
 import type { StoreClient } from '../store/storeClient';
 import type { QueuedInstance, StoredServer } from '../store/syncStore';
 import { UserFacingError } from '../userFacingError';
-import { DicomWebClient, DicomWebError, jsonString } from './dicomwebClient';
+import { DicomWebError, jsonString } from './dicomwebClient';
+import { certificateProblem, presentedCertificate, trustedCertificateInfo } from './serverCertificates';
 import type { SecretStore } from './secretStore';
-import { serverAuth, type SyncEngine } from './syncEngine';
+import { serverClient, type SyncEngine } from './syncEngine';
 
-type SyncRequest = 'servers.list' | 'servers.save' | 'servers.delete' | 'servers.test' | 'sync.searchServer' | 'sync.upload' | 'sync.download' | 'sync.transfers' | 'sync.retry' | 'sync.status';
+type SyncRequest = 'servers.list' | 'servers.save' | 'servers.delete' | 'servers.test' | 'servers.trustCertificate' | 'sync.searchServer' | 'sync.upload' | 'sync.download' | 'sync.transfers' | 'sync.retry' | 'sync.status';
 
 export interface SyncServiceOptions {
   store: StoreClient;
@@ -79,7 +80,28 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
     return server;
   }
 
-  const summary = (server: StoredServer) => ({ ...server, hasSecret: secrets.get(server.id) !== null });
+  const summary = ({ trustedCertificatePem, ...server }: StoredServer) => ({ ...server, hasSecret: secrets.get(server.id) !== null, trustedCertificate: trustedCertificateInfo(trustedCertificatePem) });
+
+  /** A refused certificate: what the server presents, why it is refused, whether it can be trusted. */
+  async function certificateCheck(server: StoredServer, fallback: string): Promise<ConnectionCheck> {
+    const url = new URL(server.baseUrl);
+    let presented: Awaited<ReturnType<typeof presentedCertificate>>;
+    try {
+      presented = await presentedCertificate(url, 15_000, server.trustedCertificatePem);
+    } catch {
+      return { ok: false, stage: 'tls', message: fallback };
+    }
+    if (presented.problemCode === null) return { ok: false, stage: 'tls', message: fallback };
+    const trusted = trustedCertificateInfo(server.trustedCertificatePem);
+    const changed = trusted && trusted.sha256 !== presented.info.sha256 ? ` It is not the certificate trusted for this server (SHA-256 ${trusted.sha256}): the server's certificate changed, or something else answers in its place.` : '';
+    const advice = presented.trustable ? ' Compare its fingerprint with the one your IT department gives you before trusting it.' : ' Trusting it would not help: the server’s certificate has to be renewed.';
+    return {
+      ok: false,
+      stage: 'tls',
+      message: `The certificate of ${url.host} is not trusted: ${certificateProblem(presented.problemCode, presented.info)}.${changed}${advice}`,
+      certificate: { ...presented.info, trustable: presented.trustable },
+    };
+  }
 
   return {
     'servers.list': async () => ({ servers: (await store.call('listServers')).map(summary), secretStorage: { kind: secrets.kind, note: SECRET_NOTES[secrets.kind] } }),
@@ -107,12 +129,13 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
     'servers.test': async ({ id }) => {
       const server = await serverOrFail(id);
       if (server.auth !== 'none' && secrets.get(server.id) === null) return { ok: false, stage: 'no-secret', message: `No ${server.auth === 'basic' ? 'password' : 'token'} is stored for this server.` };
-      const client = new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, secrets) }, 15_000);
+      const client = serverClient(server, secrets, 15_000);
       try {
         await client.search('studies', { limit: 1 });
         await store.call('markServerReached', server.id);
         return { ok: true, stage: 'ok', message: `${new URL(server.baseUrl).host} answers QIDO-RS: it is a DICOMweb service and accepts these credentials.` };
       } catch (error) {
+        if (error instanceof DicomWebError && error.kind === 'tls' && new URL(server.baseUrl).protocol === 'https:') return certificateCheck(server, error.message);
         if (error instanceof DicomWebError) {
           const hint = error.kind === 'http' && error.status === 404 ? ` Is ${server.baseUrl} the DICOMweb root (often …/dicom-web)?` : '';
           return { ok: false, stage: error.kind === 'http' && error.status === 404 ? 'not-dicomweb' : error.kind, message: error.message + hint };
@@ -120,9 +143,31 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
         throw error;
       }
     },
+    'servers.trustCertificate': async ({ id, sha256 }) => {
+      const server = await serverOrFail(id);
+      if (sha256 === null) {
+        await store.call('setTrustedCertificate', server.id, null);
+        await audit({ action: 'server.forget-certificate', detail: { serverId: server.id } });
+        return summary({ ...server, trustedCertificatePem: null });
+      }
+      const url = new URL(server.baseUrl);
+      if (url.protocol !== 'https:') throw new UserFacingError('conflict', `${url.host} is reached over plain http: there is no certificate to trust.`);
+      // Fetched again here: what is trusted is what the server presents, never what a window sends.
+      const presented = await presentedCertificate(url, 15_000).catch((error: unknown) => {
+        throw new UserFacingError('conflict', `The certificate of ${url.host} could not be read (${error instanceof Error ? error.message : String(error)}).`);
+      });
+      if (presented.info.sha256 !== sha256) throw new UserFacingError('conflict', `${url.host} now presents another certificate (SHA-256 ${presented.info.sha256}) than the one you checked. Test the connection again and compare.`);
+      if (presented.problemCode === null) throw new UserFacingError('conflict', `The certificate of ${url.host} is already trusted by this workstation: there is nothing to add.`);
+      if (!presented.trustable) throw new UserFacingError('conflict', `The certificate of ${url.host} cannot be trusted: ${certificateProblem(presented.problemCode, presented.info)}.`);
+      await store.call('setTrustedCertificate', server.id, presented.pem);
+      await audit({ action: 'server.trust-certificate', detail: { serverId: server.id, sha256, problem: presented.problemCode } });
+      // What was refused for the certificate may go now.
+      if ((await store.call('retryParkedTransfersOf', server.id)) > 0) engine.kick();
+      return summary({ ...server, trustedCertificatePem: presented.pem });
+    },
     'sync.searchServer': async (query) => {
       const server = await serverOrFail(query.serverId);
-      const client = new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, secrets) }, 30_000);
+      const client = serverClient(server, secrets, 30_000);
       const answer = await client
         .search('studies', {
           PatientName: query.patientName ? `${query.patientName}*` : undefined,
@@ -166,7 +211,7 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
     },
     'sync.download': async ({ studyInstanceUids, serverId }) => {
       const server = await serverOrFail(serverId);
-      const client = new DicomWebClient({ baseUrl: server.baseUrl, auth: serverAuth(server, secrets) }, 60_000);
+      const client = serverClient(server, secrets, 60_000);
       let queued = 0;
       let alreadyQueued = 0;
       const failed = (error: unknown) => {

@@ -7,9 +7,10 @@ import { reports } from './0006-reports';
 import { sync } from './0007-sync';
 import { srText } from './0008-sr-text';
 import { studyDownloads } from './0009-study-downloads';
+import { trustedCertificates } from './0010-trusted-certificates';
 import type { Migration } from '../migration-type';
 
 /** Every migration, in order. A new one is a new file here with the next number. */
-export const migrations: readonly Migration[] = [auditLog, library, importAndSearch, annotations, srDocuments, reports, sync, srText, studyDownloads];
+export const migrations: readonly Migration[] = [auditLog, library, importAndSearch, annotations, srDocuments, reports, sync, srText, studyDownloads, trustedCertificates];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
