@@ -67,6 +67,18 @@ function ServersTab() {
       (error: unknown) => setProblem(messageOf(error)),
     );
   };
+  /** Trusts the certificate the test showed (main checks the server still presents it), or forgets it (null). */
+  const trustCertificate = (id: string, sha256: string | null) => {
+    client.request('servers.trustCertificate', { id, sha256 }).then(
+      () => {
+        setProblem(null);
+        reload();
+        if (sha256) test(id);
+        else setChecks(({ [id]: _forgotten, ...others }) => others);
+      },
+      (error: unknown) => setProblem(messageOf(error)),
+    );
+  };
   const remove = (id: string) => {
     client.request('servers.delete', { id }).then(reload, (error: unknown) => setProblem(messageOf(error)));
   };
@@ -88,6 +100,14 @@ function ServersTab() {
                 {server.autoUpload ? ' · sends imports automatically' : ''}
                 {server.lastSuccessAt ? ` · last reached ${new Date(server.lastSuccessAt).toLocaleString('en-GB')}` : ''}
               </div>
+              {server.trustedCertificate && (
+                <div className="muted small" data-testid="server-trusted-certificate">
+                  Trusts its own certificate {server.trustedCertificate.subject}, SHA-256 <span className="fingerprint">{server.trustedCertificate.sha256}</span>{' '}
+                  <button type="button" className="small" onClick={() => trustCertificate(server.id, null)}>
+                    Forget certificate
+                  </button>
+                </div>
+              )}
               <div className="button-row">
                 <button type="button" className="small" onClick={() => test(server.id)} data-testid="server-test">
                   Test connection
@@ -107,6 +127,29 @@ function ServersTab() {
                 <p className={check === 'testing' ? 'muted' : check.ok ? 'ok' : 'problem'} role="status" data-testid="server-check">
                   {check === 'testing' ? 'Testing…' : check.message}
                 </p>
+              )}
+              {check && check !== 'testing' && check.certificate && (
+                <div className="certificate" data-testid="server-certificate">
+                  <dl>
+                    <dt>Made out to</dt>
+                    <dd>{check.certificate.subject}</dd>
+                    <dt>By</dt>
+                    <dd>{check.certificate.issuer}</dd>
+                    <dt>Valid</dt>
+                    <dd>
+                      {check.certificate.validFrom.slice(0, 10)} to {check.certificate.validTo.slice(0, 10)}
+                    </dd>
+                    <dt>SHA-256</dt>
+                    <dd className="fingerprint" data-testid="server-certificate-sha256">
+                      {check.certificate.sha256}
+                    </dd>
+                  </dl>
+                  {check.certificate.trustable && (
+                    <button type="button" className="small" onClick={() => check.certificate && trustCertificate(server.id, check.certificate.sha256)} data-testid="server-trust-certificate">
+                      Trust this certificate for {server.name}
+                    </button>
+                  )}
+                </div>
               )}
             </li>
           );

@@ -2,8 +2,12 @@
 /**
  * A technician sets up the archive and sends a study, in Chromium, against a real Orthanc: the
  * connection test names the wrong password, the study goes up through the queue, the status bar
- * follows, the transfers are listed, and the server's study list marks what is already here.
+ * follows, the transfers are listed, and the server's study list marks what is already here. A
+ * second server behind https with a self-signed certificate shows that certificate, and is
+ * trusted with one click.
  */
+import { X509Certificate } from 'node:crypto';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium';
@@ -11,7 +15,9 @@ import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { type OrthancServer, startOrthanc } from '../helpers/orthanc';
+import { artifactsDir } from '../helpers/paths';
 import { makeTempDir } from '../helpers/tempDir';
+import { selfSignedCertificate, startTlsRelay } from '../helpers/tlsRelay';
 import { selectOnlyStudy } from '../helpers/viewerPage';
 
 describe('setting up a server and sending a study', () => {
@@ -76,5 +82,34 @@ describe('setting up a server and sending a study', () => {
     await page.getByTestId('remote-search').click();
     await expect.poll(() => page.getByTestId('remote-study').count()).toBe(1);
     expect(await page.getByTestId('remote-cached').count()).toBe(1);
+  });
+
+  it('shows the certificate of a server behind https that this workstation does not know, and trusts it when asked', async () => {
+    const certificate = selfSignedCertificate(temp.dir, 'pacs', 'pacs.hospital.test');
+    const relay = await startTlsRelay(orthanc.httpPort, certificate);
+    try {
+      await page.getByTestId('sync-tab-servers').click();
+      await page.getByTestId('server-add').click();
+      await page.getByTestId('server-name').fill('Hospital PACS');
+      await page.getByTestId('server-url').fill(`https://127.0.0.1:${relay.port}/dicom-web`);
+      await page.getByTestId('server-auth').selectOption('basic');
+      await page.getByTestId('server-username').fill('tech');
+      await page.getByTestId('server-secret').fill('right-password');
+      await page.getByTestId('server-save').click();
+      const item = page.getByTestId('server-item').filter({ hasText: 'Hospital PACS' });
+      await expect.poll(async () => (await item.getByTestId('server-check').textContent()) ?? '', { timeout: 15_000 }).toMatch(/not trusted: it is self-signed/);
+      const fingerprint = new X509Certificate(certificate.cert).fingerprint256;
+      expect(await item.getByTestId('server-certificate-sha256').textContent()).toBe(fingerprint);
+      expect(await item.getByTestId('server-certificate').textContent()).toContain('CN=pacs.hospital.test');
+      expect(relay.bytesToServer()).toBe(0);
+      await item.screenshot({ path: path.join(artifactsDir, 'e2e', 'server-certificate.png') });
+
+      await item.getByTestId('server-trust-certificate').click();
+      await expect.poll(async () => (await item.getByTestId('server-check').textContent()) ?? '', { timeout: 15_000 }).toContain('is a DICOMweb service');
+      expect(await item.getByTestId('server-certificate').count()).toBe(0);
+      expect(await item.getByTestId('server-trusted-certificate').textContent()).toContain(fingerprint);
+    } finally {
+      await relay.close();
+    }
   });
 });
