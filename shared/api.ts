@@ -634,6 +634,11 @@ export const requests = {
   },
   /** Gives parked transfers (or the ones named) another try now. */
   'sync.retry': { input: z.object({ ids: z.array(count).max(10_000).optional() }).strict(), output: z.object({ retried: count }) },
+  /**
+   * Takes transfers out of the queue: waiting, refused, or running (a study download streaming
+   * in is stopped; what arrived whole stays in the library). Done ones stay as the record.
+   */
+  'sync.cancel': { input: z.object({ ids: z.array(count).min(1).max(10_000) }).strict(), output: z.object({ cancelled: count }) },
   'sync.status': { input: NoInput, output: SyncStatus },
   /** Imports files and folders by path (typed or dropped in the browser host; the CLI). */
   'import.start': {

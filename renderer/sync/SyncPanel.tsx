@@ -1,7 +1,7 @@
 /**
  * The sync panel: servers (add, change, test the connection), the server's studies (search,
  * download for reading offline, with a mark on those already here), and the transfer queue
- * (what waits, what was refused and why, Retry).
+ * (what waits, what was refused and why, Retry, Cancel).
  */
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { ConnectionCheck, RemoteStudy, ServerAuth, ServerSummary, Transfer } from '../../shared/api';
@@ -330,6 +330,8 @@ function TransfersTab() {
   // The list follows the status the main side pushes.
   useEffect(reload, [reload, status]);
   const retry = (ids?: number[]) => client.request('sync.retry', ids ? { ids } : {}).then(reload, (error: unknown) => setProblem(messageOf(error)));
+  /** Out of the queue: a study download streaming in stops, keeping what arrived. */
+  const cancel = (id: number) => client.request('sync.cancel', { ids: [id] }).then(reload, (error: unknown) => setProblem(messageOf(error)));
   const parked = transfers.filter((transfer) => transfer.state === 'parked');
   return (
     <div className="sync-transfers">
@@ -363,6 +365,18 @@ function TransfersTab() {
                   <button type="button" className="link" onClick={() => void retry([transfer.id])}>
                     {' '}
                     Retry
+                  </button>
+                )}
+                {transfer.state !== 'done' && (
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => void cancel(transfer.id)}
+                    title={transfer.state === 'running' && transfer.scope === 'study' ? 'Stops the download; the images that arrived stay in the library' : 'Takes it out of the queue'}
+                    data-testid="transfer-cancel"
+                  >
+                    {' '}
+                    Cancel
                   </button>
                 )}
               </td>

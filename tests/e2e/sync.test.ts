@@ -4,7 +4,7 @@
  * connection test names the wrong password, the study goes up through the queue, the status bar
  * follows, the transfers are listed, and the server's study list marks what is already here. A
  * second server behind https with a self-signed certificate shows that certificate, and is
- * trusted with one click.
+ * trusted with one click. Transfers no longer wanted are cancelled from the queue.
  */
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
@@ -13,6 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
+import type { ServerSummary } from '../../shared/api';
+import { freeLoopbackPort } from '../helpers/freePort';
+import { callHostValue } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { type OrthancServer, startOrthanc } from '../helpers/orthanc';
 import { artifactsDir } from '../helpers/paths';
@@ -111,5 +114,21 @@ describe('setting up a server and sending a study', () => {
     } finally {
       await relay.close();
     }
+  });
+
+  it('takes transfers no longer wanted out of the queue', async () => {
+    const nowhere = await callHostValue<ServerSummary>(host, 'servers.save', { name: 'Unplugged', baseUrl: `http://127.0.0.1:${await freeLoopbackPort()}/dicom-web`, auth: 'none' });
+    const study = (await callHostValue<{ studies: Array<{ studyInstanceUid: string }> }>(host, 'library.searchStudies', {})).studies[0]!.studyInstanceUid;
+    await callHostValue(host, 'sync.upload', { studyInstanceUid: study, serverId: nowhere.id });
+    await page.getByTestId('sync-tab-transfers').click();
+    const waiting = page.getByTestId('transfer-row').filter({ hasText: /^waiting/ });
+    await expect.poll(() => waiting.count(), { timeout: 15_000 }).toBe(3);
+    for (let left = 3; left > 0; left -= 1) {
+      await waiting.first().getByTestId('transfer-cancel').click();
+      await expect.poll(() => waiting.count()).toBe(left - 1);
+    }
+    // The done uploads of the first test are the record of what went: no Cancel on them.
+    expect(await page.getByTestId('transfer-row').filter({ hasText: /^done/ }).getByTestId('transfer-cancel').count()).toBe(0);
+    expect(await page.getByTestId('transfer-row').count()).toBe(3);
   });
 });

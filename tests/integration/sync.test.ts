@@ -3,7 +3,8 @@
  * upload by STOW-RS exactly once, download by WADO-RS byte for byte (a whole study in one
  * answer, and, when the link drops mid-answer, the rest instance by instance), an upload that
  * survives Orthanc being killed mid-way, a wrong password parked instead of retried forever, the
- * connection test's diagnoses, and an outbox that survives a SIGKILL of the host.
+ * connection test's diagnoses, an outbox that survives a SIGKILL of the host, and transfers
+ * cancelled (a study download streaming in stops, keeping what arrived).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -263,6 +264,54 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       expect(rows.filter((row) => row.scope === 'instance' && row.state === 'done')).toHaveLength(134);
       expect(rows.filter((row) => row.state !== 'done')).toEqual([]);
     });
+  });
+
+  it('cancels a download streaming in: it stops at once, keeps what arrived whole, and asking again completes it', async () => {
+    await withRelayedLibrary('sync-cancel', 25 * 1024 * 1024, 'stall', async ({ host: target }) => {
+      await call(target, 'sync.download', { studyInstanceUids: [ctStudy] });
+      const part = await partOfStudyArrived(target);
+      const running = (await call<{ transfers: Transfer[] }>(target, 'sync.transfers', { state: 'running', limit: 10 })).transfers;
+      const study = running.find((row) => row.scope === 'study');
+      expect(study?.expected).toBe(134);
+      expect(await call(target, 'sync.cancel', { ids: [study!.id] })).toEqual({ cancelled: 1 });
+      // Stopped, not parked or retried: the stalled answer is dropped and the queue is empty.
+      expect(await drained(target, 30_000)).toMatchObject({ pending: 0, running: 0, parked: 0, downloading: null });
+      const kept = (await call<{ instances: number }>(target, 'library.stats', {})).instances;
+      expect(kept).toBeGreaterThanOrEqual(part.instances);
+      expect(kept).toBeLessThan(134);
+      const rows = (await call<{ transfers: Transfer[] }>(target, 'sync.transfers', { limit: 500 })).transfers;
+      // One done row per instance that arrived; the study's own row is gone.
+      expect(rows.map((row) => [row.scope, row.state])).toEqual(Array.from({ length: kept }, () => ['instance', 'done']));
+      const audit = (await call<{ entries: AuditEntry[] }>(target, 'audit.query', { limit: 50 })).entries;
+      expect(audit.find((entry) => entry.action === 'sync.cancel')?.detail).toEqual({ transfers: 1, running: 1 });
+      expect(audit.find((entry) => entry.action === 'sync.download')?.detail).toMatchObject({ wholeStudy: true, outcome: 'cancelled', imported: kept });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect((await call<{ instances: number }>(target, 'library.stats', {})).instances).toBe(kept);
+
+      // Asked again: the rest comes instance by instance (the relay holds back only the whole-study answer).
+      expect(await call(target, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 134 - kept, alreadyQueued: kept });
+      await until('the rest arriving', () => call<{ instances: number }>(target, 'library.stats', {}), (stats) => stats.instances === 134);
+      expect((await drained(target)).parked).toBe(0);
+    });
+  });
+
+  it('takes waiting transfers out of the queue when they are no longer wanted', async () => {
+    const closedPort = await freeLoopbackPort();
+    const nowhere = await call<ServerSummary>(host, 'servers.save', { name: 'Unplugged', baseUrl: `http://127.0.0.1:${closedPort}/dicom-web`, auth: 'none' });
+    await call(host, 'sync.upload', { studyInstanceUid: scoutStudy, serverId: nowhere.id });
+    // Refused connections: waiting for their next try, not refused for good.
+    const waiting = await until(
+      'the upload waiting to be tried again',
+      async () => (await call<{ transfers: Transfer[] }>(host, 'sync.transfers', { state: 'pending', limit: 500 })).transfers.filter((row) => row.serverId === nowhere.id),
+      (rows) => rows.length === 3 && rows.every((row) => row.attempts > 0),
+    );
+    expect(await call(host, 'sync.cancel', { ids: waiting.map((row) => row.id) })).toEqual({ cancelled: 3 });
+    const left = (await call<{ transfers: Transfer[] }>(host, 'sync.transfers', { limit: 500 })).transfers.filter((row) => row.serverId === nowhere.id);
+    expect(left).toEqual([]);
+    // Done rows are the record of what went: cancelling them changes nothing.
+    const done = (await call<{ transfers: Transfer[] }>(host, 'sync.transfers', { state: 'done', limit: 1 })).transfers;
+    expect(await call(host, 'sync.cancel', { ids: done.map((row) => row.id) })).toEqual({ cancelled: 0 });
+    await call(host, 'servers.delete', { id: nowhere.id });
   });
 
   it('lets a technician’s import wait its turn behind a download instead of refusing it', async () => {

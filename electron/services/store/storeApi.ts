@@ -52,6 +52,7 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     deleteServer: (id: string): boolean => syncStore.deleteServer(db, id),
     markServerReached: (id: string): void => syncStore.markServerReached(db, id, new Date().toISOString()),
     setTrustedCertificate: (id: string, pem: string | null): boolean => syncStore.setTrustedCertificate(db, id, pem),
+    cancelTransfers: (ids: number[]): syncStore.CancelledTransfer[] => syncStore.cancelTransfers(db, ids),
     retryParkedTransfersOf: (serverId: string): number => syncStore.retryParkedTransfersOf(db, serverId, new Date().toISOString()),
     enqueueTransfers: (serverId: string, direction: 'upload' | 'download', instances: syncStore.QueuedInstance[]) => syncStore.enqueueTransfers(db, serverId, direction, instances, new Date().toISOString()),
     enqueueStudyDownload: (serverId: string, studyInstanceUid: string, expected: number): boolean => syncStore.enqueueStudyDownload(db, serverId, studyInstanceUid, expected, new Date().toISOString()),

@@ -244,6 +244,40 @@ export function retryTransfers(db: LibraryDatabase, ids: readonly number[] | und
   return db.transaction(() => ids.reduce((sum, id) => sum + retry.run(now, now, id).changes, 0))();
 }
 
+export interface CancelledTransfer {
+  id: number;
+  /** What it was doing: a running one is stopped by the engine. */
+  state: TransferState;
+}
+
+/**
+ * Takes transfers out of the queue (waiting, refused or running; a done row is the record of
+ * what arrived or went, and stays). A whole-study download takes with it the study's instance
+ * downloads still waiting. What already arrived or went stays where it is.
+ */
+export function cancelTransfers(db: LibraryDatabase, ids: readonly number[]): CancelledTransfer[] {
+  return db.transaction((): CancelledTransfer[] => {
+    const find = db.prepare<[number], { id: number; state: TransferState; scope: Transfer['scope']; server_id: string; study_uid: string }>(
+      "SELECT id, state, scope, server_id, study_uid FROM transfers WHERE id = ? AND state IN ('pending', 'running', 'parked')",
+    );
+    const remove = db.prepare<[number]>('DELETE FROM transfers WHERE id = ?');
+    const waitingOfStudy = db.prepare<[string, string], { id: number; state: TransferState }>(
+      "SELECT id, state FROM transfers WHERE server_id = ? AND direction = 'download' AND scope = 'instance' AND study_uid = ? AND state IN ('pending', 'parked')",
+    );
+    const cancelled = new Map<number, CancelledTransfer>();
+    for (const id of ids) {
+      const row = find.get(id);
+      if (!row || cancelled.has(row.id)) continue;
+      const rows = [row, ...(row.scope === 'study' ? waitingOfStudy.all(row.server_id, row.study_uid) : [])];
+      for (const { id: rowId, state } of rows) {
+        remove.run(rowId);
+        cancelled.set(rowId, { id: rowId, state });
+      }
+    }
+    return [...cancelled.values()];
+  })();
+}
+
 /** Everything parked for one server goes back in line (its certificate was just trusted). */
 export function retryParkedTransfersOf(db: LibraryDatabase, serverId: string, now: string): number {
   return db.prepare<[string, string, string]>("UPDATE transfers SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE state = 'parked' AND server_id = ?").run(now, now, serverId).changes;

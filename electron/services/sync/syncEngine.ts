@@ -82,6 +82,10 @@ export class SyncEngine {
   private lastProgressAt = 0;
   /** Stops study downloads streaming in when the engine closes. */
   private readonly closing = new AbortController();
+  /** Study downloads streaming in, by queue row: aborted when the person cancels them. */
+  private readonly streams = new Map<number, AbortController>();
+  /** Running rows the person cancelled (their rows are gone): their failures are not recorded. */
+  private readonly cancelled = new Set<number>();
 
   constructor(private readonly options: SyncEngineOptions) {}
 
@@ -104,6 +108,19 @@ export class SyncEngine {
     const streams = [...this.downloading.values()];
     const downloading = streams.length === 0 ? null : { studies: streams.length, instances: streams.reduce((sum, stream) => sum + stream.instances, 0), expected: streams.reduce((sum, stream) => sum + stream.expected, 0) };
     return { connection: this.connection, pending: counts.pending, running: counts.running, parked: counts.parked, lastSuccessAt: this.lastSuccessAt, lastError: counts.lastError, downloading };
+  }
+
+  /**
+   * Stops the running transfers among `ids`, which the person took out of the queue (their rows
+   * are gone). A study download streaming in stops at once, keeping what arrived whole; an
+   * instance batch already on the wire finishes, and its result has no row to land in.
+   */
+  cancelRunning(ids: readonly number[]): void {
+    for (const id of ids) {
+      this.cancelled.add(id);
+      this.streams.get(id)?.abort();
+    }
+    this.kick();
   }
 
   async close(): Promise<void> {
@@ -165,7 +182,11 @@ export class SyncEngine {
     } catch (error) {
       // Stopped by the app closing: the rows stay running, and the next start queues them again.
       if (this.closing.signal.aborted) return;
-      outcomes = this.failed(batch, error);
+      // Rows the person cancelled meanwhile are gone (a study download stopped by that): only the others' failure is recorded.
+      const live = batch.filter((transfer) => !this.cancelled.has(transfer.id));
+      outcomes = live.length > 0 ? this.failed(live, error) : [];
+    } finally {
+      for (const transfer of batch) this.cancelled.delete(transfer.id);
     }
     await this.options.store.call('finishTransfers', outcomes);
     await this.publish();
@@ -203,16 +224,19 @@ export class SyncEngine {
     }
     const progress = { instances: 0, expected: transfer.expected ?? 0 };
     this.downloading.set(transfer.id, progress);
+    const cancel = new AbortController();
+    this.streams.set(transfer.id, cancel);
     try {
-      await this.streamStudy(client, server, studyInstanceUid, progress);
+      await this.streamStudy(client, server, studyInstanceUid, progress, AbortSignal.any([this.closing.signal, cancel.signal]));
     } finally {
       this.downloading.delete(transfer.id);
+      this.streams.delete(transfer.id);
     }
     return [{ id: transfer.id, result: 'done' }];
   }
 
   /** The study's one WADO-RS answer into the library; what arrived whole is kept whatever happens to the rest. */
-  private async streamStudy(client: DicomWebClient, server: StoredServer, studyInstanceUid: string, progress: { instances: number }): Promise<void> {
+  private async streamStudy(client: DicomWebClient, server: StoredServer, studyInstanceUid: string, progress: { instances: number }, signal: AbortSignal): Promise<void> {
     const { store, importer } = this.options;
     let recording = Promise.resolve();
     const receiving = await importer.receiveWhenFree((instances) => {
@@ -231,7 +255,7 @@ export class SyncEngine {
     let received = 0;
     let failure: Error | null = null;
     try {
-      await client.retrieveStudy(studyInstanceUid, (bytes) => receiving.add({ display: `${host}: instance ${++received} of the study download`, bytes }), this.closing.signal);
+      await client.retrieveStudy(studyInstanceUid, (bytes) => receiving.add({ display: `${host}: instance ${++received} of the study download`, bytes }), signal);
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
     }
@@ -240,7 +264,15 @@ export class SyncEngine {
     await this.options.audit({
       action: 'sync.download',
       subject: studyInstanceUid,
-      detail: { serverId: server.id, wholeStudy: true, received, imported: summary.imported, alreadyPresent: summary.alreadyPresent, refused: summary.skipped.length, outcome: failure === null ? 'complete' : 'interrupted' },
+      detail: {
+        serverId: server.id,
+        wholeStudy: true,
+        received,
+        imported: summary.imported,
+        alreadyPresent: summary.alreadyPresent,
+        refused: summary.skipped.length,
+        outcome: failure === null ? 'complete' : signal.aborted && !this.closing.signal.aborted ? 'cancelled' : 'interrupted',
+      },
     });
     if (failure !== null) throw failure;
     if (summary.phase !== 'finished') throw new Error(`the downloaded files did not import (${summary.error ?? summary.phase})`);

@@ -15,7 +15,7 @@ import { certificateProblem, presentedCertificate, trustedCertificateInfo } from
 import type { SecretStore } from './secretStore';
 import { serverClient, type SyncEngine } from './syncEngine';
 
-type SyncRequest = 'servers.list' | 'servers.save' | 'servers.delete' | 'servers.test' | 'servers.trustCertificate' | 'sync.searchServer' | 'sync.upload' | 'sync.download' | 'sync.transfers' | 'sync.retry' | 'sync.status';
+type SyncRequest = 'servers.list' | 'servers.save' | 'servers.delete' | 'servers.test' | 'servers.trustCertificate' | 'sync.searchServer' | 'sync.upload' | 'sync.download' | 'sync.transfers' | 'sync.retry' | 'sync.cancel' | 'sync.status';
 
 export interface SyncServiceOptions {
   store: StoreClient;
@@ -241,6 +241,13 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
       if (retried > 0) await audit({ action: 'sync.retry', detail: { transfers: retried } });
       engine.kick();
       return { retried };
+    },
+    'sync.cancel': async ({ ids }) => {
+      const cancelled = await store.call('cancelTransfers', ids);
+      const running = cancelled.filter((transfer) => transfer.state === 'running').map((transfer) => transfer.id);
+      if (cancelled.length > 0) await audit({ action: 'sync.cancel', detail: { transfers: cancelled.length, running: running.length } });
+      engine.cancelRunning(running);
+      return { cancelled: cancelled.length };
     },
     'sync.status': () => engine.status(),
   };
