@@ -16,6 +16,7 @@ import { callHost, callHostValue } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { type OrthancServer, startOrthanc } from '../helpers/orthanc';
 import { makeTempDir } from '../helpers/tempDir';
+import { until } from '../helpers/until';
 import { certificateFromOwnAuthority, selfSignedCertificate, startTlsRelay, type TestCertificate, type TlsRelay } from '../helpers/tlsRelay';
 
 const SCOUT_SERIES = corpusPath('mr-series/cptac-sar-ax-scout');
@@ -24,16 +25,6 @@ const PASSWORD = 'reading-room-42';
 const call = callHostValue;
 
 const fingerprintOf = (certificate: TestCertificate) => new X509Certificate(certificate.cert).fingerprint256;
-
-async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('servers behind https with a certificate of their own (real Orthanc behind TLS)', () => {
   let orthanc: OrthancServer;

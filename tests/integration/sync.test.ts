@@ -21,6 +21,7 @@ import { callHostValue } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { type OrthancServer, startOrthanc } from '../helpers/orthanc';
 import { makeTempDir } from '../helpers/tempDir';
+import { until } from '../helpers/until';
 
 const CT_SERIES = corpusPath('ct-series/pancreas-ct-cbct-seg');
 const SCOUT_SERIES = corpusPath('mr-series/cptac-sar-ax-scout');
@@ -43,16 +44,6 @@ function corpusHashes(folder: string): Map<string, string> {
 }
 
 const call = callHostValue;
-
-async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const drained = (host: HostProcess, timeoutMs?: number) =>
   until('the queue draining', () => call<SyncStatus>(host, 'sync.status', {}), (status) => status.pending === 0 && status.running === 0, timeoutMs);
