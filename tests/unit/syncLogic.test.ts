@@ -1,5 +1,6 @@
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { DicomWebError, readStoreResponse, retryAfterMs } from '../../electron/services/sync/dicomwebClient';
+import { DicomWebClient, DicomWebError, readStoreResponse, retryAfterMs } from '../../electron/services/sync/dicomwebClient';
 import { buildMultipartRelated, MultipartSplitter, parseMultipartRelated } from '../../electron/services/sync/multipart';
 import { backoffMs } from '../../electron/services/sync/syncEngine';
 
@@ -28,6 +29,8 @@ describe('retry timing', () => {
     expect(new DicomWebError('http', 'timeout', 408).permanent).toBe(false);
     expect(new DicomWebError('http', 'unavailable', 503).permanent).toBe(false);
     expect(new DicomWebError('refused', 'down').permanent).toBe(false);
+    // A certificate this workstation does not trust stays untrusted until a person acts.
+    expect(new DicomWebError('tls', 'self-signed').permanent).toBe(true);
   });
 });
 
@@ -73,5 +76,27 @@ describe('STOW-RS answers', () => {
     });
     expect([...outcome.stored]).toEqual(['1.2.3']);
     expect(outcome.failed.get('1.2.4')).toBe('refused by the server: data set does not match SOP class (0xA900)');
+  });
+});
+
+describe('a study download cancelled before it started', () => {
+  it('sends no request once its signal is aborted (cancelled between being claimed and starting)', async () => {
+    let requests = 0;
+    const server = http.createServer((_request, response) => {
+      requests += 1;
+      response.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address();
+      if (!address || typeof address === 'string') throw new Error('no port');
+      const client = new DicomWebClient({ baseUrl: `http://127.0.0.1:${address.port}/dicom-web`, auth: { kind: 'none' } });
+      const cancel = new AbortController();
+      cancel.abort();
+      await expect(client.retrieveStudy('1.2.3', () => undefined, cancel.signal)).rejects.toThrow('the download was cancelled');
+      expect(requests).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -166,6 +166,8 @@ export class DicomWebClient {
   async retrieveStudy(studyUid: string, onPart: (bytes: Buffer) => Promise<void> | undefined, signal?: AbortSignal): Promise<number> {
     const url = this.url(`studies/${studyUid}`);
     const headers = { ...authorization(this.server.auth), Accept: `multipart/related; type="${DICOM_PART10_TYPE}"; transfer-syntax=*` };
+    const cancelled = () => new Error('the download was cancelled');
+    if (signal?.aborted) throw cancelled();
     let answer: Awaited<ReturnType<typeof httpStream>>;
     try {
       answer = await httpStream(url, { headers, timeoutMs: this.timeoutMs, tls: this.tls });
@@ -175,6 +177,8 @@ export class DicomWebClient {
     const { body } = answer;
     const stop = () => body.destroy(new Error('cancelled'));
     signal?.addEventListener('abort', stop, { once: true });
+    // Stopped while the request was on its way: its answer is dropped unread.
+    if (signal?.aborted) stop();
     try {
       if (!ok(answer)) {
         const chunks: Buffer[] = [];
@@ -220,7 +224,7 @@ export class DicomWebClient {
         });
       } catch (error) {
         if (receiver.failure) throw receiver.failure.error;
-        if (signal?.aborted) throw new Error('the download was cancelled');
+        if (signal?.aborted) throw cancelled();
         // The connection broke mid-answer, went silent, or the server cut it off.
         throw networkFailure(error, url);
       }

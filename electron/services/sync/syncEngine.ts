@@ -226,6 +226,8 @@ export class SyncEngine {
     this.downloading.set(transfer.id, progress);
     const cancel = new AbortController();
     this.streams.set(transfer.id, cancel);
+    // Cancelled between being claimed and getting here: not started at all.
+    if (this.cancelled.has(transfer.id)) cancel.abort();
     try {
       await this.streamStudy(client, server, studyInstanceUid, progress, AbortSignal.any([this.closing.signal, cancel.signal]));
     } finally {
