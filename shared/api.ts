@@ -466,7 +466,9 @@ export const RemoteStudy = z.object({
   studyDescription: z.string(),
   modalities: z.array(z.string()),
   instanceCount: count.nullable(),
-  /** Already in the local library. */
+  /** How many of its instances the local library holds (0: none). */
+  instancesHere: count,
+  /** All of it is in the local library: as many instances as the server has (or any, when the server does not say). */
   cached: z.boolean(),
 });
 export type RemoteStudy = z.infer<typeof RemoteStudy>;

@@ -298,6 +298,13 @@ function RemoteTab() {
                 <strong>{formatPersonName(study.patientName) || 'No name'}</strong> {study.patientId} · {study.studyDate} · {study.modalities.join('/')} · {study.studyDescription || 'no description'}
                 {study.instanceCount !== null ? ` · ${plural(study.instanceCount, 'image', 'images')}` : ''}
                 {study.cached && <span className="cached" data-testid="remote-cached"> ✓ here</span>}
+                {!study.cached && study.instancesHere > 0 && (
+                  <span className="partly-cached" data-testid="remote-partial" title="A download was cut off or cancelled: Download fetches the rest">
+                    {' '}
+                    ◐ {study.instancesHere}
+                    {study.instanceCount !== null ? ` of ${study.instanceCount}` : ''} here
+                  </span>
+                )}
               </label>
             </li>
           ))}

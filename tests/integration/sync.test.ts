@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry, ConnectionCheck, ServerSummary, StudyReport, SyncStatus, Transfer } from '../../shared/api';
+import type { AuditEntry, ConnectionCheck, RemoteStudy, ServerSummary, StudyReport, SyncStatus, Transfer } from '../../shared/api';
 import { instanceFilePath } from '../../electron/services/instanceFiles';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
@@ -279,11 +279,16 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       expect(audit.find((entry) => entry.action === 'sync.download')?.detail).toMatchObject({ wholeStudy: true, outcome: 'cancelled', imported: kept });
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect((await call<{ instances: number }>(target, 'library.stats', {})).instances).toBe(kept);
+      // The server's list does not mark a study only partly here as here.
+      const listed = (await call<{ studies: RemoteStudy[] }>(target, 'sync.searchServer', {})).studies.find((item) => item.studyInstanceUid === ctStudy);
+      expect(listed).toMatchObject({ instanceCount: 134, instancesHere: kept, cached: false });
 
       // Asked again: the rest comes instance by instance (the relay holds back only the whole-study answer).
       expect(await call(target, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 134 - kept, alreadyQueued: kept });
       await until('the rest arriving', () => call<{ instances: number }>(target, 'library.stats', {}), (stats) => stats.instances === 134);
       expect((await drained(target)).parked).toBe(0);
+      const complete = (await call<{ studies: RemoteStudy[] }>(target, 'sync.searchServer', {})).studies.find((item) => item.studyInstanceUid === ctStudy);
+      expect(complete).toMatchObject({ instancesHere: 134, cached: true });
     });
   });
 

@@ -64,7 +64,7 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     retryTransfers: (ids: number[] | undefined): number => syncStore.retryTransfers(db, ids, new Date().toISOString()),
     listTransfers: (state: ValidatedInput<'sync.transfers'>['state'], limit: number) => syncStore.listTransfers(db, state, limit),
     transferCounts: () => syncStore.transferCounts(db),
-    cachedStudies: (uids: string[]): string[] => syncStore.cachedStudies(db, uids),
+    cachedInstanceCounts: (uids: string[]): Record<string, number> => syncStore.cachedInstanceCounts(db, uids),
     setKeyImage: (input: ValidatedInput<'keyImages.set'>): boolean => setKeyImage(db, input, new Date().toISOString()),
     deleteStudy: (studyInstanceUid: string): DeletedStudy => deleteStudy(db, studyInstanceUid, (uid) => instanceFilePath(instancesDir, uid)),
     /** Checkpoints the WAL and closes; the worker exits afterwards. */

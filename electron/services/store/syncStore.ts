@@ -297,8 +297,13 @@ export function transferCounts(db: LibraryDatabase): Pick<SyncStatus, 'pending' 
   return { pending: counts['pending'] ?? 0, running: counts['running'] ?? 0, parked: counts['parked'] ?? 0, nextDueAt, lastError };
 }
 
-/** Which of these studies the library has. */
-export function cachedStudies(db: LibraryDatabase, studyInstanceUids: readonly string[]): string[] {
-  const has = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM studies WHERE study_uid = ?');
-  return studyInstanceUids.filter((uid) => (has.get(uid)?.n ?? 0) > 0);
+/** How many instances of each of these studies the library holds (absent: none). */
+export function cachedInstanceCounts(db: LibraryDatabase, studyInstanceUids: readonly string[]): Record<string, number> {
+  const count = db.prepare<[string], { instance_count: number }>('SELECT instance_count FROM studies WHERE study_uid = ?');
+  const counts: Record<string, number> = {};
+  for (const uid of studyInstanceUids) {
+    const here = count.get(uid)?.instance_count ?? 0;
+    if (here > 0) counts[uid] = here;
+  }
+  return counts;
 }

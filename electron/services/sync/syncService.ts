@@ -184,9 +184,12 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
         });
       const page = answer.slice(0, query.limit);
       const uids = page.map((item) => jsonString(item, '0020000D'));
-      const cached = new Set(await store.call('cachedStudies', uids));
+      // A study only partly here (a download cut off or cancelled) is not marked as here.
+      const here = await store.call('cachedInstanceCounts', uids);
       const studies: RemoteStudy[] = page.map((item) => {
         const count = Number(jsonString(item, '00201208'));
+        const instanceCount = Number.isInteger(count) && count >= 0 ? count : null;
+        const instancesHere = here[jsonString(item, '0020000D')] ?? 0;
         return {
           studyInstanceUid: jsonString(item, '0020000D'),
           patientName: jsonString(item, '00100010'),
@@ -195,8 +198,9 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
           accessionNumber: jsonString(item, '00080050'),
           studyDescription: jsonString(item, '00081030'),
           modalities: (item['00080061']?.Value ?? []).filter((value): value is string => typeof value === 'string'),
-          instanceCount: Number.isInteger(count) && count >= 0 ? count : null,
-          cached: cached.has(jsonString(item, '0020000D')),
+          instanceCount,
+          instancesHere,
+          cached: instancesHere > 0 && (instanceCount === null || instancesHere >= instanceCount),
         };
       });
       return { studies, more: answer.length > query.limit };
