@@ -133,6 +133,11 @@ export const StudySummary = z.object({
   /** Images flagged as key in this study. */
   keyImages: count,
   reportStatus: z.enum(['unreported', 'draft', 'final', 'amended']),
+  /**
+   * Images the server said the study has that are not here: its download was cut off or
+   * cancelled (0 when complete, or when it did not come from a server).
+   */
+  missingInstances: count,
 });
 export type StudySummary = z.infer<typeof StudySummary>;
 

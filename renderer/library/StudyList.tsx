@@ -65,6 +65,12 @@ function StudyRow({ study, selected }: { study: StudySummary; selected: boolean 
             </span>
           )}
           {plural(study.instanceCount, 'image', 'images')}
+          {study.missingInstances > 0 && (
+            <span className="incomplete" title="Its download was cut off or cancelled: download it again for the rest" data-testid="study-incomplete">
+              {' '}
+              (incomplete: {study.missingInstances} not here)
+            </span>
+          )}
         </span>
       </div>
     </div>

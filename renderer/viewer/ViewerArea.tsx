@@ -1,7 +1,7 @@
 /** The viewer: toolbar, series strip and the viewport grid of the open study. */
 import { type KeyboardEvent, useEffect, useRef } from 'react';
 import { useClient } from '../api/clientContext';
-import { messageOf } from '../app/format';
+import { messageOf, plural } from '../app/format';
 import { REGION_ATTRIBUTE } from '../app/useRegionCycling';
 import { useAnnotations } from './annotations/annotationStore';
 import { loadStudyAnnotations, undoAnnotationChange } from './annotations/annotationSync';
@@ -69,6 +69,11 @@ export function ViewerArea() {
       {study && (
         <>
           <ViewerToolbar />
+          {study.study.missingInstances > 0 && (
+            <p className="incomplete-notice" role="alert" data-testid="viewer-incomplete">
+              Incomplete study: {plural(study.study.missingInstances, 'image', 'images')} of {study.study.instanceCount + study.study.missingInstances} {study.study.missingInstances === 1 ? 'is' : 'are'} not on this workstation (its download was cut off or cancelled). Download it again from the server for the rest.
+            </p>
+          )}
           <SeriesStrip />
           <div className="viewport-grid" style={{ gridTemplateColumns: `repeat(${columns}, 1fr)`, gridTemplateRows: `repeat(${rows}, 1fr)` }}>
             {Array.from({ length: viewportCount(layout) }, (_, slot) => (

@@ -4,7 +4,8 @@
  * connection test names the wrong password, the study goes up through the queue, the status bar
  * follows, the transfers are listed, and the server's study list marks what is already here. A
  * second server behind https with a self-signed certificate shows that certificate, and is
- * trusted with one click. Transfers no longer wanted are cancelled from the queue.
+ * trusted with one click. Transfers no longer wanted are cancelled from the queue, and a study
+ * whose download was cancelled part-way is marked incomplete in the list and in the viewer.
  */
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
@@ -13,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
-import type { ServerSummary } from '../../shared/api';
+import type { ServerSummary, SyncStatus, Transfer } from '../../shared/api';
+import { startCuttingProxy } from '../helpers/cuttingProxy';
 import { freeLoopbackPort } from '../helpers/freePort';
 import { callHostValue } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
@@ -130,5 +132,28 @@ describe('setting up a server and sending a study', () => {
     // The done uploads of the first test are the record of what went: no Cancel on them.
     expect(await page.getByTestId('transfer-row').filter({ hasText: /^done/ }).getByTestId('transfer-cancel').count()).toBe(0);
     expect(await page.getByTestId('transfer-row').count()).toBe(3);
+  });
+
+  it('says a study whose download was cancelled part-way is incomplete, in the list and above the images', async () => {
+    const study = (await callHostValue<{ studies: Array<{ studyInstanceUid: string }> }>(host, 'library.searchStudies', {})).studies[0]!.studyInstanceUid;
+    await callHostValue(host, 'library.deleteStudy', { studyInstanceUid: study });
+    // The study's answer stops after its first image (the connection held open), as on a link that died.
+    const proxy = await startCuttingProxy(orthanc.httpPort, new RegExp(`^GET /dicom-web/studies/${study.replaceAll('.', '\\.')} `), 700_000, 'stall');
+    try {
+      const slow = await callHostValue<ServerSummary>(host, 'servers.save', { name: 'Slow link', baseUrl: `http://127.0.0.1:${proxy.port}/dicom-web`, auth: 'basic', username: 'tech', secret: 'right-password' });
+      await callHostValue(host, 'sync.download', { studyInstanceUids: [study], serverId: slow.id });
+      await expect.poll(async () => (await callHostValue<{ instances: number }>(host, 'library.stats', {})).instances, { timeout: 15_000 }).toBe(1);
+      const running = (await callHostValue<{ transfers: Transfer[] }>(host, 'sync.transfers', { state: 'running', limit: 10 })).transfers;
+      await callHostValue(host, 'sync.cancel', { ids: running.map((row) => row.id) });
+      await expect.poll(async () => (await callHostValue<SyncStatus>(host, 'sync.status', {})).downloading, { timeout: 15_000 }).toBeNull();
+
+      await page.getByRole('button', { name: 'Close sync' }).click();
+      await selectOnlyStudy(page, 'C3L');
+      await expect.poll(async () => page.getByTestId('study-incomplete').textContent()).toBe(' (incomplete: 2 not here)');
+      await page.getByTestId('study-row').first().dblclick();
+      await expect.poll(async () => (await page.getByTestId('viewer-incomplete').textContent()) ?? '', { timeout: 15_000 }).toMatch(/^Incomplete study: 2 images of 3 are not on this workstation/);
+    } finally {
+      await proxy.close();
+    }
   });
 });

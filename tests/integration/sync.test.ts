@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry, ConnectionCheck, RemoteStudy, ServerSummary, StudyReport, SyncStatus, Transfer } from '../../shared/api';
+import type { AuditEntry, ConnectionCheck, RemoteStudy, ServerSummary, StudyReport, StudySummary, SyncStatus, Transfer, ViewerStudy } from '../../shared/api';
 import { instanceFilePath } from '../../electron/services/instanceFiles';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
@@ -279,6 +279,10 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       expect(audit.find((entry) => entry.action === 'sync.download')?.detail).toMatchObject({ wholeStudy: true, outcome: 'cancelled', imported: kept });
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect((await call<{ instances: number }>(target, 'library.stats', {})).instances).toBe(kept);
+      // The library and the viewer say the study is incomplete, and by how much.
+      const local = (await call<{ studies: StudySummary[] }>(target, 'library.searchStudies', {})).studies.find((item) => item.studyInstanceUid === ctStudy);
+      expect(local).toMatchObject({ instanceCount: kept, missingInstances: 134 - kept });
+      expect((await call<ViewerStudy>(target, 'viewer.openStudy', { studyInstanceUid: ctStudy })).study.missingInstances).toBe(134 - kept);
       // The server's list does not mark a study only partly here as here.
       const listed = (await call<{ studies: RemoteStudy[] }>(target, 'sync.searchServer', {})).studies.find((item) => item.studyInstanceUid === ctStudy);
       expect(listed).toMatchObject({ instanceCount: 134, instancesHere: kept, cached: false });
@@ -289,6 +293,7 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       expect((await drained(target)).parked).toBe(0);
       const complete = (await call<{ studies: RemoteStudy[] }>(target, 'sync.searchServer', {})).studies.find((item) => item.studyInstanceUid === ctStudy);
       expect(complete).toMatchObject({ instancesHere: 134, cached: true });
+      expect((await call<{ studies: StudySummary[] }>(target, 'library.searchStudies', {})).studies.find((item) => item.studyInstanceUid === ctStudy)?.missingInstances).toBe(0);
     });
   });
 

@@ -19,6 +19,7 @@ interface StudyRow {
   total_bytes: number;
   key_images: number;
   report_status: StudySummary['reportStatus'] | null;
+  expected_instances: number | null;
 }
 
 const sortColumns: Record<ValidatedInput<'library.searchStudies'>['sort'], string> = {
@@ -62,13 +63,15 @@ function toSummary(row: StudyRow): StudySummary {
     bytes: row.total_bytes,
     keyImages: row.key_images,
     reportStatus: row.report_status ?? 'unreported',
+    missingInstances: Math.max(0, (row.expected_instances ?? 0) - row.instance_count),
   };
 }
 
 const studyColumns = `s.study_uid, p.name, p.patient_id, p.birth_date, p.sex, s.study_date, s.study_time, s.accession, s.description,
   s.modalities, s.series_count, s.instance_count, s.total_bytes,
   (SELECT COUNT(*) FROM key_images k WHERE k.study_uid = s.study_uid) AS key_images,
-  (SELECT r.status FROM reports r WHERE r.study_uid = s.study_uid) AS report_status`;
+  (SELECT r.status FROM reports r WHERE r.study_uid = s.study_uid) AS report_status,
+  (SELECT e.expected FROM study_expected_instances e WHERE e.study_uid = s.study_uid) AS expected_instances`;
 
 /** The worklist filter: 'final' means signed, with or without addenda. */
 const reportStatusConditions: Record<NonNullable<ValidatedInput<'library.searchStudies'>['reportStatus']>, string> = {

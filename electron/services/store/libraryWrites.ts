@@ -170,6 +170,7 @@ export function deleteStudy(db: LibraryDatabase, studyInstanceUid: string, fileP
     for (const instance of instances) journal.run(filePathOf(instance.sop_instance_uid), instance.sop_instance_uid);
     db.prepare<[number]>('DELETE FROM study_search WHERE rowid = ?').run(study.id);
     db.prepare<[number]>('DELETE FROM studies WHERE id = ?').run(study.id);
+    db.prepare<[string]>('DELETE FROM study_expected_instances WHERE study_uid = ?').run(studyInstanceUid);
     db.prepare<[number, number]>('DELETE FROM patients WHERE id = ? AND NOT EXISTS (SELECT 1 FROM studies WHERE patient_ref = ?)').run(study.patient_ref, study.patient_ref);
     return {
       found: true,

@@ -129,6 +129,13 @@ export function enqueueTransfers(db: LibraryDatabase, serverId: string, directio
  * @returns whether the study is now queued (false: it is being downloaded already)
  */
 export function enqueueStudyDownload(db: LibraryDatabase, serverId: string, studyInstanceUid: string, expected: number, now: string): boolean {
+  // What the server holds: the study counts as incomplete here until that many have arrived.
+  db.prepare<[string, number, string, string]>('INSERT OR REPLACE INTO study_expected_instances (study_uid, expected, server_id, recorded_at) VALUES (?, ?, ?, ?)').run(
+    studyInstanceUid,
+    expected,
+    serverId,
+    now,
+  );
   const changes = db
     .prepare<[string, string, string, number, string, string, string, string]>(
       `INSERT INTO transfers (server_id, direction, scope, sop_instance_uid, study_uid, series_uid, expected, state, next_attempt_at, created_at, updated_at)
