@@ -36,7 +36,9 @@ function StudyRow({ study, selected }: { study: StudySummary; selected: boolean 
       onClick={(event) => {
         if (event.detail >= 2) return;
         firstClick = { uid: study.studyInstanceUid, at: performance.now() };
-        select(selected ? null : study.studyInstanceUid);
+        // A click selects (clicking the selected study again keeps it, so Enter opens it);
+        // Ctrl/⌘+click or Escape clears the selection.
+        select(selected && (event.ctrlKey || event.metaKey) ? null : study.studyInstanceUid);
       }}
       onDoubleClick={() => {
         const uid = firstClick && performance.now() - firstClick.at < DOUBLE_CLICK_MS ? firstClick.uid : study.studyInstanceUid;
