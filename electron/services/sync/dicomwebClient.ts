@@ -12,7 +12,7 @@
  */
 import { type HttpAnswer, httpRequest, httpStream } from './httpTransport';
 import { buildMultipartRelated, MultipartSplitter, parseMultipartRelated } from './multipart';
-import { certificateProblem, type TlsTrust, trustOptions } from './serverCertificates';
+import { certificateProblem, isCertificateRefusal, type TlsTrust, trustOptions } from './serverCertificates';
 
 export type ServerAuth = { kind: 'none' } | { kind: 'basic'; username: string; password: string } | { kind: 'bearer'; token: string };
 
@@ -71,7 +71,7 @@ function networkFailure(error: unknown, url: URL): DicomWebError {
   if (name === 'TimeoutError' || name === 'AbortError') return new DicomWebError('timeout', `${url.host} did not answer in time.`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new DicomWebError('dns', `The name ${url.hostname} could not be resolved (DNS).`);
   if (code === 'ECONNREFUSED') return new DicomWebError('refused', `Nothing is listening at ${url.host} (connection refused).`);
-  const certificateRefused = code.startsWith('CERT_') || code.startsWith('UNABLE_TO_') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' || code === 'ERR_TLS_CERT_ALTNAME_INVALID';
+  const certificateRefused = isCertificateRefusal(code);
   if (certificateRefused || code.startsWith('ERR_TLS') || code.includes('SSL')) {
     const problem = certificateRefused ? `its certificate is not trusted: ${certificateProblem(code, null)} (${code})` : `the TLS connection failed (${code}; is it an https server?)`;
     return new DicomWebError('tls', `${url.host}: ${problem}. Test the connection in the sync settings to see the certificate.`);

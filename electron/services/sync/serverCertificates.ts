@@ -41,6 +41,11 @@ export function trustedCertificateInfo(pem: string | null): CertificateInfo | nu
   }
 }
 
+/** Whether a TLS failure's code is a verdict on the server's certificate (not a broken handshake). */
+export function isCertificateRefusal(code: string): boolean {
+  return code.startsWith('CERT_') || code.startsWith('UNABLE_TO_') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' || code === 'ERR_TLS_CERT_ALTNAME_INVALID';
+}
+
 /** OpenSSL's verdicts that trusting the certificate cannot cure. */
 const UNTRUSTABLE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_SIGNATURE_FAILURE', 'CERT_REJECTED']);
 
