@@ -448,6 +448,55 @@ export const Transfer = z.object({
 });
 export type Transfer = z.infer<typeof Transfer>;
 
+/** Which transfers make one line of the transfers list: one study, one server, one direction. */
+export const TransferGroupKey = z
+  .object({
+    serverId: z.string().uuid(),
+    direction: z.enum(['upload', 'download']),
+    studyInstanceUid: DicomUid,
+  })
+  .strict();
+export type TransferGroupKey = z.infer<typeof TransferGroupKey>;
+
+/**
+ * A study's transfers to or from one server, as one line: what the study is, how far it got,
+ * what waits or was refused and why. What a technician checks ("did the CT go up?") instead
+ * of a row per instance.
+ */
+export const TransferGroup = TransferGroupKey.extend({
+  serverName: z.string(),
+  /**
+   * What the study is: from the library when it is here, else what the server said when its
+   * download was asked for; null when neither knows (a study deleted here since).
+   */
+  study: z
+    .object({
+      patientName: z.string(),
+      patientId: z.string(),
+      studyDate: z.string(),
+      studyDescription: z.string(),
+      modalities: z.array(z.string()),
+    })
+    .nullable(),
+  /** The line's state: something running; else waiting (new, or retrying after a failure); else refused; else done. */
+  state: z.enum(['running', 'waiting', 'refused', 'done']),
+  /** Instances: uploads sent, or downloads here (in the library now). */
+  completed: count,
+  /** Instances in all: uploads queued; for a download, how many the server said (else the rows known). */
+  total: count,
+  /** Instance transfers still waiting, running, or refused (a whole-study download counts as one). */
+  waiting: count,
+  running: count,
+  refused: count,
+  /** When the next try is due, for a line waiting after a failure. */
+  nextAttemptAt: isoTimestamp.nullable(),
+  /** Why transfers of this line failed, most frequent first (refusals, and failures being retried). */
+  problems: z.array(z.object({ reason: z.string(), count: count.min(1), refused: z.boolean() })),
+  firstAt: isoTimestamp,
+  lastAt: isoTimestamp,
+});
+export type TransferGroup = z.infer<typeof TransferGroup>;
+
 export const SyncStatus = z.object({
   /** 'unknown' until a server has been reached or missed since start. */
   connection: z.enum(['online', 'offline', 'unknown']),
@@ -634,18 +683,33 @@ export const requests = {
     input: z.object({ studyInstanceUids: z.array(DicomUid).min(1).max(500), serverId: z.string().uuid().optional() }).strict(),
     output: z.object({ queued: count, alreadyQueued: count }),
   },
-  /** The outbox and inbox, newest first. */
+  /** The outbox and inbox, newest first: all of it, or one study's line of the transfers list. */
   'sync.transfers': {
-    input: z.object({ state: TransferState.optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    input: z.object({ state: TransferState.optional(), group: TransferGroupKey.optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
     output: z.object({ transfers: z.array(Transfer) }),
   },
-  /** Gives parked transfers (or the ones named) another try now. */
-  'sync.retry': { input: z.object({ ids: z.array(count).max(10_000).optional() }).strict(), output: z.object({ retried: count }) },
+  /** The queue by study, server and direction: lines with work left first, then the latest. */
+  'sync.transferGroups': {
+    input: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    output: z.object({ groups: z.array(TransferGroup), more: z.boolean() }),
+  },
+  /** Gives parked transfers (all; or the ones named; or those of the lines named) another try now. */
+  'sync.retry': {
+    input: z.object({ ids: z.array(count).max(10_000).optional(), groups: z.array(TransferGroupKey).min(1).max(500).optional() }).strict(),
+    output: z.object({ retried: count }),
+  },
   /**
-   * Takes transfers out of the queue: waiting, refused, or running (a study download streaming
-   * in is stopped; what arrived whole stays in the library). Done ones stay as the record.
+   * Takes transfers out of the queue, by id or by whole lines of the transfers list: waiting,
+   * refused, or running (a study download streaming in is stopped; what arrived whole stays in
+   * the library). Done ones stay as the record.
    */
-  'sync.cancel': { input: z.object({ ids: z.array(count).min(1).max(10_000) }).strict(), output: z.object({ cancelled: count }) },
+  'sync.cancel': {
+    input: z
+      .object({ ids: z.array(count).min(1).max(10_000).optional(), groups: z.array(TransferGroupKey).min(1).max(500).optional() })
+      .strict()
+      .refine((input) => input.ids !== undefined || input.groups !== undefined, 'name the transfers (ids) or the lines (groups) to cancel'),
+    output: z.object({ cancelled: count }),
+  },
   'sync.status': { input: NoInput, output: SyncStatus },
   /** Imports files and folders by path (typed or dropped in the browser host; the CLI). */
   'import.start': {

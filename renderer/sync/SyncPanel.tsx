@@ -1,14 +1,15 @@
 /**
  * The sync panel: servers (add, change, test the connection), the server's studies (search,
  * download for reading offline, with a mark on those already here), and the transfer queue
- * (what waits, what was refused and why, Retry, Cancel).
+ * by study (TransfersTab).
  */
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { ConnectionCheck, RemoteStudy, ServerAuth, ServerSummary, Transfer } from '../../shared/api';
+import type { ConnectionCheck, RemoteStudy, ServerAuth, ServerSummary } from '../../shared/api';
 import { formatPersonName } from '../../shared/dicom/personName';
 import { useClient } from '../api/clientContext';
 import { messageOf, plural } from '../app/format';
 import { type SyncTab, useSync } from './syncStore';
+import { TransfersTab } from './TransfersTab';
 
 interface ServerForm {
   id?: string;
@@ -322,77 +323,6 @@ function RemoteTab() {
         </button>
       </div>
       {message && <p role="status">{message}</p>}
-    </div>
-  );
-}
-
-function TransfersTab() {
-  const client = useClient();
-  const status = useSync((state) => state.status);
-  const [transfers, setTransfers] = useState<Transfer[]>([]);
-  const [problem, setProblem] = useState<string | null>(null);
-  const reload = useCallback(() => {
-    client.request('sync.transfers', { limit: 300 }).then((listed) => setTransfers(listed.transfers), (error: unknown) => setProblem(messageOf(error)));
-  }, [client]);
-  // The list follows the status the main side pushes.
-  useEffect(reload, [reload, status]);
-  const retry = (ids?: number[]) => client.request('sync.retry', ids ? { ids } : {}).then(reload, (error: unknown) => setProblem(messageOf(error)));
-  /** Out of the queue: a study download streaming in stops, keeping what arrived. */
-  const cancel = (id: number) => client.request('sync.cancel', { ids: [id] }).then(reload, (error: unknown) => setProblem(messageOf(error)));
-  const parked = transfers.filter((transfer) => transfer.state === 'parked');
-  return (
-    <div className="sync-transfers">
-      {parked.length > 0 && (
-        <button type="button" className="small primary" onClick={() => void retry()} data-testid="retry-parked">
-          Retry {plural(parked.length, 'refused transfer', 'refused transfers')}
-        </button>
-      )}
-      <table className="transfer-table">
-        <thead>
-          <tr>
-            <th>State</th>
-            <th>Direction</th>
-            <th>Instance or study</th>
-            <th>Tries</th>
-            <th>Reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {transfers.map((transfer) => (
-            <tr key={transfer.id} className={transfer.state} data-testid="transfer-row">
-              <td>{transfer.state === 'pending' && transfer.attempts > 0 ? `waiting (next ${new Date(transfer.nextAttemptAt).toLocaleTimeString('en-GB')})` : transfer.state}</td>
-              <td>{transfer.direction === 'upload' ? '↑ up' : '↓ down'}</td>
-              <td className="uid" title={transfer.sopInstanceUid}>
-                {transfer.scope === 'study' ? 'whole study ' : ''}…{transfer.sopInstanceUid.slice(-12)}
-              </td>
-              <td>{transfer.attempts}</td>
-              <td>
-                {transfer.lastError ?? ''}
-                {transfer.state === 'parked' && (
-                  <button type="button" className="link" onClick={() => void retry([transfer.id])}>
-                    {' '}
-                    Retry
-                  </button>
-                )}
-                {transfer.state !== 'done' && (
-                  <button
-                    type="button"
-                    className="link"
-                    onClick={() => void cancel(transfer.id)}
-                    title={transfer.state === 'running' && transfer.scope === 'study' ? 'Stops the download; the images that arrived stay in the library' : 'Takes it out of the queue'}
-                    data-testid="transfer-cancel"
-                  >
-                    {' '}
-                    Cancel
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {transfers.length === 0 && <p className="muted">Nothing has been sent or received yet.</p>}
-      {problem && <p className="problem">{problem}</p>}
     </div>
   );
 }

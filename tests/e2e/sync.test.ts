@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
-import type { ServerSummary, SyncStatus, Transfer } from '../../shared/api';
+import type { ServerSummary, SyncStatus } from '../../shared/api';
 import { startCuttingProxy } from '../helpers/cuttingProxy';
 import { freeLoopbackPort } from '../helpers/freePort';
 import { callHostValue } from '../helpers/hostEvents';
@@ -80,8 +80,15 @@ describe('setting up a server and sending a study', () => {
 
     await page.getByTestId('status-sync').click();
     await page.getByTestId('sync-tab-transfers').click();
-    await expect.poll(() => page.getByTestId('transfer-row').count()).toBe(3);
-    expect(await page.getByTestId('transfer-row').allTextContents()).toEqual(Array.from({ length: 3 }, () => expect.stringMatching(/^done↑ up/) as string));
+    // One line for the study: where it went, what it is, all of it sent; the instances behind Details.
+    const line = page.getByTestId('transfer-group');
+    await expect.poll(() => line.count()).toBe(1);
+    expect(await line.textContent()).toMatch(/^↑ to ArchiveC3L-02846 · C3L-02846 · 2009-10-18 · MR · FOREARM\^ROUTINE/);
+    await expect.poll(async () => line.getByTestId('transfer-group-state').textContent()).toMatch(/^Sent · 3 images · /);
+    expect(await line.getByTestId('transfer-group-cancel').count()).toBe(0);
+    await line.getByTestId('transfer-group-details').click();
+    await expect.poll(() => line.getByTestId('transfer-row').count()).toBe(3);
+    expect(await line.getByTestId('transfer-row').allTextContents()).toEqual(Array.from({ length: 3 }, () => expect.stringMatching(/^done…\d+1/) as string));
 
     await page.getByTestId('sync-tab-remote').click();
     await page.getByTestId('remote-search').click();
@@ -123,15 +130,16 @@ describe('setting up a server and sending a study', () => {
     const study = (await callHostValue<{ studies: Array<{ studyInstanceUid: string }> }>(host, 'library.searchStudies', {})).studies[0]!.studyInstanceUid;
     await callHostValue(host, 'sync.upload', { studyInstanceUid: study, serverId: nowhere.id });
     await page.getByTestId('sync-tab-transfers').click();
-    const waiting = page.getByTestId('transfer-row').filter({ hasText: /^waiting/ });
-    await expect.poll(() => waiting.count(), { timeout: 15_000 }).toBe(3);
-    for (let left = 3; left > 0; left -= 1) {
-      await waiting.first().getByTestId('transfer-cancel').click();
-      await expect.poll(() => waiting.count()).toBe(left - 1);
-    }
-    // The done uploads of the first test are the record of what went: no Cancel on them.
-    expect(await page.getByTestId('transfer-row').filter({ hasText: /^done/ }).getByTestId('transfer-cancel').count()).toBe(0);
-    expect(await page.getByTestId('transfer-row').count()).toBe(3);
+    const waiting = page.getByTestId('transfer-group').filter({ hasText: '↑ to Unplugged' });
+    // Refused connections: waiting for the next try, with the reason.
+    await expect.poll(async () => (await waiting.getByTestId('transfer-group-state').textContent()) ?? '', { timeout: 15_000 }).toMatch(/^Waiting · 0 of 3 sent · next try \d\d:\d\d$/);
+    expect(await waiting.getByTestId('transfer-group-problems').textContent()).toMatch(/^3 failed, to be tried again: .*refused/);
+    await page.getByTestId('sync-panel').screenshot({ path: path.join(artifactsDir, 'e2e', 'transfers.png') });
+    await waiting.getByTestId('transfer-group-cancel').click();
+    await expect.poll(() => waiting.count()).toBe(0);
+    // The done upload of the first test is the record of what went: still listed, no Cancel on it.
+    expect(await page.getByTestId('transfer-group').count()).toBe(1);
+    expect(await page.getByTestId('transfer-group-cancel').count()).toBe(0);
   });
 
   it('says a study whose download was cancelled part-way is incomplete, in the list and above the images', async () => {
@@ -143,8 +151,7 @@ describe('setting up a server and sending a study', () => {
       const slow = await callHostValue<ServerSummary>(host, 'servers.save', { name: 'Slow link', baseUrl: `http://127.0.0.1:${proxy.port}/dicom-web`, auth: 'basic', username: 'tech', secret: 'right-password' });
       await callHostValue(host, 'sync.download', { studyInstanceUids: [study], serverId: slow.id });
       await expect.poll(async () => (await callHostValue<{ instances: number }>(host, 'library.stats', {})).instances, { timeout: 15_000 }).toBe(1);
-      const running = (await callHostValue<{ transfers: Transfer[] }>(host, 'sync.transfers', { state: 'running', limit: 10 })).transfers;
-      await callHostValue(host, 'sync.cancel', { ids: running.map((row) => row.id) });
+      await callHostValue(host, 'sync.cancel', { groups: [{ serverId: slow.id, direction: 'download', studyInstanceUid: study }] });
       await expect.poll(async () => (await callHostValue<SyncStatus>(host, 'sync.status', {})).downloading, { timeout: 15_000 }).toBeNull();
 
       await page.getByRole('button', { name: 'Close sync' }).click();

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry, ConnectionCheck, RemoteStudy, ServerSummary, StudyReport, StudySummary, SyncStatus, Transfer, ViewerStudy } from '../../shared/api';
+import type { AuditEntry, ConnectionCheck, RemoteStudy, ServerSummary, StudyReport, StudySummary, SyncStatus, Transfer, TransferGroup, TransferGroupKey, ViewerStudy } from '../../shared/api';
 import { instanceFilePath } from '../../electron/services/instanceFiles';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
@@ -81,6 +81,16 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       other.remove();
     }
   }
+  /** The transfers list's line for a study, server and direction (undefined: no such line). */
+  const lineOf = async (on: HostProcess, key: TransferGroupKey) =>
+    (await call<{ groups: TransferGroup[] }>(on, 'sync.transferGroups', {})).groups.find(
+      (group) => group.serverId === key.serverId && group.direction === key.direction && group.studyInstanceUid === key.studyInstanceUid,
+    );
+  /** How the library names a study: what a line of the transfers list should say it is. */
+  const libraryLabel = async (on: HostProcess, studyInstanceUid: string) => {
+    const study = (await call<{ studies: StudySummary[] }>(on, 'library.searchStudies', {})).studies.find((item) => item.studyInstanceUid === studyInstanceUid)!;
+    return { patientName: study.patientName, patientId: study.patientId, studyDate: study.studyDate, studyDescription: study.studyDescription, modalities: study.modalities };
+  };
   const partOfStudyArrived = (host: HostProcess) => until('part of the study arriving', () => call<{ instances: number }>(host, 'library.stats', {}), (stats) => stats.instances >= 16);
 
   beforeAll(async () => {
@@ -139,6 +149,18 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       ['done', 1],
       ['done', 1],
     ]);
+    // The transfers list says it in one line: which study, where to, all of it sent.
+    expect(await lineOf(host, { serverId: server.id, direction: 'upload', studyInstanceUid: scoutStudy })).toMatchObject({
+      serverName: 'Archive',
+      study: await libraryLabel(host, scoutStudy),
+      state: 'done',
+      completed: 3,
+      total: 3,
+      waiting: 0,
+      running: 0,
+      refused: 0,
+      problems: [],
+    });
   });
 
   it('delivers every instance exactly once when Orthanc is killed mid-upload, and drains', async () => {
@@ -171,11 +193,15 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     const empty = await startHostProcess(other.dir);
     try {
       await addServer(empty, PASSWORD);
-      const found = await call<{ studies: Array<{ studyInstanceUid: string; cached: boolean; instanceCount: number | null }> }>(empty, 'sync.searchServer', {});
+      const found = await call<{ studies: RemoteStudy[] }>(empty, 'sync.searchServer', {});
       expect(found.studies.map((study) => [study.studyInstanceUid, study.cached]).sort()).toEqual([
         [ctStudy, false],
         [scoutStudy, false],
       ].sort());
+      // QIDO-RS leaves Study Description out unless it is asked for: it is asked for.
+      const scoutLabel = await libraryLabel(host, scoutStudy);
+      expect(scoutLabel.studyDescription).toBe('FOREARM^ROUTINE');
+      expect(found.studies.find((study) => study.studyInstanceUid === scoutStudy)?.studyDescription).toBe(scoutLabel.studyDescription);
       expect(await call(empty, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 134, alreadyQueued: 0 });
       const status = await drained(empty, 120_000);
       expect(status.parked).toBe(0);
@@ -191,6 +217,12 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       const instanceRows = rows.filter((row) => row.scope === 'instance');
       expect(new Set(instanceRows.map((row) => row.sopInstanceUid))).toEqual(new Set(expected.keys()));
       expect(instanceRows.map((row) => `${row.state} ${row.attempts}`)).toEqual(Array.from({ length: 134 }, () => 'done 1'));
+      expect(await lineOf(empty, { serverId: (await call<{ servers: ServerSummary[] }>(empty, 'servers.list', {})).servers[0]!.id, direction: 'download', studyInstanceUid: ctStudy })).toMatchObject({
+        study: await libraryLabel(host, ctStudy),
+        state: 'done',
+        completed: 134,
+        total: 134,
+      });
       // Asking again fetches nothing again.
       expect(await call(empty, 'sync.download', { studyInstanceUids: [ctStudy] })).toEqual({ queued: 0, alreadyQueued: 134 });
       await drained(empty);
@@ -297,6 +329,22 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     });
   });
 
+  it('names a download in the transfers list before any of it is here, and cancels it by its line', async () => {
+    // The answer stalls after its first bytes: nothing of the study reaches the library.
+    await withRelayedLibrary('sync-line', 4096, 'stall', async ({ host: target }) => {
+      await call(target, 'sync.download', { studyInstanceUids: [ctStudy] });
+      const key: TransferGroupKey = { serverId: (await call<{ servers: ServerSummary[] }>(target, 'servers.list', {})).servers[0]!.id, direction: 'download', studyInstanceUid: ctStudy };
+      const line = await until('the download running', () => lineOf(target, key), (found) => found?.state === 'running');
+      // Named from what the server said when it was asked for: the library has none of it.
+      expect((await call<{ instances: number }>(target, 'library.stats', {})).instances).toBe(0);
+      expect(line).toMatchObject({ study: await libraryLabel(host, ctStudy), completed: 0, total: 134, running: 1 });
+      expect(await call(target, 'sync.cancel', { groups: [key] })).toEqual({ cancelled: 1 });
+      await until('the download stopping', () => call<SyncStatus>(target, 'sync.status', {}), (status) => status.downloading === null && status.running === 0, 30_000);
+      // Nothing arrived, nothing is left: the line is gone.
+      expect(await lineOf(target, key)).toBeUndefined();
+    });
+  });
+
   it('takes waiting transfers out of the queue when they are no longer wanted', async () => {
     const closedPort = await freeLoopbackPort();
     const nowhere = await call<ServerSummary>(host, 'servers.save', { name: 'Unplugged', baseUrl: `http://127.0.0.1:${closedPort}/dicom-web`, auth: 'none' });
@@ -307,7 +355,16 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       async () => (await call<{ transfers: Transfer[] }>(host, 'sync.transfers', { state: 'pending', limit: 500 })).transfers.filter((row) => row.serverId === nowhere.id),
       (rows) => rows.length === 3 && rows.every((row) => row.attempts > 0),
     );
-    expect(await call(host, 'sync.cancel', { ids: waiting.map((row) => row.id) })).toEqual({ cancelled: 3 });
+    // Its line says what waits, why, and when the next try is.
+    const key: TransferGroupKey = { serverId: nowhere.id, direction: 'upload', studyInstanceUid: scoutStudy };
+    const line = await lineOf(host, key);
+    expect(line).toMatchObject({ serverName: 'Unplugged', state: 'waiting', completed: 0, total: 3, waiting: 3, refused: 0, study: await libraryLabel(host, scoutStudy) });
+    expect(line?.problems).toEqual([{ reason: expect.stringMatching(/refused/) as string, count: 3, refused: false }]);
+    expect(line?.nextAttemptAt).not.toBeNull();
+    // One by id, the rest by the line.
+    expect(await call(host, 'sync.cancel', { ids: [waiting[0]!.id] })).toEqual({ cancelled: 1 });
+    expect(await call(host, 'sync.cancel', { groups: [key] })).toEqual({ cancelled: 2 });
+    expect(await lineOf(host, key)).toBeUndefined();
     const left = (await call<{ transfers: Transfer[] }>(host, 'sync.transfers', { limit: 500 })).transfers.filter((row) => row.serverId === nowhere.id);
     expect(left).toEqual([]);
     // Done rows are the record of what went: cancelling them changes nothing.
@@ -346,10 +403,15 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const later = (await call<{ transfers: Transfer[] }>(host, 'sync.transfers', { state: 'parked' })).transfers;
     expect(later.map((transfer) => transfer.attempts)).toEqual([1, 1, 1]);
-    // Fixed password, then Retry: they go.
+    const key: TransferGroupKey = { serverId: wrong.id, direction: 'upload', studyInstanceUid: scoutStudy };
+    const line = await lineOf(host, key);
+    expect(line).toMatchObject({ state: 'refused', refused: 3, waiting: 0, completed: 0, total: 3, nextAttemptAt: null });
+    expect(line?.problems).toEqual([{ reason: expect.stringMatching(/refused the credentials \(401/) as string, count: 3, refused: true }]);
+    // Fixed password, then Retry on the line: they go.
     await call(host, 'servers.save', { id: wrong.id, name: 'Stale password', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret: PASSWORD });
-    expect(await call(host, 'sync.retry', {})).toEqual({ retried: 3 });
+    expect(await call(host, 'sync.retry', { groups: [key] })).toEqual({ retried: 3 });
     expect((await drained(host)).parked).toBe(0);
+    expect(await lineOf(host, key)).toMatchObject({ state: 'done', completed: 3, problems: [] });
     await call(host, 'servers.delete', { id: wrong.id });
   });
 

@@ -38,6 +38,7 @@ const handlers = (overrides: Partial<RequestHandlers> = {}): RequestHandlers => 
   'sync.upload': notUsedHere,
   'sync.download': notUsedHere,
   'sync.transfers': notUsedHere,
+  'sync.transferGroups': notUsedHere,
   'sync.retry': notUsedHere,
   'sync.cancel': notUsedHere,
   'sync.status': notUsedHere,

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import dcmjs, { type NaturalizedDataset } from 'dcmjs';
 import { z } from 'zod';
 import type { AnnotationTool, SrMeasurementGroup, SrMeasurementValue, SrTextSection } from '../../../shared/api';
+import { dicomDateToIso } from '../../../shared/dicom/dates';
 import { CORNERSTONE_TOOL_NAMES } from '../../../shared/viewer/annotationToolNames';
 import { type ContentItem, concept, items, text } from './srContent';
 import { annotationIdFromTrackingUid } from './trackingUid';
@@ -260,10 +261,6 @@ function textSections(root: Item): SrTextSection[] {
   return sections;
 }
 
-function dicomDate(value: string): string {
-  return /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}` : '';
-}
-
 /** The observer a report names: the verifying observer, else the person observer in its tree. */
 function observerOf(dataset: NaturalizedDataset): string {
   const verifying = text(items(dataset['VerifyingObserverSequence'])[0]?.['VerifyingObserverName']);
@@ -294,7 +291,7 @@ export function readMeasurementReport(bytes: Uint8Array): ReadMeasurementReport 
     sopInstanceUid,
     title,
     observer: observerOf(dataset),
-    contentDate: dicomDate(text(dataset['ContentDate'])),
+    contentDate: dicomDateToIso(text(dataset['ContentDate'])),
     completed: text(dataset['CompletionFlag']) === 'COMPLETE',
     verified: text(dataset['VerificationFlag']) === 'VERIFIED',
     groups,

@@ -1,5 +1,6 @@
 /** Reading the study cache for the study list: search, sort, page; one study's series. */
 import type { SeriesSummary, StudyDetail, StudyPage, StudySummary, ValidatedInput } from '../../../shared/api';
+import { dicomDateToIso } from '../../../shared/dicom/dates';
 import type { LibraryDatabase } from './database';
 import { prefixQuery } from './searchText';
 
@@ -33,9 +34,8 @@ const sortColumns: Record<ValidatedInput<'library.searchStudies'>['sort'], strin
   added: 's.added_at %DIR%',
 };
 
-/** YYYY-MM-DD ↔ DICOM's YYYYMMDD. */
+/** YYYY-MM-DD → DICOM's YYYYMMDD (the other way: dicomDateToIso). */
 const toDicomDate = (iso: string) => iso.replaceAll('-', '');
-const toIsoDate = (dicom: string) => (/^\d{8}$/.test(dicom) ? `${dicom.slice(0, 4)}-${dicom.slice(4, 6)}-${dicom.slice(6, 8)}` : '');
 
 /**
  * "Starts with, case ignored" as a range on a NOCASE index: `col >= prefix AND col < prefix+U+10FFFF`.
@@ -51,9 +51,9 @@ function toSummary(row: StudyRow): StudySummary {
     studyInstanceUid: row.study_uid,
     patientName: row.name,
     patientId: row.patient_id,
-    patientBirthDate: toIsoDate(row.birth_date),
+    patientBirthDate: dicomDateToIso(row.birth_date),
     patientSex: row.sex,
-    studyDate: toIsoDate(row.study_date),
+    studyDate: dicomDateToIso(row.study_date),
     studyTime: row.study_time,
     accessionNumber: row.accession,
     studyDescription: row.description,

@@ -2,7 +2,7 @@
  * The store's operations, as served by the store worker (the one writer) and called from main
  * through StoreClient. Each is a plain synchronous function over the open database.
  */
-import type { AuditEntry, ReportTemplate, Settings, SrDocument, AuditPage, LibraryStats, StudyAnnotations, StudyDetail, StudyPage, ValidatedInput } from '../../../shared/api';
+import type { AuditEntry, ReportTemplate, Settings, SrDocument, AuditPage, LibraryStats, StudyAnnotations, StudyDetail, StudyPage, TransferGroupKey, ValidatedInput } from '../../../shared/api';
 import { instanceFilePath } from '../instanceFiles';
 import { deleteAnnotation, listAnnotations, type SaveOutcome, saveAnnotation, setKeyImage } from './annotationStore';
 import { appendAudit, type NewAuditEntry, queryAudit } from './auditLog';
@@ -13,6 +13,7 @@ import * as reportStore from './reportStore';
 import * as syncStore from './syncStore';
 import { recordSrDocument, type SrReading, unreadSrDocuments } from './srDocumentStore';
 import { type StudyImages, studyImages } from './studyImages';
+import { listTransferGroups, transferIdsOf } from './transferGroups';
 import { addPendingFiles, clearPendingFiles, type DeletedStudy, deleteStudy, existingInstances, type InsertOutcome, insertInstances, type NewInstance, orphanedPendingFiles } from './libraryWrites';
 
 export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
@@ -52,17 +53,23 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     deleteServer: (id: string): boolean => syncStore.deleteServer(db, id),
     markServerReached: (id: string): void => syncStore.markServerReached(db, id, new Date().toISOString()),
     setTrustedCertificate: (id: string, pem: string | null): boolean => syncStore.setTrustedCertificate(db, id, pem),
-    cancelTransfers: (ids: number[]): syncStore.CancelledTransfer[] => syncStore.cancelTransfers(db, ids),
+    /** By id, and every open transfer of the lines named. */
+    cancelTransfers: (ids: number[], groups: TransferGroupKey[] = []): syncStore.CancelledTransfer[] =>
+      syncStore.cancelTransfers(db, [...ids, ...transferIdsOf(db, groups, ['pending', 'running', 'parked'])]),
     retryParkedTransfersOf: (serverId: string): number => syncStore.retryParkedTransfersOf(db, serverId, new Date().toISOString()),
     enqueueTransfers: (serverId: string, direction: 'upload' | 'download', instances: syncStore.QueuedInstance[]) => syncStore.enqueueTransfers(db, serverId, direction, instances, new Date().toISOString()),
-    enqueueStudyDownload: (serverId: string, studyInstanceUid: string, expected: number): boolean => syncStore.enqueueStudyDownload(db, serverId, studyInstanceUid, expected, new Date().toISOString()),
+    enqueueStudyDownload: (serverId: string, studyInstanceUid: string, expected: number, label: syncStore.RemoteStudyLabel): boolean =>
+      syncStore.enqueueStudyDownload(db, serverId, studyInstanceUid, expected, label, new Date().toISOString()),
     recordDownloadedInstances: (serverId: string, instances: syncStore.QueuedInstance[]): void => syncStore.recordDownloadedInstances(db, serverId, instances, new Date().toISOString()),
     studyInstanceCount: (studyInstanceUid: string): number => syncStore.studyInstanceCount(db, studyInstanceUid),
     claimDueTransfers: (batchSizes: Record<'upload' | 'download', number>) => syncStore.claimDueTransfers(db, batchSizes, new Date().toISOString()),
     finishTransfers: (outcomes: syncStore.TransferOutcome[]): void => syncStore.finishTransfers(db, outcomes, new Date().toISOString()),
     resetRunningTransfers: (): number => syncStore.resetRunningTransfers(db, new Date().toISOString()),
-    retryTransfers: (ids: number[] | undefined): number => syncStore.retryTransfers(db, ids, new Date().toISOString()),
-    listTransfers: (state: ValidatedInput<'sync.transfers'>['state'], limit: number) => syncStore.listTransfers(db, state, limit),
+    /** Parked (or waiting) transfers by id and of the lines named; neither named: everything parked. */
+    retryTransfers: (ids: number[] | undefined, groups?: TransferGroupKey[]): number =>
+      syncStore.retryTransfers(db, ids === undefined && groups === undefined ? undefined : [...(ids ?? []), ...transferIdsOf(db, groups ?? [], ['pending', 'parked'])], new Date().toISOString()),
+    listTransfers: (input: ValidatedInput<'sync.transfers'>) => syncStore.listTransfers(db, input.state, input.group, input.limit),
+    listTransferGroups: (limit: number) => listTransferGroups(db, limit),
     transferCounts: () => syncStore.transferCounts(db),
     cachedInstanceCounts: (uids: string[]): Record<string, number> => syncStore.cachedInstanceCounts(db, uids),
     setKeyImage: (input: ValidatedInput<'keyImages.set'>): boolean => setKeyImage(db, input, new Date().toISOString()),

@@ -1,5 +1,5 @@
 /** Servers and the transfer queue: the store's side (see migrations/0007-sync.ts). */
-import type { ServerSummary, SyncStatus, Transfer, TransferState, ValidatedInput } from '../../../shared/api';
+import type { ServerSummary, SyncStatus, Transfer, TransferGroupKey, TransferState, ValidatedInput } from '../../../shared/api';
 import type { LibraryDatabase } from './database';
 
 interface ServerRow {
@@ -92,6 +92,15 @@ export function markServerReached(db: LibraryDatabase, id: string, now: string):
   db.prepare<[string, string]>('UPDATE servers SET last_success_at = ? WHERE id = ?').run(now, id);
 }
 
+/** What a server's QIDO-RS answer says a study is (dates as DICOM writes them, YYYYMMDD). */
+export interface RemoteStudyLabel {
+  patientName: string;
+  patientId: string;
+  studyDate: string;
+  studyDescription: string;
+  modalities: string[];
+}
+
 export interface QueuedInstance {
   sopInstanceUid: string;
   studyInstanceUid: string;
@@ -128,14 +137,13 @@ export function enqueueTransfers(db: LibraryDatabase, serverId: string, directio
  * while it waits or was refused puts it back in line now; one running is left alone.
  * @returns whether the study is now queued (false: it is being downloaded already)
  */
-export function enqueueStudyDownload(db: LibraryDatabase, serverId: string, studyInstanceUid: string, expected: number, now: string): boolean {
+export function enqueueStudyDownload(db: LibraryDatabase, serverId: string, studyInstanceUid: string, expected: number, label: RemoteStudyLabel, now: string): boolean {
   // What the server holds: the study counts as incomplete here until that many have arrived.
-  db.prepare<[string, number, string, string]>('INSERT OR REPLACE INTO study_expected_instances (study_uid, expected, server_id, recorded_at) VALUES (?, ?, ?, ?)').run(
-    studyInstanceUid,
-    expected,
-    serverId,
-    now,
-  );
+  // What it said the study is names the download in the transfers list before any of it is here.
+  db.prepare<[string, number, string, string, string, string, string, string, string]>(
+    `INSERT OR REPLACE INTO study_expected_instances (study_uid, expected, server_id, recorded_at, patient_name, patient_id, study_date, study_description, modalities)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(studyInstanceUid, expected, serverId, now, label.patientName, label.patientId, label.studyDate, label.studyDescription, label.modalities.join('\\'));
   const changes = db
     .prepare<[string, string, string, number, string, string, string, string]>(
       `INSERT INTO transfers (server_id, direction, scope, sop_instance_uid, study_uid, series_uid, expected, state, next_attempt_at, created_at, updated_at)
@@ -290,10 +298,21 @@ export function retryParkedTransfersOf(db: LibraryDatabase, serverId: string, no
   return db.prepare<[string, string, string]>("UPDATE transfers SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE state = 'parked' AND server_id = ?").run(now, now, serverId).changes;
 }
 
-export function listTransfers(db: LibraryDatabase, state: TransferState | undefined, limit: number): Transfer[] {
-  const rows = state
-    ? db.prepare<[string, number], TransferRow>('SELECT * FROM transfers WHERE state = ? ORDER BY updated_at DESC, id DESC LIMIT ?').all(state, limit)
-    : db.prepare<[number], TransferRow>('SELECT * FROM transfers ORDER BY updated_at DESC, id DESC LIMIT ?').all(limit);
+/** Transfers, newest first: all, or those in one state, of one line of the transfers list, or both. */
+export function listTransfers(db: LibraryDatabase, state: TransferState | undefined, group: TransferGroupKey | undefined, limit: number): Transfer[] {
+  const where: string[] = [];
+  const values: Array<string | number> = [];
+  if (state) {
+    where.push('state = ?');
+    values.push(state);
+  }
+  if (group) {
+    where.push('server_id = ? AND direction = ? AND study_uid = ?');
+    values.push(group.serverId, group.direction, group.studyInstanceUid);
+  }
+  const rows = db
+    .prepare<Array<string | number>, TransferRow>(`SELECT * FROM transfers ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`)
+    .all(...values, limit);
   return rows.map(toTransfer);
 }
 

@@ -104,6 +104,9 @@ export function jsonString(item: Record<string, { Value?: unknown[] } | undefine
 
 const ok = (response: Pick<HttpAnswer, 'status'>) => response.status >= 200 && response.status < 300;
 
+/** A QIDO-RS query: a list repeats its key. */
+export type QueryParameters = Record<string, string | number | readonly string[] | undefined>;
+
 export class DicomWebClient {
   private readonly tls: TlsTrust;
 
@@ -114,9 +117,16 @@ export class DicomWebClient {
     this.tls = trustOptions(server.trustedCertificatePem ?? null);
   }
 
-  private url(path: string, query: Record<string, string | number | undefined> = {}): URL {
+  /**
+   * A list value becomes the key repeated (includefield=A&includefield=B), which PS3.18 allows
+   * and every server reads; a comma-separated one would be sent as %2C, which Orthanc does not
+   * split.
+   */
+  private url(path: string, query: QueryParameters = {}): URL {
     const url = new URL(`${this.server.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
-    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(query)) {
+      for (const item of Array.isArray(value) ? value : [value]) if (item !== undefined && item !== '') url.searchParams.append(key, String(item));
+    }
     return url;
   }
 
@@ -133,7 +143,7 @@ export class DicomWebClient {
   }
 
   /** QIDO-RS: matching objects as DICOM JSON (an empty list for 204 No Content). */
-  async search(path: string, query: Record<string, string | number | undefined>): Promise<Array<Record<string, { Value?: unknown[] }>>> {
+  async search(path: string, query: QueryParameters): Promise<Array<Record<string, { Value?: unknown[] }>>> {
     const url = this.url(path, query);
     const response = await this.send(url, { headers: { Accept: 'application/dicom+json' } });
     if (response.status === 204) return [];

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectionCheck, RemoteStudy } from '../../../shared/api';
+import { dicomDateToIso } from '../../../shared/dicom/dates';
 import type { RequestHandlers } from '../../api/apiRouter';
 import type { NewAuditEntry } from '../store/auditLog';
 import type { StoreClient } from '../store/storeClient';
@@ -15,7 +16,7 @@ import { certificateProblem, presentedCertificate, trustedCertificateInfo } from
 import type { SecretStore } from './secretStore';
 import { serverClient, type SyncEngine } from './syncEngine';
 
-type SyncRequest = 'servers.list' | 'servers.save' | 'servers.delete' | 'servers.test' | 'servers.trustCertificate' | 'sync.searchServer' | 'sync.upload' | 'sync.download' | 'sync.transfers' | 'sync.retry' | 'sync.cancel' | 'sync.status';
+type SyncRequest = 'servers.list' | 'servers.save' | 'servers.delete' | 'servers.test' | 'servers.trustCertificate' | 'sync.searchServer' | 'sync.upload' | 'sync.download' | 'sync.transfers' | 'sync.transferGroups' | 'sync.retry' | 'sync.cancel' | 'sync.status';
 
 export interface SyncServiceOptions {
   store: StoreClient;
@@ -29,9 +30,13 @@ const SECRET_NOTES = {
   'user-file': 'Passwords and tokens are kept in a file only your user account can read (secrets.json in the data folder) — not in the operating system’s keychain, which this window cannot reach.',
 };
 
-function isoDate(dicom: string): string {
-  return /^\d{8}$/.test(dicom) ? `${dicom.slice(0, 4)}-${dicom.slice(4, 6)}-${dicom.slice(6, 8)}` : '';
-}
+/**
+ * What a study search asks for beyond QIDO-RS's default return attributes (PS3.18 table
+ * 6.7.1-2a), which leave out Study Description: Number of Study Related Instances, Study
+ * Description. (Orthanc answers without a description unless it is asked for.) Sent as the
+ * key repeated: see DicomWebClient.url.
+ */
+const STUDY_FIELDS = ['00201208', '00081030'];
 
 /** A QIDO date range from ISO dates: 20240101-20241231, open on either side. */
 function dateRange(from: string | undefined, to: string | undefined): string | undefined {
@@ -175,7 +180,7 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
           AccessionNumber: query.accession ? `${query.accession}*` : undefined,
           StudyDate: dateRange(query.dateFrom, query.dateTo),
           ModalitiesInStudy: query.modality || undefined,
-          includefield: '00201208',
+          includefield: STUDY_FIELDS,
           offset: query.offset,
           limit: query.limit + 1,
         })
@@ -194,7 +199,7 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
           studyInstanceUid: jsonString(item, '0020000D'),
           patientName: jsonString(item, '00100010'),
           patientId: jsonString(item, '00100020'),
-          studyDate: isoDate(jsonString(item, '00080020')),
+          studyDate: dicomDateToIso(jsonString(item, '00080020')),
           accessionNumber: jsonString(item, '00080050'),
           studyDescription: jsonString(item, '00081030'),
           modalities: (item['00080061']?.Value ?? []).filter((value): value is string => typeof value === 'string'),
@@ -223,14 +228,21 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
       };
       for (const studyInstanceUid of studyInstanceUids) {
         // One study-level QIDO-RS (cheap): the study is there, and how many instances it has.
-        const [study] = await client.search('studies', { StudyInstanceUID: studyInstanceUid, includefield: '00201208' }).catch(failed);
+        const [study] = await client.search('studies', { StudyInstanceUID: studyInstanceUid, includefield: STUDY_FIELDS }).catch(failed);
         if (!study) throw new UserFacingError('not-found', 'The server does not hold that study (any more).');
         let onServer = Number(jsonString(study, '00201208'));
         // Number of Study Related Instances is optional in QIDO-RS: counted the long way when missing.
         if (!Number.isInteger(onServer) || onServer < 0) onServer = (await client.search(`studies/${studyInstanceUid}/instances`, {}).catch(failed)).length;
         const here = await store.call('studyInstanceCount', studyInstanceUid);
         // One row for the whole study: streamed in when new here, completed instance by instance otherwise.
-        const started = await store.call('enqueueStudyDownload', server.id, studyInstanceUid, onServer);
+        const label = {
+          patientName: jsonString(study, '00100010'),
+          patientId: jsonString(study, '00100020'),
+          studyDate: jsonString(study, '00080020'),
+          studyDescription: jsonString(study, '00081030'),
+          modalities: (study['00080061']?.Value ?? []).filter((value): value is string => typeof value === 'string'),
+        };
+        const started = await store.call('enqueueStudyDownload', server.id, studyInstanceUid, onServer, label);
         const missing = started ? Math.max(0, onServer - here) : 0;
         queued += missing;
         alreadyQueued += onServer - missing;
@@ -239,15 +251,16 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
       engine.kick();
       return { queued, alreadyQueued };
     },
-    'sync.transfers': async ({ state, limit }) => ({ transfers: await store.call('listTransfers', state, limit) }),
-    'sync.retry': async ({ ids }) => {
-      const retried = await store.call('retryTransfers', ids);
+    'sync.transfers': async (input) => ({ transfers: await store.call('listTransfers', input) }),
+    'sync.transferGroups': async ({ limit }) => store.call('listTransferGroups', limit),
+    'sync.retry': async ({ ids, groups }) => {
+      const retried = await store.call('retryTransfers', ids, groups);
       if (retried > 0) await audit({ action: 'sync.retry', detail: { transfers: retried } });
       engine.kick();
       return { retried };
     },
-    'sync.cancel': async ({ ids }) => {
-      const cancelled = await store.call('cancelTransfers', ids);
+    'sync.cancel': async ({ ids, groups }) => {
+      const cancelled = await store.call('cancelTransfers', ids ?? [], groups);
       const running = cancelled.filter((transfer) => transfer.state === 'running').map((transfer) => transfer.id);
       if (cancelled.length > 0) await audit({ action: 'sync.cancel', detail: { transfers: cancelled.length, running: running.length } });
       engine.cancelRunning(running);

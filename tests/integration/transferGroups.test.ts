@@ -1,0 +1,123 @@
+/**
+ * The transfers list's lines (one study, server and direction) on a real SQLite file: which
+ * lines come first and how many, across transfers spread over a year (the list looks back in
+ * widening windows instead of grouping the whole table), and what a line counts and says.
+ */
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TransferGroup } from '../../shared/api';
+import { type LibraryDatabase, openLibraryDatabase } from '../../electron/services/store/database';
+import { enqueueStudyDownload, enqueueTransfers, finishTransfers, listTransfers, saveServer } from '../../electron/services/store/syncStore';
+import { listTransferGroups, transferIdsOf } from '../../electron/services/store/transferGroups';
+import { makeTempDir } from '../helpers/tempDir';
+
+const ARCHIVE = '00000000-0000-4000-8000-000000000001';
+const CLINIC = '00000000-0000-4000-8000-000000000002';
+const START = Date.parse('2025-01-01T08:00:00.000Z');
+const HOUR = 3_600_000;
+const at = (hours: number) => new Date(START + hours * HOUR).toISOString();
+
+let temp: ReturnType<typeof makeTempDir>;
+let db: LibraryDatabase;
+beforeEach(() => {
+  temp = makeTempDir('transfer-groups');
+  db = openLibraryDatabase(path.join(temp.dir, 'library.sqlite'));
+  saveServer(db, ARCHIVE, { name: 'Archive', baseUrl: 'http://127.0.0.1:1/dicom-web', auth: 'none', username: '', isDefault: true, autoUpload: false }, at(0));
+  saveServer(db, CLINIC, { name: 'Clinic', baseUrl: 'http://127.0.0.1:2/dicom-web', auth: 'none', username: '', isDefault: false, autoUpload: false }, at(0));
+});
+afterEach(() => {
+  db.close();
+  temp.remove();
+});
+
+/** Queues `count` instances of study `study` for upload at hour `hours`, all sent at once. */
+function sentAt(study: number, hours: number, count = 3, serverId = ARCHIVE): void {
+  const instances = Array.from({ length: count }, (_, index) => ({ sopInstanceUid: `1.2.${study}.${index}`, studyInstanceUid: `1.3.${study}`, seriesInstanceUid: `1.4.${study}` }));
+  enqueueTransfers(db, serverId, 'upload', instances, at(hours));
+  const rows = listTransfers(db, undefined, { serverId, direction: 'upload', studyInstanceUid: `1.3.${study}` }, 1000);
+  finishTransfers(db, rows.map((row) => ({ id: row.id, result: 'done' })), at(hours));
+}
+
+const studiesOf = (groups: TransferGroup[]) => groups.map((group) => group.studyInstanceUid);
+
+describe('the lines of the transfers list', () => {
+  it('lists the lines with work left first, then the latest, looking back as far as it must', () => {
+    // Sent over a year: an hour, a day, a month and most of a year before the newest.
+    const hoursAgo = [0, 1, 2, 30, 24 * 40, 24 * 300, 24 * 301];
+    hoursAgo.forEach((ago, index) => sentAt(index, 24 * 365 - ago));
+    // Two lines with work left, both older than every done line: listed first all the same.
+    enqueueTransfers(db, CLINIC, 'upload', [{ sopInstanceUid: '1.2.99.0', studyInstanceUid: '1.3.99', seriesInstanceUid: '1.4.99' }], at(1));
+    const refused = enqueueTransfers(db, ARCHIVE, 'upload', [{ sopInstanceUid: '1.2.98.0', studyInstanceUid: '1.3.98', seriesInstanceUid: '1.4.98' }], at(2));
+    expect(refused.queued).toBe(1);
+    const [parked] = listTransfers(db, undefined, { serverId: ARCHIVE, direction: 'upload', studyInstanceUid: '1.3.98' }, 10);
+    finishTransfers(db, [{ id: parked!.id, result: 'parked', error: 'refused: the archive does not take this SOP class' }], at(3));
+
+    const all = listTransferGroups(db, 100);
+    expect(studiesOf(all.groups)).toEqual(['1.3.98', '1.3.99', '1.3.0', '1.3.1', '1.3.2', '1.3.3', '1.3.4', '1.3.5', '1.3.6']);
+    expect(all.more).toBe(false);
+    // Cut anywhere, the first lines are the same, and the list says there are more.
+    for (const limit of [1, 2, 3, 5, 6, 8]) {
+      const page = listTransferGroups(db, limit);
+      expect(studiesOf(page.groups), `limit ${limit}`).toEqual(studiesOf(all.groups).slice(0, limit));
+      expect(page.more, `limit ${limit}`).toBe(true);
+    }
+    expect(listTransferGroups(db, 9).more).toBe(false);
+  });
+
+  it('counts what a line sent, waits for, and had refused, with the reasons', () => {
+    const instances = Array.from({ length: 5 }, (_, index) => ({ sopInstanceUid: `1.2.7.${index}`, studyInstanceUid: '1.3.7', seriesInstanceUid: '1.4.7' }));
+    enqueueTransfers(db, ARCHIVE, 'upload', instances, at(0));
+    const rows = listTransfers(db, undefined, { serverId: ARCHIVE, direction: 'upload', studyInstanceUid: '1.3.7' }, 10);
+    const [first, second, third, fourth] = rows.map((row) => row.id);
+    finishTransfers(
+      db,
+      [
+        { id: first!, result: 'done' },
+        { id: second!, result: 'parked', error: 'refused: no such SOP class' },
+        { id: third!, result: 'parked', error: 'refused: no such SOP class' },
+        { id: fourth!, result: 'retry', error: 'connection reset', nextAttemptAt: at(2) },
+      ],
+      at(1),
+    );
+    const [line] = listTransferGroups(db, 10).groups;
+    expect(line).toMatchObject({
+      serverId: ARCHIVE,
+      serverName: 'Archive',
+      direction: 'upload',
+      studyInstanceUid: '1.3.7',
+      // Not in the library (nothing imported here): unnamed.
+      study: null,
+      state: 'waiting',
+      completed: 1,
+      total: 5,
+      waiting: 2,
+      running: 0,
+      refused: 2,
+      nextAttemptAt: at(2),
+      firstAt: at(0),
+      lastAt: at(1),
+    });
+    expect(line?.problems).toEqual([
+      { reason: 'refused: no such SOP class', count: 2, refused: true },
+      { reason: 'connection reset', count: 1, refused: false },
+    ]);
+    // Retry and Cancel by line find exactly that line's open rows.
+    expect(transferIdsOf(db, [{ serverId: ARCHIVE, direction: 'upload', studyInstanceUid: '1.3.7' }], ['parked']).sort()).toEqual([second, third].sort());
+    expect(transferIdsOf(db, [{ serverId: CLINIC, direction: 'upload', studyInstanceUid: '1.3.7' }], ['pending', 'parked'])).toEqual([]);
+  });
+
+  it('names a download from what the server said until the study is here', () => {
+    enqueueStudyDownload(db, ARCHIVE, '1.3.8', 134, { patientName: 'Doe^Jane', patientId: 'P-8', studyDate: '20120706', studyDescription: 'CT ABDOMEN', modalities: ['CT', 'SR'] }, at(0));
+    const [line] = listTransferGroups(db, 10).groups;
+    expect(line).toMatchObject({
+      direction: 'download',
+      study: { patientName: 'Doe^Jane', patientId: 'P-8', studyDate: '2012-07-06', studyDescription: 'CT ABDOMEN', modalities: ['CT', 'SR'] },
+      state: 'waiting',
+      completed: 0,
+      total: 134,
+      // The whole-study download is one transfer.
+      waiting: 1,
+      nextAttemptAt: null,
+    });
+  });
+});
