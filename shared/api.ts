@@ -498,8 +498,10 @@ export const TransferGroup = TransferGroupKey.extend({
 export type TransferGroup = z.infer<typeof TransferGroup>;
 
 export const SyncStatus = z.object({
-  /** 'unknown' until a server has been reached or missed since start. */
+  /** The default server's: 'unknown' until it has been reached or missed since start. */
   connection: z.enum(['online', 'offline', 'unknown']),
+  /** The other servers that did not answer the last time they were tried, by name. */
+  unreachableServers: z.array(z.string()),
   pending: count,
   running: count,
   parked: count,

@@ -15,6 +15,8 @@ export function SyncStatusSegment() {
   if (!status) return <span data-testid="status-sync">Sync: …</span>;
   const parts = [
     status.connection === 'online' ? 'Online' : status.connection === 'offline' ? 'Offline' : 'Sync',
+    // Another server down (a clinic's, a retired one) is named, without making the archive look down.
+    ...status.unreachableServers.map((name) => `${name} unreachable`),
     status.downloading ? `↓ ${status.downloading.instances} of ${status.downloading.expected} images` : '',
     status.pending > 0 ? `${status.pending} waiting` : '',
     status.running > 0 ? `${status.running} sending/receiving` : '',

@@ -134,6 +134,8 @@ describe('setting up a server and sending a study', () => {
     // Refused connections: waiting for the next try, with the reason.
     await expect.poll(async () => (await waiting.getByTestId('transfer-group-state').textContent()) ?? '', { timeout: 15_000 }).toMatch(/^Waiting · 0 of 3 sent · next try \d\d:\d\d$/);
     expect(await waiting.getByTestId('transfer-group-problems').textContent()).toMatch(/^3 failed, to be tried again: .*refused/);
+    // The archive is not shown as down for it: the server that does not answer is named.
+    await expect.poll(async () => page.getByTestId('status-sync').textContent()).toMatch(/^Online · Unplugged unreachable · 3 waiting · last sync/);
     await page.getByTestId('sync-panel').screenshot({ path: path.join(artifactsDir, 'e2e', 'transfers.png') });
     await waiting.getByTestId('transfer-group-cancel').click();
     await expect.poll(() => waiting.count()).toBe(0);

@@ -361,6 +361,8 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     expect(line).toMatchObject({ serverName: 'Unplugged', state: 'waiting', completed: 0, total: 3, waiting: 3, refused: 0, study: await libraryLabel(host, scoutStudy) });
     expect(line?.problems).toEqual([{ reason: expect.stringMatching(/refused/) as string, count: 3, refused: false }]);
     expect(line?.nextAttemptAt).not.toBeNull();
+    // The status bar names the server that does not answer; the archive is not shown as down for it.
+    expect(await call<SyncStatus>(host, 'sync.status', {})).toMatchObject({ connection: 'online', unreachableServers: ['Unplugged'] });
     // One by id, the rest by the line.
     expect(await call(host, 'sync.cancel', { ids: [waiting[0]!.id] })).toEqual({ cancelled: 1 });
     expect(await call(host, 'sync.cancel', { groups: [key] })).toEqual({ cancelled: 2 });
@@ -371,6 +373,7 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     const done = (await call<{ transfers: Transfer[] }>(host, 'sync.transfers', { state: 'done', limit: 1 })).transfers;
     expect(await call(host, 'sync.cancel', { ids: done.map((row) => row.id) })).toEqual({ cancelled: 0 });
     await call(host, 'servers.delete', { id: nowhere.id });
+    expect((await call<SyncStatus>(host, 'sync.status', {})).unreachableServers).toEqual([]);
   });
 
   it('lets a technician’s import wait its turn behind a download instead of refusing it', async () => {

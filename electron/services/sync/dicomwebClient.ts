@@ -45,6 +45,11 @@ export class DicomWebError extends Error {
     if (this.kind === 'auth' || this.kind === 'not-dicomweb' || this.kind === 'tls') return true;
     return this.kind === 'http' && this.status !== null && this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
   }
+
+  /** The server did not answer at all (the link or the server is down), rather than refusing. */
+  get unreachable(): boolean {
+    return this.kind === 'dns' || this.kind === 'refused' || this.kind === 'timeout' || this.kind === 'network';
+  }
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;

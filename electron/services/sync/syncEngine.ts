@@ -43,8 +43,6 @@ export function backoffMs(attempts: number, retryAfterMs: number | null, random:
   return Math.max(Math.min(jittered, BACKOFF_CAP_MS), retryAfterMs ?? 0);
 }
 
-/** The network kinds of failure: the link (or the server) is down, not the request wrong. */
-const OFFLINE_KINDS = new Set(['dns', 'refused', 'timeout', 'network']);
 
 export interface SyncEngineOptions {
   store: StoreClient;
@@ -74,7 +72,12 @@ export class SyncEngine {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private pumping = false;
   private closed = false;
-  private connection: SyncStatus['connection'] = 'unknown';
+  /**
+   * Whether each server answered the last time it was tried (absent: not tried since start). The
+   * status bar's online/offline is the default server's; others found down are named beside it,
+   * so a retired clinic server retrying in the background does not make the archive look down.
+   */
+  private readonly reachable = new Map<string, boolean>();
   private lastSuccessAt: string | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   /** Whole-study downloads streaming in, by queue row: instances landed, of how many expected. */
@@ -103,11 +106,23 @@ export class SyncEngine {
     this.timer = setTimeout(() => void this.pump(), 0);
   }
 
+  /** What a connection test found (a server's address changed: null, not known any more). */
+  noteReachable(serverId: string, reachable: boolean | null): void {
+    if (reachable === null) this.reachable.delete(serverId);
+    else this.reachable.set(serverId, reachable);
+    void this.publish();
+  }
+
   async status(): Promise<SyncStatus> {
     const counts = await this.options.store.call('transferCounts');
+    const servers = await this.options.store.call('listServers');
+    const main = servers.find((server) => server.isDefault);
+    const mainReachable = main ? this.reachable.get(main.id) : undefined;
+    const connection = mainReachable === undefined ? 'unknown' : mainReachable ? 'online' : 'offline';
+    const unreachableServers = servers.filter((server) => server !== main && this.reachable.get(server.id) === false).map((server) => server.name);
     const streams = [...this.downloading.values()];
     const downloading = streams.length === 0 ? null : { studies: streams.length, instances: streams.reduce((sum, stream) => sum + stream.instances, 0), expected: streams.reduce((sum, stream) => sum + stream.expected, 0) };
-    return { connection: this.connection, pending: counts.pending, running: counts.running, parked: counts.parked, lastSuccessAt: this.lastSuccessAt, lastError: counts.lastError, downloading };
+    return { connection, unreachableServers, pending: counts.pending, running: counts.running, parked: counts.parked, lastSuccessAt: this.lastSuccessAt, lastError: counts.lastError, downloading };
   }
 
   /**
@@ -176,13 +191,15 @@ export class SyncEngine {
     try {
       if (first.direction === 'upload') outcomes = await this.upload(client, server, batch);
       else outcomes = first.scope === 'study' ? await this.downloadStudy(client, server, first) : await this.download(client, server, batch);
-      this.connection = 'online';
+      this.reachable.set(server.id, true);
       this.lastSuccessAt = new Date().toISOString();
       await this.options.store.call('markServerReached', server.id);
     } catch (error) {
       // Stopped by the app closing: the rows stay running, and the next start queues them again.
       if (this.closing.signal.aborted) return;
       // Rows the person cancelled meanwhile are gone (a study download stopped by that): only the others' failure is recorded.
+      // A server that answered, even with a refusal, is reachable; one that did not, is not.
+      if (error instanceof DicomWebError) this.reachable.set(server.id, !error.unreachable);
       const live = batch.filter((transfer) => !this.cancelled.has(transfer.id));
       outcomes = live.length > 0 ? this.failed(live, error) : [];
     } finally {
@@ -195,7 +212,6 @@ export class SyncEngine {
   /** What a failure means for the transfers it hit: retried after a backoff, or parked with its reason. */
   private failureOutcome(error: unknown, attempts: number): { result: 'retry'; error: string; nextAttemptAt: string } | { result: 'parked'; error: string } {
     if (error instanceof DicomWebError) {
-      if (OFFLINE_KINDS.has(error.kind)) this.connection = 'offline';
       if (error.permanent) return { result: 'parked', error: error.message };
       return { result: 'retry', error: error.message, nextAttemptAt: new Date(Date.now() + backoffMs(attempts, error.retryAfterMs)).toISOString() };
     }

@@ -112,12 +112,15 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
     'servers.list': async () => ({ servers: (await store.call('listServers')).map(summary), secretStorage: { kind: secrets.kind, note: SECRET_NOTES[secrets.kind] } }),
     'servers.save': async (input) => {
       const id = input.id ?? randomUUID();
-      if (input.id && !(await store.call('getServer', input.id))) throw new UserFacingError('not-found', 'That server is not in the settings.');
+      const before = input.id ? await store.call('getServer', input.id) : null;
+      if (input.id && !before) throw new UserFacingError('not-found', 'That server is not in the settings.');
       if (input.secret !== undefined) {
         if (input.secret === '') await secrets.delete(id);
         else await secrets.set(id, input.secret);
       }
       const saved = await store.call('saveServer', id, input);
+      // Another address: whether the old one answered says nothing about the new one.
+      if (before && before.baseUrl !== saved.baseUrl) engine.noteReachable(id, null);
       // The address and who changed it; never the secret.
       await audit({ action: input.id ? 'server.update' : 'server.add', detail: { serverId: id, auth: input.auth, secretChanged: input.secret !== undefined } });
       engine.kick();
@@ -127,6 +130,7 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
       const deleted = await store.call('deleteServer', id);
       if (deleted) {
         await secrets.delete(id);
+        engine.noteReachable(id, null);
         await audit({ action: 'server.remove', detail: { serverId: id } });
       }
       return { deleted };
@@ -138,8 +142,10 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
       try {
         await client.search('studies', { limit: 1 });
         await store.call('markServerReached', server.id);
+        engine.noteReachable(server.id, true);
         return { ok: true, stage: 'ok', message: `${new URL(server.baseUrl).host} answers QIDO-RS: it is a DICOMweb service and accepts these credentials.` };
       } catch (error) {
+        if (error instanceof DicomWebError) engine.noteReachable(server.id, !error.unreachable);
         if (error instanceof DicomWebError && error.kind === 'tls' && new URL(server.baseUrl).protocol === 'https:') return certificateCheck(server, error.message);
         if (error instanceof DicomWebError) {
           const hint = error.kind === 'http' && error.status === 404 ? ` Is ${server.baseUrl} the DICOMweb root (often …/dicom-web)?` : '';
