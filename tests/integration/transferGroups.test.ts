@@ -1,13 +1,20 @@
 /**
  * The transfers list's lines (one study, server and direction) on a real SQLite file: which
  * lines come first and how many, across transfers spread over a year (the list looks back in
- * widening windows instead of grouping the whole table), and what a line counts and says.
+ * widening windows instead of grouping the whole table), and what a line counts and says. And
+ * the queue's record not growing for ever: done transfers older than 90 days are removed when
+ * the workstation starts, the others kept.
  */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TransferGroup } from '../../shared/api';
+import type { Transfer, TransferGroup } from '../../shared/api';
 import { type LibraryDatabase, openLibraryDatabase } from '../../electron/services/store/database';
-import { enqueueStudyDownload, enqueueTransfers, finishTransfers, listTransfers, saveServer } from '../../electron/services/store/syncStore';
+import { enqueueStudyDownload, enqueueTransfers, finishTransfers, listTransfers, pruneDoneTransfers, saveServer } from '../../electron/services/store/syncStore';
+import { DONE_TRANSFERS_KEPT_DAYS } from '../../electron/services/sync/syncEngine';
+import { callHostValue } from '../helpers/hostEvents';
+import { startHostProcess } from '../helpers/hostProcess';
+import { until } from '../helpers/until';
 import { listTransferGroups, transferIdsOf } from '../../electron/services/store/transferGroups';
 import { makeTempDir } from '../helpers/tempDir';
 
@@ -119,5 +126,51 @@ describe('the lines of the transfers list', () => {
       waiting: 1,
       nextAttemptAt: null,
     });
+  });
+});
+
+describe('the queue’s record', () => {
+  it('removes done transfers older than the cut, in steps, and keeps every open one', () => {
+    for (let study = 0; study < 4; study += 1) sentAt(study, study * 24);
+    enqueueTransfers(db, ARCHIVE, 'upload', [{ sopInstanceUid: '1.2.9.0', studyInstanceUid: '1.3.9', seriesInstanceUid: '1.4.9' }], at(0));
+    // Studies 0 and 1 (sent on days 0 and 1) are before the cut: 6 rows, removed 4 then 2.
+    expect(pruneDoneTransfers(db, at(36), 4)).toBe(4);
+    expect(pruneDoneTransfers(db, at(36), 4)).toBe(2);
+    expect(pruneDoneTransfers(db, at(36), 4)).toBe(0);
+    const left = listTransfers(db, undefined, undefined, 100);
+    expect(left.map((row) => `${row.studyInstanceUid} ${row.state}`).sort()).toEqual(['1.3.2 done', '1.3.2 done', '1.3.2 done', '1.3.3 done', '1.3.3 done', '1.3.3 done', '1.3.9 pending']);
+  });
+
+  it('is pruned when the workstation starts', async () => {
+    const dataDir = path.join(temp.dir, 'workstation');
+    const old = Date.now() - (DONE_TRANSFERS_KEPT_DAYS + 5) * 24 * HOUR;
+    const recent = Date.now() - (DONE_TRANSFERS_KEPT_DAYS - 5) * 24 * HOUR;
+    {
+      mkdirSync(dataDir);
+      const library = openLibraryDatabase(path.join(dataDir, 'library.sqlite'));
+      saveServer(library, ARCHIVE, { name: 'Archive', baseUrl: 'http://127.0.0.1:1/dicom-web', auth: 'none', username: '', isDefault: true, autoUpload: false }, new Date(old).toISOString());
+      for (const [study, when, result] of [
+        [1, old, 'done'],
+        [2, recent, 'done'],
+        [3, old, 'parked'],
+      ] as const) {
+        const stamp = new Date(when).toISOString();
+        enqueueTransfers(library, ARCHIVE, 'upload', [{ sopInstanceUid: `1.2.${study}`, studyInstanceUid: `1.3.${study}`, seriesInstanceUid: `1.4.${study}` }], stamp);
+        const [row] = listTransfers(library, undefined, { serverId: ARCHIVE, direction: 'upload', studyInstanceUid: `1.3.${study}` }, 1);
+        finishTransfers(library, [result === 'done' ? { id: row!.id, result } : { id: row!.id, result, error: 'refused' }], stamp);
+      }
+      library.close();
+    }
+    const host = await startHostProcess(dataDir);
+    try {
+      const left = await until(
+        'the old done transfer being removed',
+        async () => (await callHostValue<{ transfers: Transfer[] }>(host, 'sync.transfers', {})).transfers,
+        (rows) => rows.length === 2,
+      );
+      expect(left.map((row) => `${row.studyInstanceUid} ${row.state}`).sort()).toEqual(['1.3.2 done', '1.3.3 parked']);
+    } finally {
+      await host.stop();
+    }
   });
 });

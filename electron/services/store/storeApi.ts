@@ -71,6 +71,7 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     listTransfers: (input: ValidatedInput<'sync.transfers'>) => syncStore.listTransfers(db, input.state, input.group, input.limit),
     listTransferGroups: (limit: number) => listTransferGroups(db, limit),
     transferCounts: () => syncStore.transferCounts(db),
+    pruneDoneTransfers: (before: string, max: number): number => syncStore.pruneDoneTransfers(db, before, max),
     cachedInstanceCounts: (uids: string[]): Record<string, number> => syncStore.cachedInstanceCounts(db, uids),
     setKeyImage: (input: ValidatedInput<'keyImages.set'>): boolean => setKeyImage(db, input, new Date().toISOString()),
     deleteStudy: (studyInstanceUid: string): DeletedStudy => deleteStudy(db, studyInstanceUid, (uid) => instanceFilePath(instancesDir, uid)),

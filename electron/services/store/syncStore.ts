@@ -293,6 +293,17 @@ export function cancelTransfers(db: LibraryDatabase, ids: readonly number[]): Ca
   })();
 }
 
+/**
+ * Removes up to `max` done transfers last changed before `before` (the queue's record is kept
+ * for a while, not for ever); waiting, running and refused ones always stay.
+ * @returns how many were removed
+ */
+export function pruneDoneTransfers(db: LibraryDatabase, before: string, max: number): number {
+  return db
+    .prepare<[string, number]>("DELETE FROM transfers WHERE id IN (SELECT id FROM transfers WHERE updated_at < ? AND state = 'done' LIMIT ?)")
+    .run(before, max).changes;
+}
+
 /** Everything parked for one server goes back in line (its certificate was just trusted). */
 export function retryParkedTransfersOf(db: LibraryDatabase, serverId: string, now: string): number {
   return db.prepare<[string, string, string]>("UPDATE transfers SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE state = 'parked' AND server_id = ?").run(now, now, serverId).changes;

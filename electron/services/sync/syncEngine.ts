@@ -34,6 +34,15 @@ export const MAX_CONCURRENT_TRANSFERS = 5;
 const BATCH_SIZES = { upload: 10, download: 30 } as const;
 const BACKOFF_BASE_MS = 2_000;
 const PROGRESS_INTERVAL_MS = 250;
+/**
+ * Done transfers are kept this long as the queue's record, then removed: a reading workstation
+ * makes millions of them a year, and the audit log keeps what went and came for good. (Queuing
+ * an instance again after that sends it again; the server keeps one copy per SOP Instance UID.)
+ */
+export const DONE_TRANSFERS_KEPT_DAYS = 90;
+/** Removed in steps of this many rows, so the store (the one writer) is never held for long. */
+const PRUNE_STEP_ROWS = 5_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 const BACKOFF_CAP_MS = 10 * 60_000;
 
 /** The wait before attempt `attempts + 1`: 2 s, 4 s, 8 s… capped at 10 min, ±50 % jitter. */
@@ -90,6 +99,9 @@ export class SyncEngine {
   /** Running rows the person cancelled (their rows are gone): their failures are not recorded. */
   private readonly cancelled = new Set<number>();
 
+  private pruning: Promise<void> = Promise.resolve();
+  private pruneTimer: ReturnType<typeof setInterval> | null = null;
+
   constructor(private readonly options: SyncEngineOptions) {}
 
   async start(): Promise<void> {
@@ -97,6 +109,29 @@ export class SyncEngine {
     if (reset > 0) log.warn('sync.resumed', { transfers: reset });
     this.lastSuccessAt = (await this.options.store.call('listServers')).map((server) => server.lastSuccessAt).filter((at): at is string => at !== null).sort().at(-1) ?? null;
     this.kick();
+    // In the background, now and once a day: starting does not wait for it.
+    this.pruning = this.pruneDoneTransfers();
+    this.pruneTimer = setInterval(() => {
+      this.pruning = this.pruning.then(() => this.pruneDoneTransfers());
+    }, DAY_MS);
+    this.pruneTimer.unref();
+  }
+
+  /** Removes done transfers older than DONE_TRANSFERS_KEPT_DAYS, a step at a time. */
+  private async pruneDoneTransfers(): Promise<void> {
+    const before = new Date(Date.now() - DONE_TRANSFERS_KEPT_DAYS * DAY_MS).toISOString();
+    let removed = 0;
+    try {
+      for (;;) {
+        if (this.closed) break;
+        const step = await this.options.store.call('pruneDoneTransfers', before, PRUNE_STEP_ROWS);
+        removed += step;
+        if (step < PRUNE_STEP_ROWS) break;
+      }
+    } catch (error) {
+      log.error('sync.prune-failed', describeError(error));
+    }
+    if (removed > 0) log.info('sync.pruned', { transfers: removed, keptDays: DONE_TRANSFERS_KEPT_DAYS });
   }
 
   /** Look at the queue now (something was queued, or the person pressed Retry). */
@@ -141,8 +176,9 @@ export class SyncEngine {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.closing.abort();
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.inFlight, this.pruning]);
   }
 
   private async publish(): Promise<void> {
