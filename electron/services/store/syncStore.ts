@@ -328,9 +328,18 @@ export function listTransfers(db: LibraryDatabase, state: TransferState | undefi
 }
 
 export function transferCounts(db: LibraryDatabase): Pick<SyncStatus, 'pending' | 'running' | 'parked'> & { nextDueAt: string | null; lastError: string | null } {
-  const counts = Object.fromEntries(db.prepare<[], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM transfers GROUP BY state').all().map((row) => [row.state, row.n]));
+  // Open rows only, through the state index: the done ones (millions, kept 90 days) are never
+  // read, and this runs on every status the window is sent, several a second while a study streams in.
+  const counts = Object.fromEntries(
+    db.prepare<[], { state: string; n: number }>("SELECT state, COUNT(*) AS n FROM transfers WHERE state IN ('pending', 'running', 'parked') GROUP BY state").all().map((row) => [row.state, row.n]),
+  );
   const nextDueAt = db.prepare<[], { at: string | null }>("SELECT MIN(next_attempt_at) AS at FROM transfers WHERE state = 'pending'").get()?.at ?? null;
-  const lastError = db.prepare<[], { last_error: string }>("SELECT last_error FROM transfers WHERE last_error IS NOT NULL AND state <> 'done' ORDER BY updated_at DESC LIMIT 1").get()?.last_error ?? null;
+  const lastError =
+    db
+      .prepare<[], { last_error: string }>(
+        "SELECT last_error FROM transfers INDEXED BY transfers_due WHERE state IN ('pending', 'running', 'parked') AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1",
+      )
+      .get()?.last_error ?? null;
   return { pending: counts['pending'] ?? 0, running: counts['running'] ?? 0, parked: counts['parked'] ?? 0, nextDueAt, lastError };
 }
 
