@@ -16,6 +16,7 @@ import * as importScale from './cases/importScale';
 import * as importSpeed from './cases/importSpeed';
 import * as librarySearch from './cases/librarySearch';
 import * as syncSpeed from './cases/syncSpeed';
+import * as transferQueue from './cases/transferQueue';
 import * as viewerSpeed from './cases/viewerSpeed';
 
 const cases: Array<{ name: string; run: () => Promise<BenchResult[]> }> = [
@@ -25,6 +26,7 @@ const cases: Array<{ name: string; run: () => Promise<BenchResult[]> }> = [
   { name: 'study search on 50k studies / 1M instances', run: librarySearch.run },
   { name: 'viewer on the 134-slice CT in Chromium', run: viewerSpeed.run },
   { name: 'sync with Orthanc vs curl', run: syncSpeed.run },
+  { name: 'transfer queue at 1M transfers', run: transferQueue.run },
 ];
 
 function markdown(results: BenchResult[], when: string): string {
