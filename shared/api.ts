@@ -154,7 +154,23 @@ export const SeriesSummary = z.object({
 });
 export type SeriesSummary = z.infer<typeof SeriesSummary>;
 
-export const StudyDetail = z.object({ study: StudySummary, series: z.array(SeriesSummary) });
+/** Where a library study stands with one server it was queued to go to. */
+export const StudyUpload = z.object({
+  serverId: z.string(),
+  serverName: z.string(),
+  /** Instances: on the server (sent), still to go (waiting or being sent), refused. */
+  sent: count,
+  waiting: count,
+  refused: count,
+});
+export type StudyUpload = z.infer<typeof StudyUpload>;
+
+export const StudyDetail = z.object({
+  study: StudySummary,
+  series: z.array(SeriesSummary),
+  /** Its uploads, by server: a technician sees whether the archive has it before deleting it here. */
+  uploads: z.array(StudyUpload),
+});
 export type StudyDetail = z.infer<typeof StudyDetail>;
 
 /** One image file of a series as the viewer loads it: pixels by URL, never by path. */
@@ -582,9 +598,13 @@ export const requests = {
   'audit.query': { input: AuditQuery, output: AuditPage },
   'library.searchStudies': { input: StudyQuery, output: StudyPage },
   'library.studyDetail': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: StudyDetail },
+  /**
+   * Deletes a study and its files here. Its uploads not done yet are cancelled with it (their
+   * files are gone); the window warns before, from StudyDetail.uploads.
+   */
   'library.deleteStudy': {
     input: z.object({ studyInstanceUid: DicomUid }).strict(),
-    output: z.object({ deletedInstances: count, freedBytes: count }),
+    output: z.object({ deletedInstances: count, freedBytes: count, cancelledUploads: count }),
   },
   /** Everything the viewer needs to open a study; writes a `study.view` audit row. */
   'viewer.openStudy': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: ViewerStudy },

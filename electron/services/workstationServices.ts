@@ -161,14 +161,18 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
     'library.deleteStudy': async ({ studyInstanceUid }) => {
       const deleted = await store.call('deleteStudy', studyInstanceUid);
       if (!deleted.found) throw new UserFacingError('not-found', 'That study is not in the library (was it deleted?).');
+      // Its uploads not done yet cannot go any more: out of the queue, a batch on the wire stopped
+      // from recording (the window warned the person before).
+      const cancelled = await store.call('cancelStudyUploads', studyInstanceUid);
+      sync.cancelRunning(cancelled.filter((transfer) => transfer.state === 'running').map((transfer) => transfer.id));
       // The rows are gone and the files journalled: remove them, then clear the journal. A crash
       // in between is finished by recoverInterruptedWork at the next start.
       const files = deleted.sopInstanceUids.map((uid) => instanceFilePath(layout.instancesDir, uid));
       await Promise.all(files.map((file) => rm(file, { force: true })));
       await store.call('clearPendingFiles', files);
-      await audit({ action: 'study.delete', subject: studyInstanceUid, detail: { instances: deleted.sopInstanceUids.length, bytes: deleted.freedBytes } });
+      await audit({ action: 'study.delete', subject: studyInstanceUid, detail: { instances: deleted.sopInstanceUids.length, bytes: deleted.freedBytes, cancelledUploads: cancelled.length } });
       events.emit('library.changed', await store.call('libraryStats'));
-      return { deletedInstances: deleted.sopInstanceUids.length, freedBytes: deleted.freedBytes };
+      return { deletedInstances: deleted.sopInstanceUids.length, freedBytes: deleted.freedBytes, cancelledUploads: cancelled.length };
     },
     'viewer.openStudy': async ({ studyInstanceUid }) => {
       const images = await store.call('studyImages', studyInstanceUid);

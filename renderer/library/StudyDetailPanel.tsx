@@ -1,13 +1,27 @@
 import { useEffect, useState } from 'react';
+import type { StudyUpload } from '../../shared/api';
 import { formatPersonName } from '../../shared/dicom/personName';
 import { useClient } from '../api/clientContext';
 import { formatBytes, messageOf, plural } from '../app/format';
+import { useSync } from '../sync/syncStore';
 import { useStudyList } from './studyListStore';
 
-/** The selected study's series and counts, and deleting it (with confirmation). */
+/** Where the study stands with one server, in words. */
+function uploadText(upload: StudyUpload): string {
+  const total = upload.sent + upload.waiting + upload.refused;
+  if (upload.waiting + upload.refused === 0) return `On ${upload.serverName}: ${plural(upload.sent, 'image', 'images')} sent`;
+  const parts = [`${upload.sent} of ${total} sent`, upload.waiting > 0 ? `${upload.waiting} waiting` : '', upload.refused > 0 ? `${upload.refused} refused (see Transfers)` : ''];
+  return `To ${upload.serverName}: ${parts.filter(Boolean).join(', ')}`;
+}
+
+/**
+ * The selected study's series and counts, where it stands with the servers it was sent to, and
+ * deleting it (with confirmation, which warns when images have not reached a server yet).
+ */
 export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: string }) {
   const client = useClient();
   const { detail, setDetail, select } = useStudyList();
+  const syncStatus = useSync((state) => state.status);
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
@@ -21,7 +35,8 @@ export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: strin
     return () => {
       current = false;
     };
-  }, [client, studyInstanceUid, setDetail]);
+    // Again as the sync queue moves: where the study stands with its servers is shown here.
+  }, [client, studyInstanceUid, setDetail, syncStatus]);
 
   const remove = async () => {
     try {
@@ -44,7 +59,9 @@ export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: strin
 
   if (problem) return <p className="problem panel-body" role="alert">{problem}</p>;
   if (!detail || detail.study.studyInstanceUid !== studyInstanceUid) return <p className="muted panel-body">Loading…</p>;
-  const { study, series } = detail;
+  const { study, series, uploads } = detail;
+  // What deleting it here would lose: images queued for a server that have not reached it.
+  const notOnServer = uploads.filter((upload) => upload.waiting + upload.refused > 0);
   return (
     <div className="study-detail" data-testid="study-detail">
       <ul className="series-list" aria-label="Series">
@@ -57,6 +74,15 @@ export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: strin
           </li>
         ))}
       </ul>
+      {uploads.length > 0 && (
+        <ul className="study-uploads" aria-label="Sent to servers" data-testid="study-uploads">
+          {uploads.map((upload) => (
+            <li key={upload.serverId} className={upload.waiting + upload.refused > 0 ? 'unsent' : ''}>
+              {uploadText(upload)}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="detail-actions">
         <span className="muted small">
           {plural(study.seriesCount, 'series', 'series')} · {plural(study.instanceCount, 'image', 'images')} · {formatBytes(study.bytes)}
@@ -65,9 +91,15 @@ export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: strin
           <span className="confirm" role="alertdialog" aria-label="Confirm deletion">
             <span>
               Delete this study of {formatPersonName(study.patientName) || 'an unnamed patient'} and its files from this workstation?
+              {notOnServer.map((upload) => (
+                <strong key={upload.serverId} className="warning" data-testid="delete-unsent-warning">
+                  {' '}
+                  {plural(upload.waiting + upload.refused, 'image has', 'images have')} not reached {upload.serverName} yet: deleting the study here loses {upload.waiting + upload.refused === 1 ? 'it' : 'them'}.
+                </strong>
+              ))}
             </span>
             <button type="button" className="danger" onClick={() => void remove()}>
-              Delete
+              {notOnServer.length > 0 ? 'Delete anyway' : 'Delete'}
             </button>
             <button type="button" onClick={() => setConfirming(false)} autoFocus>
               Keep

@@ -1,14 +1,13 @@
 /**
- * The sync panel: servers (add, change, test the connection), the server's studies (search,
- * download for reading offline, with a mark on those already here), and the transfer queue
- * by study (TransfersTab).
+ * The sync panel: servers (add, change, test the connection), a server's studies (RemoteTab),
+ * and the transfer queue by study (TransfersTab).
  */
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { ConnectionCheck, RemoteStudy, ServerAuth, ServerSummary } from '../../shared/api';
-import { formatPersonName } from '../../shared/dicom/personName';
+import type { ConnectionCheck, ServerAuth, ServerSummary } from '../../shared/api';
 import { useClient } from '../api/clientContext';
-import { messageOf, plural } from '../app/format';
+import { messageOf } from '../app/format';
 import { type SyncTab, useSync } from './syncStore';
+import { RemoteTab } from './RemoteTab';
 import { TransfersTab } from './TransfersTab';
 
 interface ServerForm {
@@ -212,117 +211,6 @@ function ServersTab() {
           {problem}
         </p>
       )}
-    </div>
-  );
-}
-
-interface RemoteFilters {
-  patientName: string;
-  patientId: string;
-  accession: string;
-  dateFrom: string;
-  dateTo: string;
-  modality: string;
-}
-
-const NO_FILTERS: RemoteFilters = { patientName: '', patientId: '', accession: '', dateFrom: '', dateTo: '', modality: '' };
-const REMOTE_PAGE = 50;
-
-function RemoteTab() {
-  const client = useClient();
-  const [filters, setFilters] = useState<RemoteFilters>(NO_FILTERS);
-  const [studies, setStudies] = useState<RemoteStudy[] | null>(null);
-  const [more, setMore] = useState(false);
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [message, setMessage] = useState<string | null>(null);
-  const search = (offset: number) => {
-    setMessage(null);
-    const entries: Array<[string, string]> = Object.entries({ ...filters, modality: filters.modality.toUpperCase() });
-    const query = Object.fromEntries(entries.map(([key, value]) => [key, value.trim() || undefined]));
-    client.request('sync.searchServer', { ...query, offset, limit: REMOTE_PAGE }).then(
-      (found) => {
-        setStudies((current) => (offset === 0 || !current ? found.studies : [...current, ...found.studies]));
-        setMore(found.more);
-      },
-      (error: unknown) => setMessage(messageOf(error)),
-    );
-  };
-  const download = () => {
-    client.request('sync.download', { studyInstanceUids: [...chosen] }).then(
-      (result) => {
-        setMessage(`${plural(result.queued, 'image', 'images')} queued for download${result.alreadyQueued > 0 ? `, ${result.alreadyQueued} already queued or here` : ''}.`);
-        setChosen(new Set());
-      },
-      (error: unknown) => setMessage(messageOf(error)),
-    );
-  };
-  const field = (name: keyof RemoteFilters, label: string, type = 'search', placeholder = '') => (
-    <label className="field">
-      <span>{label}</span>
-      <input type={type} value={filters[name]} placeholder={placeholder} onChange={(event) => setFilters({ ...filters, [name]: event.target.value })} data-testid={`remote-${name}`} />
-    </label>
-  );
-  return (
-    <div className="sync-remote">
-      <form
-        className="filter-grid"
-        onSubmit={(event) => {
-          event.preventDefault();
-          search(0);
-        }}
-      >
-        {field('patientName', 'Patient name', 'search', 'Beginning of the name')}
-        {field('patientId', 'Patient ID')}
-        {field('accession', 'Accession')}
-        {field('modality', 'Modality', 'search', 'CT, MR…')}
-        {field('dateFrom', 'From', 'date')}
-        {field('dateTo', 'To', 'date')}
-        <button type="submit" className="small" data-testid="remote-search">
-          Search the server
-        </button>
-      </form>
-      {studies && (
-        <ul className="remote-list" aria-label="Studies on the server">
-          {studies.map((study) => (
-            <li key={study.studyInstanceUid} data-testid="remote-study">
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={chosen.has(study.studyInstanceUid)}
-                  onChange={(event) => {
-                    const next = new Set(chosen);
-                    if (event.target.checked) next.add(study.studyInstanceUid);
-                    else next.delete(study.studyInstanceUid);
-                    setChosen(next);
-                  }}
-                />{' '}
-                <strong>{formatPersonName(study.patientName) || 'No name'}</strong> {study.patientId} · {study.studyDate} · {study.modalities.join('/')} · {study.studyDescription || 'no description'}
-                {study.instanceCount !== null ? ` · ${plural(study.instanceCount, 'image', 'images')}` : ''}
-                {study.cached && <span className="cached" data-testid="remote-cached"> ✓ here</span>}
-                {!study.cached && study.instancesHere > 0 && (
-                  <span className="partly-cached" data-testid="remote-partial" title="A download was cut off or cancelled: Download fetches the rest">
-                    {' '}
-                    ◐ {study.instancesHere}
-                    {study.instanceCount !== null ? ` of ${study.instanceCount}` : ''} here
-                  </span>
-                )}
-              </label>
-            </li>
-          ))}
-          {studies.length === 0 && <li className="muted">No study matches.</li>}
-        </ul>
-      )}
-      <div className="button-row">
-        {more && studies && (
-          <button type="button" className="small" onClick={() => search(studies.length)}>
-            More…
-          </button>
-        )}
-        <button type="button" className="small primary" disabled={chosen.size === 0} onClick={download} data-testid="remote-download">
-          Download for offline reading ({chosen.size})
-        </button>
-      </div>
-      {message && <p role="status">{message}</p>}
     </div>
   );
 }

@@ -90,10 +90,17 @@ describe('setting up a server and sending a study', () => {
     await expect.poll(() => line.getByTestId('transfer-row').count()).toBe(3);
     expect(await line.getByTestId('transfer-row').allTextContents()).toEqual(Array.from({ length: 3 }, () => expect.stringMatching(/^done…\d+1/) as string));
 
+    // The server's studies are listed as the tab opens, with what is here marked.
     await page.getByTestId('sync-tab-remote').click();
+    await expect.poll(() => page.getByTestId('remote-study').count()).toBe(1);
+    expect(await page.getByTestId('remote-study').textContent()).toMatch(/^C3L-02846 C3L-028462009-10-18MRFOREARM\^ROUTINE3✓ here$/);
+    // Narrowed by a filter: nothing of that name on the server.
+    await page.getByTestId('remote-patientName').fill('Nobody');
+    await page.getByTestId('remote-search').click();
+    await expect.poll(() => page.getByTestId('remote-study').count()).toBe(0);
+    await page.getByTestId('remote-patientName').fill('');
     await page.getByTestId('remote-search').click();
     await expect.poll(() => page.getByTestId('remote-study').count()).toBe(1);
-    expect(await page.getByTestId('remote-cached').count()).toBe(1);
   });
 
   it('shows the certificate of a server behind https that this workstation does not know, and trusts it when asked', async () => {
@@ -134,6 +141,15 @@ describe('setting up a server and sending a study', () => {
     // Refused connections: waiting for the next try, with the reason.
     await expect.poll(async () => (await waiting.getByTestId('transfer-group-state').textContent()) ?? '', { timeout: 15_000 }).toMatch(/^Waiting · 0 of 3 sent · next try \d\d:\d\d$/);
     expect(await waiting.getByTestId('transfer-group-problems').textContent()).toMatch(/^3 failed, to be tried again: .*refused/);
+    // The study's detail says its images have not reached that server; deleting it here warns so.
+    await page.getByRole('button', { name: 'Close sync' }).click();
+    await selectOnlyStudy(page, 'C3L');
+    await expect.poll(async () => (await page.getByTestId('study-uploads').allTextContents()).join(), { timeout: 15_000 }).toBe('On Archive: 3 images sentTo Unplugged: 0 of 3 sent, 3 waiting');
+    await page.getByRole('button', { name: 'Delete study…' }).click();
+    expect(await page.getByTestId('delete-unsent-warning').textContent()).toBe(' 3 images have not reached Unplugged yet: deleting the study here loses them.');
+    await page.getByRole('button', { name: 'Keep' }).click();
+    await page.getByTestId('status-sync').click();
+    await page.getByTestId('sync-tab-transfers').click();
     // The archive is not shown as down for it: the server that does not answer is named.
     await expect.poll(async () => page.getByTestId('status-sync').textContent()).toMatch(/^Online · Unplugged unreachable · 3 waiting · last sync/);
     await page.getByTestId('sync-panel').screenshot({ path: path.join(artifactsDir, 'e2e', 'transfers.png') });
@@ -151,7 +167,15 @@ describe('setting up a server and sending a study', () => {
     const proxy = await startCuttingProxy(orthanc.httpPort, new RegExp(`^GET /dicom-web/studies/${study.replaceAll('.', '\\.')} `), 700_000, 'stall');
     try {
       const slow = await callHostValue<ServerSummary>(host, 'servers.save', { name: 'Slow link', baseUrl: `http://127.0.0.1:${proxy.port}/dicom-web`, auth: 'basic', username: 'tech', secret: 'right-password' });
-      await callHostValue(host, 'sync.download', { studyInstanceUids: [study], serverId: slow.id });
+      // Asked for from that server in the window: chosen among the servers, the study ticked by clicking its row.
+      await page.getByTestId('sync-tab-servers').click();
+      await page.getByTestId('sync-tab-remote').click();
+      await page.getByTestId('remote-server').selectOption({ label: 'Slow link' });
+      const row = page.getByTestId('remote-study');
+      await expect.poll(async () => (await row.allTextContents()).join(), { timeout: 15_000 }).toMatch(/^C3L-02846 .*3$/);
+      await row.getByText('FOREARM^ROUTINE').click();
+      await page.getByTestId('remote-download').click();
+      await expect.poll(async () => (await page.getByTestId('sync-panel').getByRole('status').textContent()) ?? '').toMatch(/^3 images queued for download/);
       await expect.poll(async () => (await callHostValue<{ instances: number }>(host, 'library.stats', {})).instances, { timeout: 15_000 }).toBe(1);
       await callHostValue(host, 'sync.cancel', { groups: [{ serverId: slow.id, direction: 'download', studyInstanceUid: study }] });
       await expect.poll(async () => (await callHostValue<SyncStatus>(host, 'sync.status', {})).downloading, { timeout: 15_000 }).toBeNull();

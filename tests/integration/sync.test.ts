@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry, ConnectionCheck, RemoteStudy, ServerSummary, StudyReport, StudySummary, SyncStatus, Transfer, TransferGroup, TransferGroupKey, ViewerStudy } from '../../shared/api';
+import type { AuditEntry, ConnectionCheck, RemoteStudy, ServerSummary, StudyDetail, StudyReport, StudySummary, SyncStatus, Transfer, TransferGroup, TransferGroupKey, ViewerStudy } from '../../shared/api';
 import { instanceFilePath } from '../../electron/services/instanceFiles';
 import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
@@ -149,6 +149,8 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       ['done', 1],
       ['done', 1],
     ]);
+    // The study's detail says where it stands with the server.
+    expect((await call<StudyDetail>(host, 'library.studyDetail', { studyInstanceUid: scoutStudy })).uploads).toEqual([{ serverId: server.id, serverName: 'Archive', sent: 3, waiting: 0, refused: 0 }]);
     // The transfers list says it in one line: which study, where to, all of it sent.
     expect(await lineOf(host, { serverId: server.id, direction: 'upload', studyInstanceUid: scoutStudy })).toMatchObject({
       serverName: 'Archive',
@@ -374,6 +376,34 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     expect(await call(host, 'sync.cancel', { ids: done.map((row) => row.id) })).toEqual({ cancelled: 0 });
     await call(host, 'servers.delete', { id: nowhere.id });
     expect((await call<SyncStatus>(host, 'sync.status', {})).unreachableServers).toEqual([]);
+  });
+
+  it('says in the study’s detail what has not reached a server, and deleting the study takes those uploads out of the queue', async () => {
+    const other = makeTempDir('sync-delete-unsent');
+    const dataDir = path.join(other.dir, 'workstation');
+    try {
+      await cliImport(dataDir, [SCOUT_SERIES]);
+      const station = await startHostProcess(dataDir);
+      try {
+        const nowhere = await call<ServerSummary>(station, 'servers.save', { name: 'Unplugged', baseUrl: `http://127.0.0.1:${await freeLoopbackPort()}/dicom-web`, auth: 'none' });
+        await call(station, 'sync.upload', { studyInstanceUid: scoutStudy });
+        const detail = await until(
+          'the uploads failing once',
+          () => call<StudyDetail>(station, 'library.studyDetail', { studyInstanceUid: scoutStudy }),
+          (found) => found.uploads.length === 1 && found.study.instanceCount === 3,
+        );
+        expect(detail.uploads).toEqual([{ serverId: nowhere.id, serverName: 'Unplugged', sent: 0, waiting: 3, refused: 0 }]);
+        expect(await call(station, 'library.deleteStudy', { studyInstanceUid: scoutStudy })).toMatchObject({ deletedInstances: 3, cancelledUploads: 3 });
+        expect((await call<{ transfers: Transfer[] }>(station, 'sync.transfers', {})).transfers).toEqual([]);
+        expect(await call<SyncStatus>(station, 'sync.status', {})).toMatchObject({ pending: 0, running: 0, parked: 0 });
+        const audit = (await call<{ entries: AuditEntry[] }>(station, 'audit.query', { action: 'study.delete', limit: 5 })).entries;
+        expect(audit[0]?.detail).toMatchObject({ instances: 3, cancelledUploads: 3 });
+      } finally {
+        await station.stop();
+      }
+    } finally {
+      other.remove();
+    }
   });
 
   it('lets a technician’s import wait its turn behind a download instead of refusing it', async () => {

@@ -119,7 +119,8 @@ export function searchStudies(db: LibraryDatabase, query: ValidatedInput<'librar
   return { total, offset: query.offset, studies: rows.map(toSummary) };
 }
 
-export function studyDetail(db: LibraryDatabase, studyInstanceUid: string): StudyDetail | null {
+/** The study and its series (its uploads are added beside: transferGroups.studyUploads). */
+export function studyDetail(db: LibraryDatabase, studyInstanceUid: string): Omit<StudyDetail, 'uploads'> | null {
   const row = db.prepare<[string], StudyRow & { id: number }>(`SELECT s.id, ${studyColumns} FROM studies s JOIN patients p ON p.id = s.patient_ref WHERE s.study_uid = ?`).get(studyInstanceUid);
   if (!row) return null;
   const series = db

@@ -13,7 +13,7 @@ import * as reportStore from './reportStore';
 import * as syncStore from './syncStore';
 import { recordSrDocument, type SrReading, unreadSrDocuments } from './srDocumentStore';
 import { type StudyImages, studyImages } from './studyImages';
-import { listTransferGroups, transferIdsOf } from './transferGroups';
+import { listTransferGroups, openUploadIdsOfStudy, studyUploads, transferIdsOf } from './transferGroups';
 import { addPendingFiles, clearPendingFiles, type DeletedStudy, deleteStudy, existingInstances, type InsertOutcome, insertInstances, type NewInstance, orphanedPendingFiles } from './libraryWrites';
 
 export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
@@ -28,7 +28,10 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     orphanedPendingFiles: (): string[] => orphanedPendingFiles(db),
     clearPendingFiles: (paths: string[]): void => clearPendingFiles(db, paths),
     searchStudies: (query: ValidatedInput<'library.searchStudies'>): StudyPage => searchStudies(db, query),
-    studyDetail: (studyInstanceUid: string): StudyDetail | null => studyDetail(db, studyInstanceUid),
+    studyDetail: (studyInstanceUid: string): StudyDetail | null => {
+      const detail = studyDetail(db, studyInstanceUid);
+      return detail && { ...detail, uploads: studyUploads(db, studyInstanceUid) };
+    },
     studyImages: (studyInstanceUid: string): StudyImages | null => studyImages(db, studyInstanceUid),
     listAnnotations: (studyInstanceUid: string): StudyAnnotations => listAnnotations(db, studyInstanceUid),
     saveAnnotation: (input: ValidatedInput<'annotations.save'>): SaveOutcome => saveAnnotation(db, input, new Date().toISOString()),
@@ -56,6 +59,8 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     /** By id, and every open transfer of the lines named. */
     cancelTransfers: (ids: number[], groups: TransferGroupKey[] = []): syncStore.CancelledTransfer[] =>
       syncStore.cancelTransfers(db, [...ids, ...transferIdsOf(db, groups, ['pending', 'running', 'parked'])]),
+    /** A study deleted here: its uploads not done yet cannot go any more. */
+    cancelStudyUploads: (studyInstanceUid: string): syncStore.CancelledTransfer[] => syncStore.cancelTransfers(db, openUploadIdsOfStudy(db, studyInstanceUid)),
     retryParkedTransfersOf: (serverId: string): number => syncStore.retryParkedTransfersOf(db, serverId, new Date().toISOString()),
     enqueueTransfers: (serverId: string, direction: 'upload' | 'download', instances: syncStore.QueuedInstance[]) => syncStore.enqueueTransfers(db, serverId, direction, instances, new Date().toISOString()),
     enqueueStudyDownload: (serverId: string, studyInstanceUid: string, expected: number, label: syncStore.RemoteStudyLabel): boolean =>

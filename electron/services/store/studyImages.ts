@@ -10,7 +10,7 @@ export interface StoredInstance {
   frames: number;
 }
 
-export interface StudyImages extends StudyDetail {
+export interface StudyImages extends Omit<StudyDetail, 'uploads'> {
   /** Per series (same order as `series`), its instances in reading order. */
   instancesBySeries: Record<string, StoredInstance[]>;
 }

@@ -3,7 +3,7 @@
  * migrations/0012-transfer-groups.ts). The transfers tab shows these; the per-instance rows
  * stay behind a line's details.
  */
-import type { TransferGroup, TransferGroupKey } from '../../../shared/api';
+import type { StudyUpload, TransferGroup, TransferGroupKey } from '../../../shared/api';
 import { dicomDateToIso } from '../../../shared/dicom/dates';
 import type { LibraryDatabase } from './database';
 
@@ -163,4 +163,28 @@ export function transferIdsOf(db: LibraryDatabase, groups: readonly TransferGrou
   const placeholders = states.map(() => '?').join(', ');
   const select = db.prepare<string[], { id: number }>(`SELECT id FROM transfers WHERE server_id = ? AND direction = ? AND study_uid = ? AND state IN (${placeholders})`);
   return groups.flatMap((group) => select.all(group.serverId, group.direction, group.studyInstanceUid, ...states).map((row) => row.id));
+}
+
+/** A library study's uploads, by server (StudyDetail.uploads). */
+export function studyUploads(db: LibraryDatabase, studyInstanceUid: string): StudyUpload[] {
+  return db
+    .prepare<[string], { server_id: string; server_name: string; sent: number; waiting: number; refused: number }>(
+      `SELECT t.server_id, sv.name AS server_name,
+              SUM(t.state = 'done') AS sent,
+              SUM(t.state IN ('pending', 'running')) AS waiting,
+              SUM(t.state = 'parked') AS refused
+         FROM transfers t JOIN servers sv ON sv.id = t.server_id
+        WHERE t.study_uid = ? AND t.direction = 'upload'
+        GROUP BY t.server_id ORDER BY sv.is_default DESC, sv.name`,
+    )
+    .all(studyInstanceUid)
+    .map((row) => ({ serverId: row.server_id, serverName: row.server_name, sent: row.sent, waiting: row.waiting, refused: row.refused }));
+}
+
+/** The ids of a study's uploads not done yet, to every server. */
+export function openUploadIdsOfStudy(db: LibraryDatabase, studyInstanceUid: string): number[] {
+  return db
+    .prepare<[string], { id: number }>("SELECT id FROM transfers WHERE study_uid = ? AND direction = 'upload' AND state IN ('pending', 'running', 'parked')")
+    .all(studyInstanceUid)
+    .map((row) => row.id);
 }
