@@ -1,8 +1,9 @@
 /**
  * A server's studies (QIDO-RS), beside the local library: which server (when there are
  * several), filters like the local list, a table of what the server holds with a mark on what
- * is here (or only partly here), and Download for reading offline. The latest studies are
- * listed as soon as the tab opens: a reading room looks at what came in, then narrows.
+ * is here (or only partly here), and Download for reading offline. The server's first page is
+ * listed as soon as the tab opens, so there is something to look at before narrowing (in the
+ * server's order: QIDO-RS has no sort).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RemoteStudy, ServerSummary } from '../../shared/api';
