@@ -573,6 +573,9 @@ export const ImportProgress = z.object({
 });
 export type ImportProgress = z.infer<typeof ImportProgress>;
 
+/** How many of an import's studies its summary lists (a folder of thousands is counted, not listed). */
+export const IMPORT_SUMMARY_STUDIES = 100;
+
 export const ImportSummary = z.object({
   jobId: z.string(),
   phase: ImportPhase,
@@ -581,6 +584,11 @@ export const ImportSummary = z.object({
   skipped: z.array(SkippedFile),
   /** Studies the imported and already-present files belong to. */
   studies: count,
+  /**
+   * Those studies as the list shows them (the first IMPORT_SUMMARY_STUDIES, newest first), so
+   * the technician sees whose CD it was and opens it from the summary.
+   */
+  studyList: z.array(StudySummary),
   seconds: z.number().nonnegative(),
   /** What went wrong when phase is 'failed'. */
   error: z.string().nullable(),

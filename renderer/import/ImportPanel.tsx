@@ -5,9 +5,12 @@
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { ImportProgress, ImportSummary } from '../../shared/api';
+import { formatPersonName } from '../../shared/dicom/personName';
 import { useClient } from '../api/clientContext';
 import { formatBytes, formatDuration, messageOf, plural } from '../app/format';
+import { useStudyList } from '../library/studyListStore';
 import { useAppStore } from '../state/appStore';
+import { useViewer } from '../viewer/viewerStore';
 import { useImport } from './importStore';
 
 function ImportSource() {
@@ -104,8 +107,16 @@ const outcomeTitle: Record<ImportSummary['phase'], string> = {
 };
 
 function SummaryView({ summary }: { summary: ImportSummary }) {
+  const client = useClient();
   const { setSummary, setOpen } = useImport();
   const [copied, setCopied] = useState(false);
+  /** From the summary straight into the viewer: the technician checks what the CD held. */
+  const openStudy = (studyInstanceUid: string) => {
+    setSummary(null);
+    setOpen(false);
+    useStudyList.getState().select(studyInstanceUid);
+    void useViewer.getState().openStudy(client, studyInstanceUid);
+  };
   const copy = async () => {
     await navigator.clipboard.writeText(summary.skipped.map((file) => `${file.file}\t${file.reason}`).join('\n'));
     setCopied(true);
@@ -136,6 +147,21 @@ function SummaryView({ summary }: { summary: ImportSummary }) {
           <dd>{summary.studies.toLocaleString('en')}</dd>
         </div>
       </dl>
+      {summary.studyList.length > 0 && (
+        <ul className="import-studies" aria-label="Studies imported" data-testid="import-studies">
+          {summary.studyList.map((study) => (
+            <li key={study.studyInstanceUid} data-testid="import-study">
+              <span className="grow">
+                <strong>{formatPersonName(study.patientName) || 'No name'}</strong> {[study.patientId, study.studyDate, study.modalities.join('/'), study.studyDescription, plural(study.instanceCount, 'image', 'images')].filter(Boolean).join(' · ')}
+              </span>
+              <button type="button" className="small" onClick={() => openStudy(study.studyInstanceUid)}>
+                Open
+              </button>
+            </li>
+          ))}
+          {summary.studies > summary.studyList.length && <li className="muted">and {plural(summary.studies - summary.studyList.length, 'more study', 'more studies')}: find them in the study list</li>}
+        </ul>
+      )}
       {summary.skipped.length > 0 && (
         <>
           <ul className="skipped-list" aria-label="Skipped files" data-testid="skipped-list">
@@ -166,7 +192,7 @@ function SummaryView({ summary }: { summary: ImportSummary }) {
 }
 
 export function ImportPanel() {
-  const { open, progress, summary, error, upload, setOpen } = useImport();
+  const { open, progress, summary, error, upload, setOpen, setSummary } = useImport();
   if (!open && !progress && !summary && !upload) return null;
   const busy = progress !== null || upload !== null;
   return (
@@ -174,7 +200,16 @@ export function ImportPanel() {
       <header className="panel-header">
         <h2>Import</h2>
         {!busy && (
-          <button type="button" className="small" aria-label="Close import" onClick={() => setOpen(false)}>
+          <button
+            type="button"
+            className="small"
+            aria-label="Close import"
+            onClick={() => {
+              // As Done: a summary left behind would keep the panel open.
+              setSummary(null);
+              setOpen(false);
+            }}
+          >
             ✕
           </button>
         )}

@@ -52,6 +52,7 @@ describe('importing and finding studies in the browser', () => {
     await page.getByTestId('import-summary').waitFor({ timeout: 60_000 });
     expect(await page.evaluate(() => (window as unknown as { __seen: { progress: boolean } }).__seen.progress)).toBe(true);
     expect(await page.getByTestId('summary-imported').textContent()).toBe('134');
+    expect(await page.getByTestId('import-study').allTextContents()).toEqual(['Pancreas-CT-CB_001 Pancreas-CT-CB_001 · 2012-07-06 · CT · PANCREAS · 134 imagesOpen']);
     expect(await page.getByTestId('summary-already').textContent()).toBe('0');
     // The folder's licence and citation texts are listed with their reason.
     expect(await page.getByTestId('skipped-list').textContent()).toContain('LICENSE.txt');
@@ -104,7 +105,11 @@ describe('importing and finding studies in the browser', () => {
     }, files);
     await page.getByTestId('import-summary').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('summary-imported').textContent()).toBe('3');
-    await page.getByRole('button', { name: 'Done' }).click();
+    // Whose images they were, and a way straight into them.
+    expect(await page.getByTestId('import-study').allTextContents()).toEqual(['C3L-02846 C3L-02846 · 2009-10-18 · MR · FOREARM^ROUTINE · 3 imagesOpen']);
+    await page.getByTestId('import-study').getByRole('button', { name: 'Open' }).click();
+    await expect.poll(() => page.getByTestId('import-panel').count()).toBe(0);
+    await expect.poll(async () => (await page.getByTestId('image-position').first().textContent()) ?? '', { timeout: 15_000 }).toMatch(/^Im 1 \/ 3/);
     await expect.poll(() => rows().count()).toBe(2);
   });
 

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { ImportProgress, ImportSummary } from '../../../shared/api';
+import { IMPORT_SUMMARY_STUDIES, type ImportProgress, type ImportSummary } from '../../../shared/api';
 import { UserFacingError } from '../userFacingError';
 import { describeError, log } from '../../logging/log';
 import type { EventHub } from '../eventHub';
@@ -246,6 +246,8 @@ export class ImportService {
       alreadyPresent: result.alreadyPresent,
       skipped: result.skipped.map((file) => ({ file: displayName(file), reason: file.reason })),
       studies: result.studyUids.size,
+      // A store that failed the import must not keep its summary from being told.
+      studyList: await store.call('studySummaries', [...result.studyUids].slice(0, IMPORT_SUMMARY_STUDIES)).catch(() => []),
       seconds: result.seconds,
       error: result.error,
     };

@@ -119,6 +119,16 @@ export function searchStudies(db: LibraryDatabase, query: ValidatedInput<'librar
   return { total, offset: query.offset, studies: rows.map(toSummary) };
 }
 
+/** These studies as the list shows them, newest first (those not in the library left out). */
+export function studySummaries(db: LibraryDatabase, studyInstanceUids: readonly string[]): StudySummary[] {
+  const select = db.prepare<[string], StudyRow>(`SELECT ${studyColumns} FROM studies s JOIN patients p ON p.id = s.patient_ref WHERE s.study_uid = ?`);
+  return studyInstanceUids
+    .map((uid) => select.get(uid))
+    .filter((row): row is StudyRow => row !== undefined)
+    .map(toSummary)
+    .sort((a, b) => b.studyDate.localeCompare(a.studyDate) || a.patientName.localeCompare(b.patientName));
+}
+
 /** The study and its series (its uploads are added beside: transferGroups.studyUploads). */
 export function studyDetail(db: LibraryDatabase, studyInstanceUid: string): Omit<StudyDetail, 'uploads'> | null {
   const row = db.prepare<[string], StudyRow & { id: number }>(`SELECT s.id, ${studyColumns} FROM studies s JOIN patients p ON p.id = s.patient_ref WHERE s.study_uid = ?`).get(studyInstanceUid);

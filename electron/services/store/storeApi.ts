@@ -2,12 +2,12 @@
  * The store's operations, as served by the store worker (the one writer) and called from main
  * through StoreClient. Each is a plain synchronous function over the open database.
  */
-import type { AuditEntry, ReportTemplate, Settings, SrDocument, AuditPage, LibraryStats, StudyAnnotations, StudyDetail, StudyPage, TransferGroupKey, ValidatedInput } from '../../../shared/api';
+import type { AuditEntry, ReportTemplate, Settings, SrDocument, AuditPage, LibraryStats, StudyAnnotations, StudyDetail, StudyPage, StudySummary, TransferGroupKey, ValidatedInput } from '../../../shared/api';
 import { instanceFilePath } from '../instanceFiles';
 import { deleteAnnotation, listAnnotations, type SaveOutcome, saveAnnotation, setKeyImage } from './annotationStore';
 import { appendAudit, type NewAuditEntry, queryAudit } from './auditLog';
 import { type LibraryDatabase, schemaVersionOf } from './database';
-import { searchStudies, studyDetail } from './librarySearch';
+import { searchStudies, studyDetail, studySummaries } from './librarySearch';
 import { readLibraryStats } from './libraryStats';
 import * as reportStore from './reportStore';
 import * as syncStore from './syncStore';
@@ -28,6 +28,7 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     orphanedPendingFiles: (): string[] => orphanedPendingFiles(db),
     clearPendingFiles: (paths: string[]): void => clearPendingFiles(db, paths),
     searchStudies: (query: ValidatedInput<'library.searchStudies'>): StudyPage => searchStudies(db, query),
+    studySummaries: (studyInstanceUids: string[]): StudySummary[] => studySummaries(db, studyInstanceUids),
     studyDetail: (studyInstanceUid: string): StudyDetail | null => {
       const detail = studyDetail(db, studyInstanceUid);
       return detail && { ...detail, uploads: studyUploads(db, studyInstanceUid) };
