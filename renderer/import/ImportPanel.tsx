@@ -108,12 +108,11 @@ const outcomeTitle: Record<ImportSummary['phase'], string> = {
 
 function SummaryView({ summary }: { summary: ImportSummary }) {
   const client = useClient();
-  const { setSummary, setOpen } = useImport();
+  const dismiss = useImport((state) => state.dismiss);
   const [copied, setCopied] = useState(false);
   /** From the summary straight into the viewer: the technician checks what the CD held. */
   const openStudy = (studyInstanceUid: string) => {
-    setSummary(null);
-    setOpen(false);
+    dismiss();
     useStudyList.getState().select(studyInstanceUid);
     void useViewer.getState().openStudy(client, studyInstanceUid);
   };
@@ -180,10 +179,7 @@ function SummaryView({ summary }: { summary: ImportSummary }) {
       <button
         type="button"
         className="primary"
-        onClick={() => {
-          setSummary(null);
-          setOpen(false);
-        }}
+        onClick={dismiss}
       >
         Done
       </button>
@@ -192,7 +188,7 @@ function SummaryView({ summary }: { summary: ImportSummary }) {
 }
 
 export function ImportPanel() {
-  const { open, progress, summary, error, upload, setOpen, setSummary } = useImport();
+  const { open, progress, summary, error, upload, dismiss } = useImport();
   if (!open && !progress && !summary && !upload) return null;
   const busy = progress !== null || upload !== null;
   return (
@@ -204,11 +200,7 @@ export function ImportPanel() {
             type="button"
             className="small"
             aria-label="Close import"
-            onClick={() => {
-              // As Done: a summary left behind would keep the panel open.
-              setSummary(null);
-              setOpen(false);
-            }}
+            onClick={dismiss}
           >
             ✕
           </button>

@@ -14,6 +14,8 @@ interface ImportState {
   setSummary: (summary: ImportSummary | null) => void;
   setError: (error: string | null) => void;
   setUpload: (upload: { done: number; total: number } | null) => void;
+  /** Done with the panel: closed, and a finished import's summary put away (it would keep it on screen). */
+  dismiss: () => void;
 }
 
 export const useImport = create<ImportState>((set) => ({
@@ -27,4 +29,5 @@ export const useImport = create<ImportState>((set) => ({
   setSummary: (summary) => set({ summary, progress: null }),
   setError: (error) => set({ error }),
   setUpload: (upload) => set({ upload }),
+  dismiss: () => set({ open: false, summary: null }),
 }));

@@ -61,7 +61,9 @@ describe('importing and finding studies in the browser', () => {
     expect(await page.getByTestId('skipped-list').textContent()).not.toContain(corpusPath(''));
     mkdirSync(path.join(artifactsDir, 'e2e'), { recursive: true });
     await page.screenshot({ path: path.join(artifactsDir, 'e2e', 'import-summary.png') });
-    await page.getByRole('button', { name: 'Done' }).click();
+    // Closed like any panel (the ✕ does what Done does).
+    await page.getByRole('button', { name: 'Close import' }).click();
+    await expect.poll(() => page.getByTestId('import-panel').count()).toBe(0);
     await rows().first().waitFor();
     expect(await rows().count()).toBe(1);
     expect(await page.getByTestId('status-library').textContent()).toBe('1 study · 134 images · 71 MB');
