@@ -9,7 +9,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Transfer, TransferGroup } from '../../shared/api';
-import { type LibraryDatabase, openLibraryDatabase } from '../../electron/services/store/database';
+import Database from 'better-sqlite3';
+import { type LibraryDatabase, migrate, openLibraryDatabase } from '../../electron/services/store/database';
+import { migrations } from '../../electron/services/store/migrations';
 import { enqueueStudyDownload, enqueueTransfers, finishTransfers, listTransfers, pruneDoneTransfers, saveServer } from '../../electron/services/store/syncStore';
 import { DONE_TRANSFERS_KEPT_DAYS } from '../../electron/services/sync/syncEngine';
 import { callHostValue } from '../helpers/hostEvents';
@@ -172,5 +174,22 @@ describe('the queue’s record', () => {
     } finally {
       await host.stop();
     }
+  });
+});
+
+describe('a library from before the lines', () => {
+  it('keeps its queue through migration 0012, a download asked for before it unnamed rather than "No name"', () => {
+    db.close();
+    const file = path.join(temp.dir, 'older.sqlite');
+    const older = new Database(file);
+    migrate(older, migrations.slice(0, 11));
+    older.prepare("INSERT INTO servers (id, name, base_url, auth, created_at) VALUES (?, 'Archive', 'http://127.0.0.1:1/dicom-web', 'none', ?)").run(ARCHIVE, at(0));
+    older.prepare('INSERT INTO study_expected_instances (study_uid, expected, server_id, recorded_at) VALUES (?, 134, ?, ?)').run('1.3.5', ARCHIVE, at(0));
+    older
+      .prepare("INSERT INTO transfers (server_id, direction, scope, sop_instance_uid, study_uid, series_uid, expected, state, next_attempt_at, created_at, updated_at) VALUES (?, 'download', 'study', '1.3.5', '1.3.5', '', 134, 'pending', ?, ?, ?)")
+      .run(ARCHIVE, at(0), at(0), at(0));
+    older.close();
+    db = openLibraryDatabase(file);
+    expect(listTransferGroups(db, 10).groups).toEqual([expect.objectContaining({ studyInstanceUid: '1.3.5', study: null, state: 'waiting', total: 134, completed: 0 })]);
   });
 });

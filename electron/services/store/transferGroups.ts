@@ -123,7 +123,9 @@ export function listTransferGroups(db: LibraryDatabase, limit: number): { groups
   const groups = rows.slice(0, limit).map((row): TransferGroup => {
     const here = inLibrary.get(row.study_uid);
     const asked = askedFor.get(row.study_uid);
-    const label = here ?? asked;
+    // A download asked for before 0012 has its count but no label: unnamed, rather than "No name".
+    const named = asked && [asked.patient_name, asked.patient_id, asked.study_date, asked.study_description].some((value) => value !== '') ? asked : undefined;
+    const label = here ?? named;
     const total = row.direction === 'upload' ? row.instance_rows : (row.study_expected ?? asked?.expected ?? row.instance_rows);
     const completed = row.direction === 'upload' ? row.done : Math.min(total, here?.instance_count ?? 0);
     return {
