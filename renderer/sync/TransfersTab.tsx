@@ -28,7 +28,9 @@ function when(iso: string): string {
 
 function studyLabel(group: TransferGroup): string {
   const study = group.study;
-  if (!study) return `Study …${group.studyInstanceUid.slice(-12)} (no longer in the library)`;
+  // Unnamed: a download of which nothing is here yet (asked for before the server's answer was
+  // kept), or a study deleted here since.
+  if (!study) return `Study …${group.studyInstanceUid.slice(-12)} (${group.direction === 'download' && group.state !== 'done' ? 'not here yet' : 'no longer in the library'})`;
   const parts = [study.patientId, study.studyDate, study.modalities.join('/'), study.studyDescription].filter((part) => part !== '');
   return `${formatPersonName(study.patientName) || 'No name'}${parts.length > 0 ? ` · ${parts.join(' · ')}` : ''}`;
 }
