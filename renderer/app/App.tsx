@@ -7,6 +7,7 @@ import { useImport } from '../import/importStore';
 import { StudyList } from '../library/StudyList';
 import { useAppStore } from '../state/appStore';
 import { SyncPanel } from '../sync/SyncPanel';
+import { showImportPanel } from './panels';
 import { useSync } from '../sync/syncStore';
 import { ReportPanel } from '../reports/ReportPanel';
 import { ReportPrintView } from '../reports/ReportPrintView';
@@ -37,7 +38,7 @@ function useWorkstationEvents(client: WorkstationClient): void {
         if (event.payload.phase === 'discovering' || event.payload.phase === 'importing') imports.setProgress(event.payload);
       } else if (event.name === 'import.finished') {
         imports.setSummary(event.payload);
-        imports.setOpen(true);
+        showImportPanel();
       }
     });
     const stopConnection = client.onConnectionChange(app.setConnection);
@@ -55,7 +56,7 @@ function useImportShortcuts(client: WorkstationClient): void {
     const onKeyDown = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'o') {
         event.preventDefault();
-        imports.setOpen(true);
+        showImportPanel();
       }
     };
     const onDragOver = (event: DragEvent) => {
@@ -66,7 +67,7 @@ function useImportShortcuts(client: WorkstationClient): void {
       if (!event.dataTransfer?.types.includes('Files')) return;
       event.preventDefault();
       const transfer = event.dataTransfer;
-      imports.setOpen(true);
+      showImportPanel();
       imports.setError(null);
       void droppedFiles(transfer)
         .then((files) => {
@@ -98,6 +99,8 @@ export function App({ client }: { client: WorkstationClient }) {
   const reportPanelOpen = useReport((state) => state.panelOpen);
   const studyOpen = useViewer((state) => state.study !== null);
   const reportShown = reportPanelOpen && studyOpen;
+  // The sync panel, when open, covers the import panel (see showImportPanel).
+  const syncPanelOpen = useSync((state) => state.panel !== null);
 
   return (
     <ClientContext.Provider value={client}>
@@ -105,7 +108,7 @@ export function App({ client }: { client: WorkstationClient }) {
         <StudyList />
         <ViewerArea />
         {reportShown && <ReportPanel />}
-        <ImportPanel />
+        {!syncPanelOpen && <ImportPanel />}
         <SyncPanel />
         <StatusBar />
       </div>

@@ -5,7 +5,7 @@ import { STATUS_LABELS } from '../reports/reportText';
 import { useClient } from '../api/clientContext';
 import { messageOf, plural } from '../app/format';
 import { REGION_ATTRIBUTE } from '../app/useRegionCycling';
-import { useImport } from '../import/importStore';
+import { showImportPanel } from '../app/panels';
 import { useAppStore } from '../state/appStore';
 import { useViewer } from '../viewer/viewerStore';
 import { StudyDetailPanel } from './StudyDetailPanel';
@@ -82,7 +82,6 @@ function StudyRow({ study, selected }: { study: StudySummary; selected: boolean 
 export function StudyList() {
   const client = useClient();
   const stats = useAppStore((state) => state.stats);
-  const openImport = useImport((state) => state.setOpen);
   const { filters, sort, direction, offset, total, studies, loading, error, selectedUid, setResults, setLoading, setError, setOffset, select } = useStudyList();
   const filtering = Object.values(filters).some(Boolean);
 
@@ -126,7 +125,7 @@ export function StudyList() {
     <aside className="study-list" aria-labelledby="study-list-title" tabIndex={-1} {...{ [REGION_ATTRIBUTE]: 'study-list' }}>
       <header className="panel-header">
         <h2 id="study-list-title">Studies</h2>
-        <button type="button" className="small" onClick={() => openImport(true)} title="Import (Ctrl+O)">
+        <button type="button" className="small" onClick={showImportPanel} title="Import (Ctrl+O)">
           Import…
         </button>
       </header>
@@ -134,7 +133,7 @@ export function StudyList() {
         <div className="empty-state" data-testid="library-empty">
           <p className="empty-title">No studies in the library yet</p>
           <p className="muted">Bring in a modality export or a patient CD.</p>
-          <button type="button" className="primary" onClick={() => openImport(true)}>
+          <button type="button" className="primary" onClick={showImportPanel}>
             Import folder…
           </button>
           <p className="muted small">Or drop files and folders onto this window.</p>

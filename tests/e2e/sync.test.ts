@@ -51,6 +51,16 @@ describe('setting up a server and sending a study', () => {
   it('adds the archive, and the connection test says when the password is wrong', async () => {
     const status = page.getByTestId('status-sync');
     await expect.poll(async () => status.textContent()).toBe('Sync: not configured');
+    // The import and sync panels take turns over the viewer: the one asked for last is shown.
+    await page.getByRole('button', { name: 'Import…' }).click();
+    await page.getByTestId('import-panel').waitFor();
+    await status.click();
+    await page.getByTestId('sync-panel').waitFor();
+    expect(await page.getByTestId('import-panel').count()).toBe(0);
+    await page.getByRole('button', { name: 'Import…' }).click();
+    await page.getByTestId('import-panel').waitFor();
+    expect(await page.getByTestId('sync-panel').count()).toBe(0);
+    await page.getByRole('button', { name: 'Close import' }).click();
     await status.click();
     await page.getByTestId('server-add').click();
     await page.getByTestId('server-name').fill('Archive');
