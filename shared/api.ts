@@ -395,6 +395,11 @@ export const ServerInput = z
     isDefault: z.boolean().default(false),
     /** Send every imported study up by itself (for technicians). */
     autoUpload: z.boolean().default(false),
+    /**
+     * Download the server's studies of the last N days (by Study Date) by themselves as they
+     * appear, for reading offline (for reading rooms); 0 is off.
+     */
+    autoDownloadDays: z.number().int().min(0).max(3650).default(0),
   })
   .strict();
 export type ServerInput = z.input<typeof ServerInput>;
@@ -421,6 +426,7 @@ export const ServerSummary = z.object({
   hasSecret: z.boolean(),
   isDefault: z.boolean(),
   autoUpload: z.boolean(),
+  autoDownloadDays: count,
   lastSuccessAt: isoTimestamp.nullable(),
   /**
    * A certificate the person chose to trust for this server (self-signed, or from an authority
@@ -706,6 +712,11 @@ export const requests = {
       .strict(),
     output: z.object({ studies: z.array(RemoteStudy), more: z.boolean() }),
   },
+  /**
+   * Looks for the server's new studies now (those of its last auto-download days not seen
+   * before) and queues them; otherwise done every few minutes by itself.
+   */
+  'sync.checkAutoDownload': { input: z.object({ serverId: z.string().uuid() }).strict(), output: z.object({ found: count, queued: count }) },
   /** Queues a study's instances for upload (STOW-RS); queuing again adds nothing. */
   'sync.upload': { input: z.object({ studyInstanceUid: DicomUid, serverId: z.string().uuid().optional() }).strict(), output: z.object({ queued: count, alreadyQueued: count }) },
   /** Queues studies for download (WADO-RS) into the library, for reading offline. */

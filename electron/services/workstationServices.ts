@@ -21,6 +21,7 @@ import { reportHandlers } from './reports/reportService';
 import { SrDocumentReader } from './reports/srDocuments';
 import { syncDirectory } from './syncDirectory';
 import { FileSecretStore, type SecretStore } from './sync/secretStore';
+import { AutoDownloader } from './sync/autoDownload';
 import { SyncEngine } from './sync/syncEngine';
 import { queueAutoUploads, queueReportUpload, syncHandlers } from './sync/syncService';
 import { WorkerClient } from './workers/workerRpc';
@@ -135,7 +136,8 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
     audit,
     onReportStored: (sr) => queueReportUpload({ store, engine: sync, audit }, sr),
   });
-  const syncRequests = syncHandlers({ store, secrets, engine: sync, audit });
+  const autoDownloads = new AutoDownloader({ store, secrets, engine: sync, audit });
+  const syncRequests = syncHandlers({ store, secrets, engine: sync, audit, autoDownloads });
   afterUserImport = (uids) => queueAutoUploads({ store, engine: sync, audit }, uids);
 
   const router = createApiRouter({
@@ -263,7 +265,10 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
 
   await audit({ action: 'app.start', detail: { mode: options.mode, version: APP_VERSION } });
   // The CLI imports and searches; only the app works the sync queue.
-  if (options.mode !== 'cli') await sync.start();
+  if (options.mode !== 'cli') {
+    await sync.start();
+    autoDownloads.start();
+  }
   log.info('services.started', { mode: options.mode, schemaVersion: await store.call('schemaVersion') });
 
   return {
@@ -279,6 +284,7 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
     },
     audit,
     async close() {
+      await autoDownloads.close();
       await sync.close();
       await importer.close();
       if (reportWorker) await (await reportWorker).terminate();

@@ -19,9 +19,11 @@ interface ServerForm {
   secret: string;
   isDefault: boolean;
   autoUpload: boolean;
+  /** Studies of the last N days downloaded by themselves; 0 is off. */
+  autoDownloadDays: number;
 }
 
-const NEW_SERVER: ServerForm = { name: '', baseUrl: '', auth: 'none', username: '', secret: '', isDefault: false, autoUpload: false };
+const NEW_SERVER: ServerForm = { name: '', baseUrl: '', auth: 'none', username: '', secret: '', isDefault: false, autoUpload: false, autoDownloadDays: 0 };
 
 function ServersTab() {
   const client = useClient();
@@ -98,6 +100,7 @@ function ServersTab() {
                 {server.auth === 'none' ? 'No authentication' : server.auth === 'basic' ? `Basic, user ${server.username}` : 'Bearer token'}
                 {server.auth !== 'none' && !server.hasSecret ? ' — no secret stored' : ''}
                 {server.autoUpload ? ' · sends imports automatically' : ''}
+                {server.autoDownloadDays > 0 ? ` · downloads studies of the last ${server.autoDownloadDays === 1 ? 'day' : `${server.autoDownloadDays} days`} by itself` : ''}
                 {server.lastSuccessAt ? ` · last reached ${new Date(server.lastSuccessAt).toLocaleString('en-GB')}` : ''}
               </div>
               {server.trustedCertificate && (
@@ -115,7 +118,7 @@ function ServersTab() {
                 <button
                   type="button"
                   className="small"
-                  onClick={() => setForm({ id: server.id, name: server.name, baseUrl: server.baseUrl, auth: server.auth, username: server.username, secret: '', isDefault: server.isDefault, autoUpload: server.autoUpload })}
+                  onClick={() => setForm({ id: server.id, name: server.name, baseUrl: server.baseUrl, auth: server.auth, username: server.username, secret: '', isDefault: server.isDefault, autoUpload: server.autoUpload, autoDownloadDays: server.autoDownloadDays })}
                 >
                   Change…
                 </button>
@@ -190,6 +193,27 @@ function ServersTab() {
           </label>
           <label className="check">
             <input type="checkbox" checked={form.autoUpload} onChange={(event) => setForm({ ...form, autoUpload: event.target.checked })} /> Send every import to this server automatically
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={form.autoDownloadDays > 0}
+              onChange={(event) => setForm({ ...form, autoDownloadDays: event.target.checked ? 2 : 0 })}
+              data-testid="server-auto-download"
+            />{' '}
+            Download new studies for reading offline by themselves: those of the last{' '}
+            <input
+              type="number"
+              min={1}
+              max={3650}
+              value={form.autoDownloadDays || 2}
+              disabled={form.autoDownloadDays === 0}
+              onChange={(event) => setForm({ ...form, autoDownloadDays: Math.min(3650, Math.max(1, Math.round(Number(event.target.value) || 1))) })}
+              aria-label="Days"
+              className="days"
+              data-testid="server-auto-download-days"
+            />{' '}
+            days (checked every 5 minutes; a study deleted here is not fetched again by itself)
           </label>
           <p className="muted small">{note}</p>
           <div className="button-row">

@@ -77,6 +77,16 @@ describe('setting up a server and sending a study', () => {
     await page.getByTestId('server-secret').fill('right-password');
     await page.getByTestId('server-save').click();
     await expect.poll(async () => (await page.getByTestId('server-check').textContent()) ?? '', { timeout: 15_000 }).toContain('is a DICOMweb service');
+
+    // The reading room's setting: the server's new studies come by themselves.
+    await page.getByRole('button', { name: 'Change…' }).click();
+    expect(await page.getByTestId('server-auto-download-days').isDisabled()).toBe(true);
+    await page.getByTestId('server-auto-download').check();
+    await page.getByTestId('server-auto-download-days').fill('3');
+    await page.getByTestId('server-save').click();
+    await expect.poll(async () => (await page.getByTestId('server-item').textContent()) ?? '').toContain('downloads studies of the last 3 days by itself');
+    const saved = await callHostValue<{ servers: ServerSummary[] }>(host, 'servers.list', {});
+    expect(saved.servers.map((server) => server.autoDownloadDays)).toEqual([3]);
   });
 
   it('sends a study through the queue and shows it arriving', async () => {

@@ -7,7 +7,8 @@
  * cancelled (a study download streaming in stops, keeping what arrived).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -402,6 +403,49 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
         await station.stop();
       }
     } finally {
+      other.remove();
+    }
+  });
+
+  it('downloads a server’s new studies by itself when set to, each once: one deleted here is not fetched again', async () => {
+    const other = makeTempDir('sync-auto-download');
+    // A study made today on the server: the scout's three images with new UIDs and today's date.
+    const now = new Date();
+    const today = `${now.getFullYear()}${String(now.getMonth() + 1).padStart(2, '0')}${String(now.getDate()).padStart(2, '0')}`;
+    const newUid = () => `2.25.${BigInt(`0x${randomUUID().replaceAll('-', '')}`).toString()}`;
+    const todayStudy = newUid();
+    const folder = path.join(other.dir, 'today');
+    mkdirSync(folder);
+    const files = readdirSync(SCOUT_SERIES).filter((name) => name.endsWith('.dcm')).map((name) => path.join(folder, name));
+    for (const file of files) copyFileSync(path.join(SCOUT_SERIES, path.basename(file)), file);
+    execFileSync('dcmodify', ['-nb', '-m', `(0008,0020)=${today}`, '-m', `(0020,000D)=${todayStudy}`, '-m', `(0020,000E)=${newUid()}`, '-gin', ...files]);
+    for (const file of files) {
+      const stored = await fetch(`${orthanc.dicomWebUrl.replace(/\/dicom-web$/, '')}/instances`, { method: 'POST', body: readFileSync(file), headers: orthanc.authHeaders });
+      expect(stored.status).toBe(200);
+    }
+    const reading = await startHostProcess(path.join(other.dir, 'workstation'));
+    try {
+      // The studies of the last day: today's comes by itself; the CT and scout (2009, 2012) do not.
+      const archive = await call<ServerSummary>(reading, 'servers.save', { name: 'Archive', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret: PASSWORD, autoDownloadDays: 1 });
+      expect(archive.autoDownloadDays).toBe(1);
+      await until('today’s study arriving by itself', () => call<{ studies: StudySummary[] }>(reading, 'library.searchStudies', {}), (found) => found.studies[0]?.instanceCount === 3, 60_000);
+      expect((await drained(reading)).parked).toBe(0);
+      expect((await call<{ studies: StudySummary[] }>(reading, 'library.searchStudies', {})).studies.map((study) => study.studyInstanceUid)).toEqual([todayStudy]);
+      const queued = (await call<{ entries: AuditEntry[] }>(reading, 'audit.query', { action: 'sync.download-queued', limit: 10 })).entries;
+      expect(queued.map((entry) => [entry.subject, entry.detail['automatic']])).toEqual([[todayStudy, true]]);
+      // Deleted here by the radiologist: the next look finds it again, and fetches nothing.
+      await call(reading, 'library.deleteStudy', { studyInstanceUid: todayStudy });
+      expect(await call(reading, 'sync.checkAutoDownload', { serverId: archive.id })).toEqual({ found: 1, queued: 0 });
+      expect(await call<SyncStatus>(reading, 'sync.status', {})).toMatchObject({ pending: 0, running: 0 });
+      expect((await call<{ instances: number }>(reading, 'library.stats', {})).instances).toBe(0);
+      // Asked for by hand, it comes.
+      expect(await call(reading, 'sync.download', { studyInstanceUids: [todayStudy], serverId: archive.id })).toEqual({ queued: 3, alreadyQueued: 0 });
+      await until('the study arriving again', () => call<{ instances: number }>(reading, 'library.stats', {}), (stats) => stats.instances === 3);
+    } finally {
+      await reading.stop();
+      // The server holds the CT and the scout again only, for the tests after this one.
+      const [found] = (await (await fetch(`${orthanc.dicomWebUrl.replace(/\/dicom-web$/, '')}/tools/find`, { method: 'POST', headers: orthanc.authHeaders, body: JSON.stringify({ Level: 'Study', Query: { StudyInstanceUID: todayStudy } }) })).json()) as string[];
+      if (found) await fetch(`${orthanc.dicomWebUrl.replace(/\/dicom-web$/, '')}/studies/${found}`, { method: 'DELETE', headers: orthanc.authHeaders });
       other.remove();
     }
   });

@@ -39,6 +39,7 @@ const handlers = (overrides: Partial<RequestHandlers> = {}): RequestHandlers => 
   'sync.download': notUsedHere,
   'sync.transfers': notUsedHere,
   'sync.transferGroups': notUsedHere,
+  'sync.checkAutoDownload': notUsedHere,
   'sync.retry': notUsedHere,
   'sync.cancel': notUsedHere,
   'sync.status': notUsedHere,

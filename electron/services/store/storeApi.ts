@@ -78,6 +78,8 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     listTransferGroups: (limit: number) => listTransferGroups(db, limit),
     transferCounts: () => syncStore.transferCounts(db),
     pruneDoneTransfers: (before: string, max: number): number => syncStore.pruneDoneTransfers(db, before, max),
+    unseenAutoDownloads: (serverId: string, studyInstanceUids: string[]): string[] => syncStore.unseenAutoDownloads(db, serverId, studyInstanceUids),
+    markAutoDownloaded: (serverId: string, studyInstanceUid: string): void => syncStore.markAutoDownloaded(db, serverId, studyInstanceUid, new Date().toISOString()),
     cachedInstanceCounts: (uids: string[]): Record<string, number> => syncStore.cachedInstanceCounts(db, uids),
     setKeyImage: (input: ValidatedInput<'keyImages.set'>): boolean => setKeyImage(db, input, new Date().toISOString()),
     deleteStudy: (studyInstanceUid: string): DeletedStudy => deleteStudy(db, studyInstanceUid, (uid) => instanceFilePath(instancesDir, uid)),

@@ -10,6 +10,7 @@ interface ServerRow {
   username: string;
   is_default: number;
   auto_upload: number;
+  auto_download_days: number;
   last_success_at: string | null;
   trusted_certificate: string | null;
 }
@@ -28,6 +29,7 @@ function toServer(row: ServerRow): StoredServer {
     username: row.username,
     isDefault: row.is_default === 1,
     autoUpload: row.auto_upload === 1,
+    autoDownloadDays: row.auto_download_days,
     lastSuccessAt: row.last_success_at,
     trustedCertificatePem: row.trusted_certificate,
   };
@@ -61,11 +63,11 @@ export function saveServer(db: LibraryDatabase, id: string, input: ValidatedInpu
     // A certificate was trusted for that host and port; another address starts with none.
     const before = getServer(db, id);
     if (before && originOf(before.baseUrl) !== originOf(input.baseUrl)) setTrustedCertificate(db, id, null);
-    db.prepare<[string, string, string, string, string, number, number, string]>(
-      `INSERT INTO servers (id, name, base_url, auth, username, is_default, auto_upload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    db.prepare<[string, string, string, string, string, number, number, number, string]>(
+      `INSERT INTO servers (id, name, base_url, auth, username, is_default, auto_upload, auto_download_days, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, base_url = excluded.base_url, auth = excluded.auth, username = excluded.username,
-         is_default = excluded.is_default, auto_upload = excluded.auto_upload`,
-    ).run(id, input.name, input.baseUrl.replace(/\/+$/, ''), input.auth, input.username, isDefault ? 1 : 0, input.autoUpload ? 1 : 0, now);
+         is_default = excluded.is_default, auto_upload = excluded.auto_upload, auto_download_days = excluded.auto_download_days`,
+    ).run(id, input.name, input.baseUrl.replace(/\/+$/, ''), input.auth, input.username, isDefault ? 1 : 0, input.autoUpload ? 1 : 0, input.autoDownloadDays, now);
     const saved = getServer(db, id);
     if (!saved) throw new Error('server vanished inside its own transaction');
     return saved;
@@ -302,6 +304,17 @@ export function pruneDoneTransfers(db: LibraryDatabase, before: string, max: num
   return db
     .prepare<[string, number]>("DELETE FROM transfers WHERE id IN (SELECT id FROM transfers WHERE updated_at < ? AND state = 'done' LIMIT ?)")
     .run(before, max).changes;
+}
+
+/** Of these studies on a server, those its automatic download has not taken yet. */
+export function unseenAutoDownloads(db: LibraryDatabase, serverId: string, studyInstanceUids: readonly string[]): string[] {
+  const seen = db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM auto_downloads WHERE server_id = ? AND study_uid = ?');
+  return studyInstanceUids.filter((uid) => seen.get(serverId, uid) === undefined);
+}
+
+/** The automatic download took this study (queued it, or found it here): never again by itself. */
+export function markAutoDownloaded(db: LibraryDatabase, serverId: string, studyInstanceUid: string, now: string): void {
+  db.prepare<[string, string, string]>('INSERT INTO auto_downloads (server_id, study_uid, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(serverId, studyInstanceUid, now);
 }
 
 /** Everything parked for one server goes back in line (its certificate was just trusted). */

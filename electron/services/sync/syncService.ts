@@ -14,14 +14,18 @@ import { UserFacingError } from '../userFacingError';
 import { DicomWebError, jsonString } from './dicomwebClient';
 import { certificateProblem, presentedCertificate, trustedCertificateInfo } from './serverCertificates';
 import type { SecretStore } from './secretStore';
+import type { AutoDownloader } from './autoDownload';
+import { queueStudyDownload, STUDY_FIELDS } from './studyDownloads';
 import { serverClient, type SyncEngine } from './syncEngine';
 
-type SyncRequest = 'servers.list' | 'servers.save' | 'servers.delete' | 'servers.test' | 'servers.trustCertificate' | 'sync.searchServer' | 'sync.upload' | 'sync.download' | 'sync.transfers' | 'sync.transferGroups' | 'sync.retry' | 'sync.cancel' | 'sync.status';
+type SyncRequest = 'servers.list' | 'servers.save' | 'servers.delete' | 'servers.test' | 'servers.trustCertificate' | 'sync.searchServer' | 'sync.checkAutoDownload' | 'sync.upload' | 'sync.download' | 'sync.transfers' | 'sync.transferGroups' | 'sync.retry' | 'sync.cancel' | 'sync.status';
 
 export interface SyncServiceOptions {
   store: StoreClient;
   secrets: SecretStore;
   engine: SyncEngine;
+  /** Told when the settings change (a server set to download by itself is looked at now). */
+  autoDownloads: Pick<AutoDownloader, 'kick' | 'check'>;
   audit: (entry: Omit<NewAuditEntry, 'actor'>) => Promise<unknown>;
 }
 
@@ -29,14 +33,6 @@ const SECRET_NOTES = {
   'os-keychain': 'Passwords and tokens are encrypted with the operating system’s keychain.',
   'user-file': 'Passwords and tokens are kept in a file only your user account can read (secrets.json in the data folder) — not in the operating system’s keychain, which this window cannot reach.',
 };
-
-/**
- * What a study search asks for beyond QIDO-RS's default return attributes (PS3.18 table
- * 6.7.1-2a), which leave out Study Description: Number of Study Related Instances, Study
- * Description. (Orthanc answers without a description unless it is asked for.) Sent as the
- * key repeated: see DicomWebClient.url.
- */
-const STUDY_FIELDS = ['00201208', '00081030'];
 
 /** A QIDO date range from ISO dates: 20240101-20241231, open on either side. */
 function dateRange(from: string | undefined, to: string | undefined): string | undefined {
@@ -77,7 +73,7 @@ export async function queueReportUpload(options: Pick<SyncServiceOptions, 'store
 }
 
 export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers, SyncRequest> {
-  const { store, secrets, engine, audit } = options;
+  const { store, secrets, engine, audit, autoDownloads } = options;
 
   async function serverOrFail(id: string | undefined): Promise<StoredServer> {
     const server = await store.call('getServer', id);
@@ -122,8 +118,9 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
       // Another address: whether the old one answered says nothing about the new one.
       if (before && before.baseUrl !== saved.baseUrl) engine.noteReachable(id, null);
       // The address and who changed it; never the secret.
-      await audit({ action: input.id ? 'server.update' : 'server.add', detail: { serverId: id, auth: input.auth, secretChanged: input.secret !== undefined } });
+      await audit({ action: input.id ? 'server.update' : 'server.add', detail: { serverId: id, auth: input.auth, secretChanged: input.secret !== undefined, autoDownloadDays: input.autoDownloadDays } });
       engine.kick();
+      if (saved.autoDownloadDays > 0) autoDownloads.kick();
       return summary(saved);
     },
     'servers.delete': async ({ id }) => {
@@ -216,6 +213,13 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
       });
       return { studies, more: answer.length > query.limit };
     },
+    'sync.checkAutoDownload': async ({ serverId }) => {
+      const server = await serverOrFail(serverId);
+      if (server.autoDownloadDays === 0) throw new UserFacingError('conflict', `${server.name} is not set to download new studies by itself.`);
+      return autoDownloads.check(server).catch((error: unknown) => {
+        throw error instanceof DicomWebError ? new UserFacingError('conflict', error.message) : error;
+      });
+    },
     'sync.upload': async ({ studyInstanceUid, serverId }) => {
       const server = await serverOrFail(serverId);
       const result = await queueStudyUpload(store, server.id, studyInstanceUid);
@@ -233,26 +237,12 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
         throw error instanceof DicomWebError ? new UserFacingError('conflict', error.message) : error;
       };
       for (const studyInstanceUid of studyInstanceUids) {
-        // One study-level QIDO-RS (cheap): the study is there, and how many instances it has.
+        // One study-level QIDO-RS (cheap): the study is there, how many instances it has, what it is.
         const [study] = await client.search('studies', { StudyInstanceUID: studyInstanceUid, includefield: STUDY_FIELDS }).catch(failed);
         if (!study) throw new UserFacingError('not-found', 'The server does not hold that study (any more).');
-        let onServer = Number(jsonString(study, '00201208'));
-        // Number of Study Related Instances is optional in QIDO-RS: counted the long way when missing.
-        if (!Number.isInteger(onServer) || onServer < 0) onServer = (await client.search(`studies/${studyInstanceUid}/instances`, {}).catch(failed)).length;
-        const here = await store.call('studyInstanceCount', studyInstanceUid);
-        // One row for the whole study: streamed in when new here, completed instance by instance otherwise.
-        const label = {
-          patientName: jsonString(study, '00100010'),
-          patientId: jsonString(study, '00100020'),
-          studyDate: jsonString(study, '00080020'),
-          studyDescription: jsonString(study, '00081030'),
-          modalities: (study['00080061']?.Value ?? []).filter((value): value is string => typeof value === 'string'),
-        };
-        const started = await store.call('enqueueStudyDownload', server.id, studyInstanceUid, onServer, label);
-        const missing = started ? Math.max(0, onServer - here) : 0;
-        queued += missing;
-        alreadyQueued += onServer - missing;
-        await audit({ action: 'sync.download-queued', subject: studyInstanceUid, detail: { serverId: server.id, onServer, here, alreadyRunning: !started } });
+        const result = await queueStudyDownload({ store, audit }, server, client, study).catch(failed);
+        queued += result.queued;
+        alreadyQueued += result.alreadyQueued;
       }
       engine.kick();
       return { queued, alreadyQueued };

@@ -10,9 +10,10 @@ import { studyDownloads } from './0009-study-downloads';
 import { trustedCertificates } from './0010-trusted-certificates';
 import { expectedInstances } from './0011-expected-instances';
 import { transferGroups } from './0012-transfer-groups';
+import { autoDownload } from './0013-auto-download';
 import type { Migration } from '../migration-type';
 
 /** Every migration, in order. A new one is a new file here with the next number. */
-export const migrations: readonly Migration[] = [auditLog, library, importAndSearch, annotations, srDocuments, reports, sync, srText, studyDownloads, trustedCertificates, expectedInstances, transferGroups];
+export const migrations: readonly Migration[] = [auditLog, library, importAndSearch, annotations, srDocuments, reports, sync, srText, studyDownloads, trustedCertificates, expectedInstances, transferGroups, autoDownload];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

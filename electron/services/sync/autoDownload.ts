@@ -1,0 +1,114 @@
+/**
+ * Downloading a server's new studies by themselves, for reading rooms that must have them
+ * before the radiologist opens them: every few minutes (and when the settings change), each
+ * server set to do so is asked by QIDO-RS for its studies of the last N days; those not seen
+ * before are queued for download through the same queue as a person's Download.
+ *
+ * Each study is taken once per server (migrations/0013): one deleted here, or whose download was
+ * cancelled, is not fetched again by itself. A server that does not answer is tried again at the
+ * next round; nothing is lost, the studies are still new then.
+ * Runs in: the main process (Node).
+ */
+import { log, describeError } from '../../logging/log';
+import type { SecretStore } from './secretStore';
+import type { StoredServer } from '../store/syncStore';
+import { jsonString } from './dicomwebClient';
+import { type QidoStudy, queueStudyDownload, STUDY_FIELDS, type StudyDownloadOptions } from './studyDownloads';
+import { serverClient, type SyncEngine } from './syncEngine';
+
+/** How often the servers are asked for new studies. */
+export const AUTO_DOWNLOAD_INTERVAL_MS = 5 * 60 * 1000;
+/** At most this many studies per server and round (the rest come at the next rounds). */
+const STUDIES_PER_ROUND = 200;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface AutoDownloadOptions extends StudyDownloadOptions {
+  secrets: SecretStore;
+  engine: SyncEngine;
+}
+
+/** The first day of the last `days` days, today included, as a DICOM date range open at the end. */
+function sinceRange(days: number, now = new Date()): string {
+  const first = new Date(now.getTime() - (days - 1) * DAY_MS);
+  const local = (date: Date) => `${date.getFullYear()}${String(date.getMonth() + 1).padStart(2, '0')}${String(date.getDate()).padStart(2, '0')}`;
+  return `${local(first)}-`;
+}
+
+export class AutoDownloader {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private round: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly options: AutoDownloadOptions) {}
+
+  start(): void {
+    this.kick();
+    this.timer = setInterval(() => this.kick(), AUTO_DOWNLOAD_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** A round over every server set to download by itself, after the one running (if any). */
+  kick(): void {
+    if (this.closed) return;
+    // A round that fails (the store closing) must not stop the ones after it.
+    this.round = this.round.then(() => this.checkAll()).catch((error: unknown) => log.error('sync.auto-download-round-failed', describeError(error)));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.round;
+  }
+
+  private async checkAll(): Promise<void> {
+    const servers = (await this.options.store.call('listServers')).filter((server) => server.autoDownloadDays > 0);
+    for (const server of servers) {
+      if (this.closed) return;
+      try {
+        await this.checkServer(server);
+      } catch (error) {
+        // The link or the server is down, or refuses: the same studies are still new next round.
+        log.warn('sync.auto-download-failed', describeError(error));
+      }
+    }
+  }
+
+  /**
+   * One server now (after the round running, if any: two looks at once would both find the
+   * same studies new): its studies of the last N days not taken before are queued.
+   */
+  check(server: StoredServer): Promise<{ found: number; queued: number }> {
+    const result = this.round.then(() => this.checkServer(server));
+    this.round = result.catch(() => undefined);
+    return result;
+  }
+
+  private async checkServer(server: StoredServer): Promise<{ found: number; queued: number }> {
+    if (server.autoDownloadDays === 0) return { found: 0, queued: 0 };
+    const { store } = this.options;
+    const client = serverClient(server, this.options.secrets, 60_000);
+    const studies = await client.search('studies', { StudyDate: sinceRange(server.autoDownloadDays), includefield: STUDY_FIELDS, limit: STUDIES_PER_ROUND });
+    const uidOf = (study: QidoStudy) => jsonString(study, '0020000D');
+    const unseen = new Set(await store.call('unseenAutoDownloads', server.id, studies.map(uidOf).filter((uid) => uid !== '')));
+    let queued = 0;
+    let instances = 0;
+    for (const study of studies) {
+      const studyInstanceUid = uidOf(study);
+      if (!unseen.has(studyInstanceUid)) continue;
+      const onServer = Number(jsonString(study, '00201208'));
+      const here = await store.call('studyInstanceCount', studyInstanceUid);
+      // Here whole already (imported, or asked for by hand): only noted.
+      if (!(Number.isInteger(onServer) && here >= onServer)) {
+        instances += (await queueStudyDownload(this.options, server, client, study, true)).queued;
+        queued += 1;
+      }
+      // Noted once queued: a round cut short by the link takes the rest next time.
+      await store.call('markAutoDownloaded', server.id, studyInstanceUid);
+    }
+    if (queued > 0) {
+      log.info('sync.auto-download-queued', { studies: queued, instances });
+      this.options.engine.kick();
+    }
+    return { found: studies.length, queued };
+  }
+}
