@@ -18,8 +18,9 @@ import { serverClient, type SyncEngine } from './syncEngine';
 
 /** How often the servers are asked for new studies. */
 export const AUTO_DOWNLOAD_INTERVAL_MS = 5 * 60 * 1000;
-/** At most this many studies per server and round (the rest come at the next rounds). */
-const STUDIES_PER_ROUND = 200;
+/** Studies asked for per QIDO-RS page, and pages per server and round (the rest come next round). */
+const STUDIES_PER_PAGE = 200;
+const PAGES_PER_ROUND = 10;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface AutoDownloadOptions extends StudyDownloadOptions {
@@ -87,7 +88,14 @@ export class AutoDownloader {
     if (server.autoDownloadDays === 0) return { found: 0, queued: 0 };
     const { store } = this.options;
     const client = serverClient(server, this.options.secrets, 60_000);
-    const studies = await client.search('studies', { StudyDate: sinceRange(server.autoDownloadDays), includefield: STUDY_FIELDS, limit: STUDIES_PER_ROUND });
+    // Page by page: a busy server's window holds more studies than one answer, and the first
+    // pages, taken already, must not hide the later ones round after round.
+    const studies: QidoStudy[] = [];
+    for (let page = 0; page < PAGES_PER_ROUND; page += 1) {
+      const found = await client.search('studies', { StudyDate: sinceRange(server.autoDownloadDays), includefield: STUDY_FIELDS, offset: page * STUDIES_PER_PAGE, limit: STUDIES_PER_PAGE });
+      studies.push(...found);
+      if (found.length < STUDIES_PER_PAGE) break;
+    }
     const uidOf = (study: QidoStudy) => jsonString(study, '0020000D');
     const unseen = new Set(await store.call('unseenAutoDownloads', server.id, studies.map(uidOf).filter((uid) => uid !== '')));
     let queued = 0;
