@@ -613,12 +613,13 @@ export const requests = {
   'library.searchStudies': { input: StudyQuery, output: StudyPage },
   'library.studyDetail': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: StudyDetail },
   /**
-   * Deletes a study and its files here. Its uploads not done yet are cancelled with it (their
-   * files are gone); the window warns before, from StudyDetail.uploads.
+   * Deletes a study and its files here. Its transfers not done yet are cancelled first: uploads
+   * (their files are going; the window warns before, from StudyDetail.uploads) and downloads (a
+   * study streaming in stops, and nothing of it comes back after the delete).
    */
   'library.deleteStudy': {
     input: z.object({ studyInstanceUid: DicomUid }).strict(),
-    output: z.object({ deletedInstances: count, freedBytes: count, cancelledUploads: count }),
+    output: z.object({ deletedInstances: count, freedBytes: count, cancelledUploads: count, cancelledDownloads: count }),
   },
   /** Everything the viewer needs to open a study; writes a `study.view` audit row. */
   'viewer.openStudy': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: ViewerStudy },

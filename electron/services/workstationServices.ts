@@ -31,6 +31,9 @@ import { type StoreClient, startStore } from './store/storeClient';
 import { UploadArea } from './import/uploadArea';
 import { UserFacingError } from './userFacingError';
 
+/** How long deleting a study waits for its downloads on the wire to stop (a hung server: not for ever). */
+const DELETE_WAIT_MS = 10_000;
+
 export interface WorkstationServices {
   readonly router: ApiRouter;
   readonly layout: ReturnType<typeof prepareDataDirectory>;
@@ -161,20 +164,29 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
       return detail;
     },
     'library.deleteStudy': async ({ studyInstanceUid }) => {
+      if (!(await store.call('studyDetail', studyInstanceUid))) throw new UserFacingError('not-found', 'That study is not in the library (was it deleted?).');
+      // First out of the queue, and waited for: a download streaming in would otherwise bring
+      // images back after the delete; uploads not done cannot go without their files (the window
+      // warned the person before).
+      const cancelled = await store.call('cancelStudyTransfers', studyInstanceUid);
+      const running = cancelled.filter((transfer) => transfer.state === 'running');
+      // Uploads read their files before sending: not waited for. A study streaming in stops at
+      // once; an instance batch on the wire is waited for at most DELETE_WAIT_MS.
+      void sync.cancelRunning(running.filter((transfer) => transfer.direction === 'upload').map((transfer) => transfer.id));
+      const downloads = sync.cancelRunning(running.filter((transfer) => transfer.direction === 'download').map((transfer) => transfer.id));
+      await Promise.race([downloads, new Promise((resolve) => setTimeout(resolve, DELETE_WAIT_MS).unref())]);
       const deleted = await store.call('deleteStudy', studyInstanceUid);
       if (!deleted.found) throw new UserFacingError('not-found', 'That study is not in the library (was it deleted?).');
-      // Its uploads not done yet cannot go any more: out of the queue, a batch on the wire stopped
-      // from recording (the window warned the person before).
-      const cancelled = await store.call('cancelStudyUploads', studyInstanceUid);
-      sync.cancelRunning(cancelled.filter((transfer) => transfer.state === 'running').map((transfer) => transfer.id));
       // The rows are gone and the files journalled: remove them, then clear the journal. A crash
       // in between is finished by recoverInterruptedWork at the next start.
       const files = deleted.sopInstanceUids.map((uid) => instanceFilePath(layout.instancesDir, uid));
       await Promise.all(files.map((file) => rm(file, { force: true })));
       await store.call('clearPendingFiles', files);
-      await audit({ action: 'study.delete', subject: studyInstanceUid, detail: { instances: deleted.sopInstanceUids.length, bytes: deleted.freedBytes, cancelledUploads: cancelled.length } });
+      const cancelledUploads = cancelled.filter((transfer) => transfer.direction === 'upload').length;
+      const cancelledDownloads = cancelled.length - cancelledUploads;
+      await audit({ action: 'study.delete', subject: studyInstanceUid, detail: { instances: deleted.sopInstanceUids.length, bytes: deleted.freedBytes, cancelledUploads, cancelledDownloads } });
       events.emit('library.changed', await store.call('libraryStats'));
-      return { deletedInstances: deleted.sopInstanceUids.length, freedBytes: deleted.freedBytes, cancelledUploads: cancelled.length };
+      return { deletedInstances: deleted.sopInstanceUids.length, freedBytes: deleted.freedBytes, cancelledUploads, cancelledDownloads };
     },
     'viewer.openStudy': async ({ studyInstanceUid }) => {
       const images = await store.call('studyImages', studyInstanceUid);

@@ -450,6 +450,18 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     }
   });
 
+  it('stops a study’s download when the study is deleted mid-way, and nothing of it comes back', async () => {
+    await withRelayedLibrary('sync-delete-downloading', 25 * 1024 * 1024, 'stall', async ({ host: target }) => {
+      await call(target, 'sync.download', { studyInstanceUids: [ctStudy] });
+      await partOfStudyArrived(target);
+      expect(await call(target, 'library.deleteStudy', { studyInstanceUid: ctStudy })).toMatchObject({ cancelledUploads: 0, cancelledDownloads: 1 });
+      expect((await call<{ instances: number }>(target, 'library.stats', {})).instances).toBe(0);
+      expect(await call<SyncStatus>(target, 'sync.status', {})).toMatchObject({ pending: 0, running: 0, parked: 0, downloading: null });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect((await call<{ instances: number }>(target, 'library.stats', {})).instances).toBe(0);
+    });
+  });
+
   it('lets a technician’s import wait its turn behind a download instead of refusing it', async () => {
     await withRelayedLibrary('sync-import-waits', 20 * 1024 * 1024, 'stall', async ({ proxy, host: target }) => {
       await call(target, 'sync.download', { studyInstanceUids: [ctStudy] });

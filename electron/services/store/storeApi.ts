@@ -13,7 +13,7 @@ import * as reportStore from './reportStore';
 import * as syncStore from './syncStore';
 import { recordSrDocument, type SrReading, unreadSrDocuments } from './srDocumentStore';
 import { type StudyImages, studyImages } from './studyImages';
-import { listTransferGroups, openUploadIdsOfStudy, studyUploads, transferIdsOf } from './transferGroups';
+import { listTransferGroups, openTransferIdsOfStudy, studyUploads, transferIdsOf } from './transferGroups';
 import { addPendingFiles, clearPendingFiles, type DeletedStudy, deleteStudy, existingInstances, type InsertOutcome, insertInstances, type NewInstance, orphanedPendingFiles } from './libraryWrites';
 
 export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
@@ -60,8 +60,8 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     /** By id, and every open transfer of the lines named. */
     cancelTransfers: (ids: number[], groups: TransferGroupKey[] = []): syncStore.CancelledTransfer[] =>
       syncStore.cancelTransfers(db, [...ids, ...transferIdsOf(db, groups, ['pending', 'running', 'parked'])]),
-    /** A study deleted here: its uploads not done yet cannot go any more. */
-    cancelStudyUploads: (studyInstanceUid: string): syncStore.CancelledTransfer[] => syncStore.cancelTransfers(db, openUploadIdsOfStudy(db, studyInstanceUid)),
+    /** A study being deleted here: its uploads cannot go any more, and its downloads are not wanted. */
+    cancelStudyTransfers: (studyInstanceUid: string): syncStore.CancelledTransfer[] => syncStore.cancelTransfers(db, openTransferIdsOfStudy(db, studyInstanceUid)),
     retryParkedTransfersOf: (serverId: string): number => syncStore.retryParkedTransfersOf(db, serverId, new Date().toISOString()),
     enqueueTransfers: (serverId: string, direction: 'upload' | 'download', instances: syncStore.QueuedInstance[]) => syncStore.enqueueTransfers(db, serverId, direction, instances, new Date().toISOString()),
     enqueueStudyDownload: (serverId: string, studyInstanceUid: string, expected: number, label: syncStore.RemoteStudyLabel): boolean =>

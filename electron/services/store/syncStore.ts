@@ -265,6 +265,7 @@ export interface CancelledTransfer {
   id: number;
   /** What it was doing: a running one is stopped by the engine. */
   state: TransferState;
+  direction: Transfer['direction'];
 }
 
 /**
@@ -274,21 +275,21 @@ export interface CancelledTransfer {
  */
 export function cancelTransfers(db: LibraryDatabase, ids: readonly number[]): CancelledTransfer[] {
   return db.transaction((): CancelledTransfer[] => {
-    const find = db.prepare<[number], { id: number; state: TransferState; scope: Transfer['scope']; server_id: string; study_uid: string }>(
-      "SELECT id, state, scope, server_id, study_uid FROM transfers WHERE id = ? AND state IN ('pending', 'running', 'parked')",
+    const find = db.prepare<[number], { id: number; state: TransferState; direction: Transfer['direction']; scope: Transfer['scope']; server_id: string; study_uid: string }>(
+      "SELECT id, state, direction, scope, server_id, study_uid FROM transfers WHERE id = ? AND state IN ('pending', 'running', 'parked')",
     );
     const remove = db.prepare<[number]>('DELETE FROM transfers WHERE id = ?');
-    const waitingOfStudy = db.prepare<[string, string], { id: number; state: TransferState }>(
-      "SELECT id, state FROM transfers WHERE server_id = ? AND direction = 'download' AND scope = 'instance' AND study_uid = ? AND state IN ('pending', 'parked')",
+    const waitingOfStudy = db.prepare<[string, string], { id: number; state: TransferState; direction: Transfer['direction'] }>(
+      "SELECT id, state, direction FROM transfers WHERE server_id = ? AND direction = 'download' AND scope = 'instance' AND study_uid = ? AND state IN ('pending', 'parked')",
     );
     const cancelled = new Map<number, CancelledTransfer>();
     for (const id of ids) {
       const row = find.get(id);
       if (!row || cancelled.has(row.id)) continue;
       const rows = [row, ...(row.scope === 'study' ? waitingOfStudy.all(row.server_id, row.study_uid) : [])];
-      for (const { id: rowId, state } of rows) {
+      for (const { id: rowId, state, direction } of rows) {
         remove.run(rowId);
-        cancelled.set(rowId, { id: rowId, state });
+        cancelled.set(rowId, { id: rowId, state, direction });
       }
     }
     return [...cancelled.values()];

@@ -183,10 +183,10 @@ export function studyUploads(db: LibraryDatabase, studyInstanceUid: string): Stu
     .map((row) => ({ serverId: row.server_id, serverName: row.server_name, sent: row.sent, waiting: row.waiting, refused: row.refused }));
 }
 
-/** The ids of a study's uploads not done yet, to every server. */
-export function openUploadIdsOfStudy(db: LibraryDatabase, studyInstanceUid: string): number[] {
+/** The ids of a study's transfers not done yet, both ways, with every server. */
+export function openTransferIdsOfStudy(db: LibraryDatabase, studyInstanceUid: string): number[] {
   return db
-    .prepare<[string], { id: number }>("SELECT id FROM transfers WHERE study_uid = ? AND direction = 'upload' AND state IN ('pending', 'running', 'parked')")
+    .prepare<[string], { id: number }>("SELECT id FROM transfers WHERE study_uid = ? AND state IN ('pending', 'running', 'parked')")
     .all(studyInstanceUid)
     .map((row) => row.id);
 }

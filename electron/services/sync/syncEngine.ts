@@ -89,6 +89,8 @@ export class SyncEngine {
   private readonly reachable = new Map<string, boolean>();
   private lastSuccessAt: string | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  /** The work each running transfer is part of, by queue row (cancelRunning waits for it). */
+  private readonly works = new Map<number, Promise<void>>();
   /** Whole-study downloads streaming in, by queue row: instances landed, of how many expected. */
   private readonly downloading = new Map<number, { instances: number; expected: number }>();
   private lastProgressAt = 0;
@@ -165,12 +167,14 @@ export class SyncEngine {
    * are gone). A study download streaming in stops at once, keeping what arrived whole; an
    * instance batch already on the wire finishes, and its result has no row to land in.
    */
-  cancelRunning(ids: readonly number[]): void {
+  cancelRunning(ids: readonly number[]): Promise<void> {
     for (const id of ids) {
       this.cancelled.add(id);
       this.streams.get(id)?.abort();
     }
     this.kick();
+    // Settled once their work has wound down (what a stopped download had received is committed).
+    return Promise.allSettled(ids.map((id) => this.works.get(id))).then(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -196,9 +200,11 @@ export class SyncEngine {
         const work = this.work(batch).finally(() => {
           this.running -= 1;
           this.inFlight.delete(work);
+          for (const transfer of batch) this.works.delete(transfer.id);
           this.kick();
         });
         this.inFlight.add(work);
+        for (const transfer of batch) this.works.set(transfer.id, work);
       }
       await this.publish();
       // Wake for the next transfer whose backoff ends.

@@ -259,7 +259,8 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
       const cancelled = await store.call('cancelTransfers', ids ?? [], groups);
       const running = cancelled.filter((transfer) => transfer.state === 'running').map((transfer) => transfer.id);
       if (cancelled.length > 0) await audit({ action: 'sync.cancel', detail: { transfers: cancelled.length, running: running.length } });
-      engine.cancelRunning(running);
+      // Not waited for: the rows are gone now, a stopped download winds down on its own.
+      void engine.cancelRunning(running);
       return { cancelled: cancelled.length };
     },
     'sync.status': () => engine.status(),
