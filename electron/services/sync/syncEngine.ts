@@ -174,7 +174,8 @@ export class SyncEngine {
     }
     this.kick();
     // Settled once their work has wound down (what a stopped download had received is committed).
-    return Promise.allSettled(ids.map((id) => this.works.get(id))).then(() => undefined);
+    const works = ids.map((id) => this.works.get(id)).filter((work): work is Promise<void> => work !== undefined);
+    return Promise.allSettled(works).then(() => undefined);
   }
 
   async close(): Promise<void> {
