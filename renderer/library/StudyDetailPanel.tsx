@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { StudyUpload } from '../../shared/api';
+import type { ServerSummary, StudyUpload } from '../../shared/api';
 import { formatPersonName } from '../../shared/dicom/personName';
 import { useClient } from '../api/clientContext';
 import { formatBytes, messageOf, plural } from '../app/format';
@@ -25,6 +25,19 @@ export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: strin
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
+  // Where Send goes: the default server, or another chosen when there are several.
+  const [servers, setServers] = useState<ServerSummary[]>([]);
+  const [target, setTarget] = useState<string | null>(null);
+  useEffect(() => {
+    client.request('servers.list', {}).then(
+      (listed) => {
+        setServers(listed.servers);
+        setTarget((current) => current ?? listed.servers.find((server) => server.isDefault)?.id ?? null);
+      },
+      () => setServers([]),
+    );
+    // Again when sync's status moves: a server added or removed changes it.
+  }, [client, syncStatus]);
 
   useEffect(() => {
     let current = true;
@@ -50,7 +63,7 @@ export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: strin
 
   const sendToServer = async () => {
     try {
-      const result = await client.request('sync.upload', { studyInstanceUid });
+      const result = await client.request('sync.upload', { studyInstanceUid, ...(target ? { serverId: target } : {}) });
       setSent(result.queued > 0 ? `${plural(result.queued, 'image', 'images')} queued for the server.` : 'Already sent or queued: nothing new to send.');
     } catch (error) {
       setSent(messageOf(error));
@@ -107,8 +120,17 @@ export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: strin
           </span>
         ) : (
           <>
-          <button type="button" className="small" onClick={() => void sendToServer()} title="Send this study to the default server (STOW-RS), through the sync queue" data-testid="study-upload">
-            Send to server
+          {servers.length > 1 && (
+            <select className="small" value={target ?? ''} onChange={(event) => setTarget(event.target.value)} aria-label="Server to send to" data-testid="study-upload-server">
+              {servers.map((server) => (
+                <option key={server.id} value={server.id}>
+                  {server.name}
+                </option>
+              ))}
+            </select>
+          )}
+          <button type="button" className="small" onClick={() => void sendToServer()} title="Send this study to the server (STOW-RS), through the sync queue" data-testid="study-upload">
+            {servers.length > 1 ? 'Send' : 'Send to server'}
           </button>
           <button type="button" className="small" onClick={() => setConfirming(true)}>
             Delete study…

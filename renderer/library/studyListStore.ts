@@ -48,6 +48,8 @@ export const useStudyList = create<StudyListState>((set) => ({
   setResults: (total, studies) => set({ total, studies, loading: false, error: null }),
   setLoading: (loading) => set({ loading }),
   setError: (error) => set({ error, loading: false }),
-  select: (uid) => set({ selectedUid: uid, detail: null }),
+  // Selecting the study already selected keeps its detail: dropping it would leave the panel on
+  // "Loading…", since nothing asks for it again.
+  select: (uid) => set((state) => (state.selectedUid === uid ? {} : { selectedUid: uid, detail: null })),
   setDetail: (detail) => set({ detail }),
 }));

@@ -153,9 +153,14 @@ describe('setting up a server and sending a study', () => {
   });
 
   it('takes transfers no longer wanted out of the queue', async () => {
-    const nowhere = await callHostValue<ServerSummary>(host, 'servers.save', { name: 'Unplugged', baseUrl: `http://127.0.0.1:${await freeLoopbackPort()}/dicom-web`, auth: 'none' });
-    const study = (await callHostValue<{ studies: Array<{ studyInstanceUid: string }> }>(host, 'library.searchStudies', {})).studies[0]!.studyInstanceUid;
-    await callHostValue(host, 'sync.upload', { studyInstanceUid: study, serverId: nowhere.id });
+    await callHostValue<ServerSummary>(host, 'servers.save', { name: 'Unplugged', baseUrl: `http://127.0.0.1:${await freeLoopbackPort()}/dicom-web`, auth: 'none' });
+    // Sent from the study's detail to the server chosen there (several servers now).
+    await page.getByRole('button', { name: 'Close sync' }).click();
+    await selectOnlyStudy(page, 'C3L');
+    await page.getByTestId('study-upload-server').selectOption({ label: 'Unplugged' });
+    await page.getByTestId('study-upload').click();
+    await expect.poll(async () => page.getByTestId('study-upload-status').textContent()).toBe('3 images queued for the server.');
+    await page.getByTestId('status-sync').click();
     await page.getByTestId('sync-tab-transfers').click();
     const waiting = page.getByTestId('transfer-group').filter({ hasText: '↑ to Unplugged' });
     // Refused connections: waiting for the next try, with the reason.
