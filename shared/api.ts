@@ -400,6 +400,8 @@ export const ServerInput = z
      * appear, for reading offline (for reading rooms); 0 is off.
      */
     autoDownloadDays: z.number().int().min(0).max(3650).default(0),
+    /** With each study downloaded by itself, that patient's N most recent earlier studies (priors). */
+    autoDownloadPriors: z.number().int().min(0).max(10).default(0),
   })
   .strict();
 export type ServerInput = z.input<typeof ServerInput>;
@@ -427,6 +429,7 @@ export const ServerSummary = z.object({
   isDefault: z.boolean(),
   autoUpload: z.boolean(),
   autoDownloadDays: count,
+  autoDownloadPriors: count,
   lastSuccessAt: isoTimestamp.nullable(),
   /**
    * A certificate the person chose to trust for this server (self-signed, or from an authority

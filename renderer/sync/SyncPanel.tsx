@@ -21,9 +21,11 @@ interface ServerForm {
   autoUpload: boolean;
   /** Studies of the last N days downloaded by themselves; 0 is off. */
   autoDownloadDays: number;
+  /** With each, the patient's N most recent earlier studies. */
+  autoDownloadPriors: number;
 }
 
-const NEW_SERVER: ServerForm = { name: '', baseUrl: '', auth: 'none', username: '', secret: '', isDefault: false, autoUpload: false, autoDownloadDays: 0 };
+const NEW_SERVER: ServerForm = { name: '', baseUrl: '', auth: 'none', username: '', secret: '', isDefault: false, autoUpload: false, autoDownloadDays: 0, autoDownloadPriors: 0 };
 
 function ServersTab() {
   const client = useClient();
@@ -101,6 +103,7 @@ function ServersTab() {
                 {server.auth !== 'none' && !server.hasSecret ? ' — no secret stored' : ''}
                 {server.autoUpload ? ' · sends imports automatically' : ''}
                 {server.autoDownloadDays > 0 ? ` · downloads studies of the last ${server.autoDownloadDays === 1 ? 'day' : `${server.autoDownloadDays} days`} by itself` : ''}
+                {server.autoDownloadDays > 0 && server.autoDownloadPriors > 0 ? `, with ${server.autoDownloadPriors === 1 ? 'the latest prior' : `the ${server.autoDownloadPriors} latest priors`}` : ''}
                 {server.lastSuccessAt ? ` · last reached ${new Date(server.lastSuccessAt).toLocaleString('en-GB')}` : ''}
               </div>
               {server.trustedCertificate && (
@@ -118,7 +121,7 @@ function ServersTab() {
                 <button
                   type="button"
                   className="small"
-                  onClick={() => setForm({ id: server.id, name: server.name, baseUrl: server.baseUrl, auth: server.auth, username: server.username, secret: '', isDefault: server.isDefault, autoUpload: server.autoUpload, autoDownloadDays: server.autoDownloadDays })}
+                  onClick={() => setForm({ id: server.id, name: server.name, baseUrl: server.baseUrl, auth: server.auth, username: server.username, secret: '', isDefault: server.isDefault, autoUpload: server.autoUpload, autoDownloadDays: server.autoDownloadDays, autoDownloadPriors: server.autoDownloadPriors })}
                 >
                   Change…
                 </button>
@@ -214,6 +217,21 @@ function ServersTab() {
               data-testid="server-auto-download-days"
             />{' '}
             days (checked every 5 minutes; a study deleted here is not fetched again by itself)
+          </label>
+          <label className="check indent">
+            With each, the patient's{' '}
+            <input
+              type="number"
+              min={0}
+              max={10}
+              value={form.autoDownloadPriors}
+              disabled={form.autoDownloadDays === 0}
+              onChange={(event) => setForm({ ...form, autoDownloadPriors: Math.min(10, Math.max(0, Math.round(Number(event.target.value) || 0))) })}
+              aria-label="Priors"
+              className="days"
+              data-testid="server-auto-download-priors"
+            />{' '}
+            most recent earlier studies on the server (priors to compare with)
           </label>
           <p className="muted small">{note}</p>
           <div className="button-row">

@@ -83,10 +83,11 @@ describe('setting up a server and sending a study', () => {
     expect(await page.getByTestId('server-auto-download-days').isDisabled()).toBe(true);
     await page.getByTestId('server-auto-download').check();
     await page.getByTestId('server-auto-download-days').fill('3');
+    await page.getByTestId('server-auto-download-priors').fill('2');
     await page.getByTestId('server-save').click();
-    await expect.poll(async () => (await page.getByTestId('server-item').textContent()) ?? '').toContain('downloads studies of the last 3 days by itself');
+    await expect.poll(async () => (await page.getByTestId('server-item').textContent()) ?? '').toContain('downloads studies of the last 3 days by itself, with the 2 latest priors');
     const saved = await callHostValue<{ servers: ServerSummary[] }>(host, 'servers.list', {});
-    expect(saved.servers.map((server) => server.autoDownloadDays)).toEqual([3]);
+    expect(saved.servers.map((server) => [server.autoDownloadDays, server.autoDownloadPriors])).toEqual([[3, 2]]);
   });
 
   it('sends a study through the queue and shows it arriving', async () => {

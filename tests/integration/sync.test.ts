@@ -425,22 +425,27 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     }
     const reading = await startHostProcess(path.join(other.dir, 'workstation'));
     try {
-      // The studies of the last day: today's comes by itself; the CT and scout (2009, 2012) do not.
-      const archive = await call<ServerSummary>(reading, 'servers.save', { name: 'Archive', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret: PASSWORD, autoDownloadDays: 1 });
-      expect(archive.autoDownloadDays).toBe(1);
-      await until('today’s study arriving by itself', () => call<{ studies: StudySummary[] }>(reading, 'library.searchStudies', {}), (found) => found.studies[0]?.instanceCount === 3, 60_000);
+      // The studies of the last day, each with the patient's latest prior: today's comes by itself
+      // with the same patient's 2009 scout; the CT (another patient, 2012) does not.
+      const archive = await call<ServerSummary>(reading, 'servers.save', { name: 'Archive', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret: PASSWORD, autoDownloadDays: 1, autoDownloadPriors: 1 });
+      expect(archive).toMatchObject({ autoDownloadDays: 1, autoDownloadPriors: 1 });
+      const arrived = () => call<{ studies: StudySummary[] }>(reading, 'library.searchStudies', {});
+      await until('today’s study and its prior arriving by themselves', arrived, (found) => found.studies.length === 2 && found.studies.every((study) => study.instanceCount === 3), 60_000);
       expect((await drained(reading)).parked).toBe(0);
-      expect((await call<{ studies: StudySummary[] }>(reading, 'library.searchStudies', {})).studies.map((study) => study.studyInstanceUid)).toEqual([todayStudy]);
+      expect((await arrived()).studies.map((study) => study.studyInstanceUid)).toEqual([todayStudy, scoutStudy]);
       const queued = (await call<{ entries: AuditEntry[] }>(reading, 'audit.query', { action: 'sync.download-queued', limit: 10 })).entries;
-      expect(queued.map((entry) => [entry.subject, entry.detail['automatic']])).toEqual([[todayStudy, true]]);
+      expect(queued.map((entry) => [entry.subject, entry.detail['automatic']]).sort()).toEqual([
+        [scoutStudy, true],
+        [todayStudy, true],
+      ].sort());
       // Deleted here by the radiologist: the next look finds it again, and fetches nothing.
       await call(reading, 'library.deleteStudy', { studyInstanceUid: todayStudy });
       expect(await call(reading, 'sync.checkAutoDownload', { serverId: archive.id })).toEqual({ found: 1, queued: 0 });
       expect(await call<SyncStatus>(reading, 'sync.status', {})).toMatchObject({ pending: 0, running: 0 });
-      expect((await call<{ instances: number }>(reading, 'library.stats', {})).instances).toBe(0);
+      expect((await call<{ instances: number }>(reading, 'library.stats', {})).instances).toBe(3);
       // Asked for by hand, it comes.
       expect(await call(reading, 'sync.download', { studyInstanceUids: [todayStudy], serverId: archive.id })).toEqual({ queued: 3, alreadyQueued: 0 });
-      await until('the study arriving again', () => call<{ instances: number }>(reading, 'library.stats', {}), (stats) => stats.instances === 3);
+      await until('the study arriving again', () => call<{ instances: number }>(reading, 'library.stats', {}), (stats) => stats.instances === 6);
     } finally {
       await reading.stop();
       // The server holds the CT and the scout again only, for the tests after this one.

@@ -31,8 +31,8 @@ let db: LibraryDatabase;
 beforeEach(() => {
   temp = makeTempDir('transfer-groups');
   db = openLibraryDatabase(path.join(temp.dir, 'library.sqlite'));
-  saveServer(db, ARCHIVE, { name: 'Archive', baseUrl: 'http://127.0.0.1:1/dicom-web', auth: 'none', username: '', isDefault: true, autoUpload: false, autoDownloadDays: 0 }, at(0));
-  saveServer(db, CLINIC, { name: 'Clinic', baseUrl: 'http://127.0.0.1:2/dicom-web', auth: 'none', username: '', isDefault: false, autoUpload: false, autoDownloadDays: 0 }, at(0));
+  saveServer(db, ARCHIVE, { name: 'Archive', baseUrl: 'http://127.0.0.1:1/dicom-web', auth: 'none', username: '', isDefault: true, autoUpload: false, autoDownloadDays: 0, autoDownloadPriors: 0 }, at(0));
+  saveServer(db, CLINIC, { name: 'Clinic', baseUrl: 'http://127.0.0.1:2/dicom-web', auth: 'none', username: '', isDefault: false, autoUpload: false, autoDownloadDays: 0, autoDownloadPriors: 0 }, at(0));
 });
 afterEach(() => {
   db.close();
@@ -150,7 +150,7 @@ describe('the queue’s record', () => {
     {
       mkdirSync(dataDir);
       const library = openLibraryDatabase(path.join(dataDir, 'library.sqlite'));
-      saveServer(library, ARCHIVE, { name: 'Archive', baseUrl: 'http://127.0.0.1:1/dicom-web', auth: 'none', username: '', isDefault: true, autoUpload: false, autoDownloadDays: 0 }, new Date(old).toISOString());
+      saveServer(library, ARCHIVE, { name: 'Archive', baseUrl: 'http://127.0.0.1:1/dicom-web', auth: 'none', username: '', isDefault: true, autoUpload: false, autoDownloadDays: 0, autoDownloadPriors: 0 }, new Date(old).toISOString());
       for (const [study, when, result] of [
         [1, old, 'done'],
         [2, recent, 'done'],

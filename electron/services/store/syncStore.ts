@@ -11,6 +11,7 @@ interface ServerRow {
   is_default: number;
   auto_upload: number;
   auto_download_days: number;
+  auto_download_priors: number;
   last_success_at: string | null;
   trusted_certificate: string | null;
 }
@@ -30,6 +31,7 @@ function toServer(row: ServerRow): StoredServer {
     isDefault: row.is_default === 1,
     autoUpload: row.auto_upload === 1,
     autoDownloadDays: row.auto_download_days,
+    autoDownloadPriors: row.auto_download_priors,
     lastSuccessAt: row.last_success_at,
     trustedCertificatePem: row.trusted_certificate,
   };
@@ -63,11 +65,12 @@ export function saveServer(db: LibraryDatabase, id: string, input: ValidatedInpu
     // A certificate was trusted for that host and port; another address starts with none.
     const before = getServer(db, id);
     if (before && originOf(before.baseUrl) !== originOf(input.baseUrl)) setTrustedCertificate(db, id, null);
-    db.prepare<[string, string, string, string, string, number, number, number, string]>(
-      `INSERT INTO servers (id, name, base_url, auth, username, is_default, auto_upload, auto_download_days, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    db.prepare<[string, string, string, string, string, number, number, number, number, string]>(
+      `INSERT INTO servers (id, name, base_url, auth, username, is_default, auto_upload, auto_download_days, auto_download_priors, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, base_url = excluded.base_url, auth = excluded.auth, username = excluded.username,
-         is_default = excluded.is_default, auto_upload = excluded.auto_upload, auto_download_days = excluded.auto_download_days`,
-    ).run(id, input.name, input.baseUrl.replace(/\/+$/, ''), input.auth, input.username, isDefault ? 1 : 0, input.autoUpload ? 1 : 0, input.autoDownloadDays, now);
+         is_default = excluded.is_default, auto_upload = excluded.auto_upload, auto_download_days = excluded.auto_download_days,
+         auto_download_priors = excluded.auto_download_priors`,
+    ).run(id, input.name, input.baseUrl.replace(/\/+$/, ''), input.auth, input.username, isDefault ? 1 : 0, input.autoUpload ? 1 : 0, input.autoDownloadDays, input.autoDownloadPriors, now);
     const saved = getServer(db, id);
     if (!saved) throw new Error('server vanished inside its own transaction');
     return saved;

@@ -6,13 +6,14 @@
  *
  * Each study is taken once per server (migrations/0013): one deleted here, or whose download was
  * cancelled, is not fetched again by itself. A server that does not answer is tried again at the
- * next round; nothing is lost, the studies are still new then.
+ * next round; nothing is lost, the studies are still new then. With each new study, the
+ * patient's most recent earlier studies on the server (priors) can come too, each once as well.
  * Runs in: the main process (Node).
  */
 import { log, describeError } from '../../logging/log';
 import type { SecretStore } from './secretStore';
 import type { StoredServer } from '../store/syncStore';
-import { jsonString } from './dicomwebClient';
+import { type DicomWebClient, jsonString } from './dicomwebClient';
 import { type QidoStudy, queueStudyDownload, STUDY_FIELDS, type StudyDownloadOptions } from './studyDownloads';
 import { serverClient, type SyncEngine } from './syncEngine';
 
@@ -96,27 +97,57 @@ export class AutoDownloader {
       studies.push(...found);
       if (found.length < STUDIES_PER_PAGE) break;
     }
-    const uidOf = (study: QidoStudy) => jsonString(study, '0020000D');
     const unseen = new Set(await store.call('unseenAutoDownloads', server.id, studies.map(uidOf).filter((uid) => uid !== '')));
-    let queued = 0;
-    let instances = 0;
+    // `taken`: a prior may also be in the window, later in the list; taken once.
+    const counts = { queued: 0, instances: 0, taken: new Set<string>() };
     for (const study of studies) {
-      const studyInstanceUid = uidOf(study);
-      if (!unseen.has(studyInstanceUid)) continue;
-      const onServer = Number(jsonString(study, '00201208'));
-      const here = await store.call('studyInstanceCount', studyInstanceUid);
-      // Here whole already (imported, or asked for by hand): only noted.
-      if (!(Number.isInteger(onServer) && here >= onServer)) {
-        instances += (await queueStudyDownload(this.options, server, client, study, true)).queued;
-        queued += 1;
+      if (!unseen.has(uidOf(study)) || counts.taken.has(uidOf(study))) continue;
+      await this.take(server, client, study, counts);
+      if (server.autoDownloadPriors > 0) {
+        for (const prior of await this.priorsOf(client, study, server.autoDownloadPriors)) {
+          if (counts.taken.has(uidOf(prior))) continue;
+          if ((await store.call('unseenAutoDownloads', server.id, [uidOf(prior)])).length > 0) await this.take(server, client, prior, counts);
+        }
       }
-      // Noted once queued: a round cut short by the link takes the rest next time.
-      await store.call('markAutoDownloaded', server.id, studyInstanceUid);
     }
+    const { queued, instances } = counts;
     if (queued > 0) {
       log.info('sync.auto-download-queued', { studies: queued, instances });
       this.options.engine.kick();
     }
     return { found: studies.length, queued };
   }
+
+  /** Queues a study not here whole, and notes it taken (once queued: a round cut short takes the rest next time). */
+  private async take(server: StoredServer, client: DicomWebClient, study: QidoStudy, counts: { queued: number; instances: number; taken: Set<string> }): Promise<void> {
+    const { store } = this.options;
+    const studyInstanceUid = uidOf(study);
+    counts.taken.add(studyInstanceUid);
+    const onServer = Number(jsonString(study, '00201208'));
+    const here = await store.call('studyInstanceCount', studyInstanceUid);
+    // Here whole already (imported, or asked for by hand): only noted.
+    if (!(Number.isInteger(onServer) && here >= onServer)) {
+      counts.instances += (await queueStudyDownload(this.options, server, client, study, true)).queued;
+      counts.queued += 1;
+    }
+    await store.call('markAutoDownloaded', server.id, studyInstanceUid);
+  }
+
+  /**
+   * The patient's `count` most recent studies on the server from before this one (by Study
+   * Date): the priors a radiologist compares with. Matched on Patient ID alone, as QIDO-RS
+   * searches it; a study without a Patient ID has none.
+   */
+  private async priorsOf(client: DicomWebClient, study: QidoStudy, count: number): Promise<QidoStudy[]> {
+    const patientId = jsonString(study, '00100020');
+    if (patientId === '') return [];
+    const date = jsonString(study, '00080020');
+    const all = await client.search('studies', { PatientID: patientId, includefield: STUDY_FIELDS, limit: 200 });
+    return all
+      .filter((other) => uidOf(other) !== uidOf(study) && jsonString(other, '00100020') === patientId && jsonString(other, '00080020') <= date)
+      .sort((a, b) => jsonString(b, '00080020').localeCompare(jsonString(a, '00080020')))
+      .slice(0, count);
+  }
 }
+
+const uidOf = (study: QidoStudy) => jsonString(study, '0020000D');
