@@ -23,6 +23,7 @@ export const AUTO_DOWNLOAD_INTERVAL_MS = 5 * 60 * 1000;
 const STUDIES_PER_PAGE = 200;
 const PAGES_PER_ROUND = 10;
 const DAY_MS = 24 * 60 * 60 * 1000;
+const CLOSE_WAIT_MS = 2_000;
 
 export interface AutoDownloadOptions extends StudyDownloadOptions {
   secrets: SecretStore;
@@ -56,10 +57,11 @@ export class AutoDownloader {
     this.round = this.round.then(() => this.checkAll()).catch((error: unknown) => log.error('sync.auto-download-round-failed', describeError(error)));
   }
 
+  /** Stops: a round under way ends at its next study, and is waited for at most CLOSE_WAIT_MS (a hung server). */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    await this.round;
+    await Promise.race([this.round, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
   }
 
   private async checkAll(): Promise<void> {
@@ -101,6 +103,7 @@ export class AutoDownloader {
     // `taken`: a prior may also be in the window, later in the list; taken once.
     const counts = { queued: 0, instances: 0, taken: new Set<string>() };
     for (const study of studies) {
+      if (this.closed) break;
       if (!unseen.has(uidOf(study)) || counts.taken.has(uidOf(study))) continue;
       await this.take(server, client, study, counts);
       if (server.autoDownloadPriors > 0) {
