@@ -18,7 +18,7 @@ import { type QidoStudy, queueStudyDownload, STUDY_FIELDS, type StudyDownloadOpt
 import { serverClient, type SyncEngine } from './syncEngine';
 
 /** How often the servers are asked for new studies. */
-export const AUTO_DOWNLOAD_INTERVAL_MS = 5 * 60 * 1000;
+const AUTO_DOWNLOAD_INTERVAL_MS = 5 * 60 * 1000;
 /** Studies asked for per QIDO-RS page, and pages per server and round (the rest come next round). */
 const STUDIES_PER_PAGE = 200;
 const PAGES_PER_ROUND = 10;

@@ -52,7 +52,6 @@ export function backoffMs(attempts: number, retryAfterMs: number | null, random:
   return Math.max(Math.min(jittered, BACKOFF_CAP_MS), retryAfterMs ?? 0);
 }
 
-
 export interface SyncEngineOptions {
   store: StoreClient;
   secrets: SecretStore;
@@ -143,7 +142,10 @@ export class SyncEngine {
     this.timer = setTimeout(() => void this.pump(), 0);
   }
 
-  /** What a connection test found (a server's address changed: null, not known any more). */
+  /**
+   * Whether a server answered, found outside the queue (a connection test); null forgets it (its
+   * address changed, or it was removed).
+   */
   noteReachable(serverId: string, reachable: boolean | null): void {
     if (reachable === null) this.reachable.delete(serverId);
     else this.reachable.set(serverId, reachable);
