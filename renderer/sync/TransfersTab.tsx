@@ -146,7 +146,8 @@ export function TransfersTab() {
   );
   useSpacedReload(reload, status);
   const act = (request: Promise<unknown>) => request.then(reload, (error: unknown) => setProblem(messageOf(error)));
-  const refused = groups?.reduce((sum, group) => sum + group.refused, 0) ?? 0;
+  // All refused transfers, as Retry takes them all (not only those of the lines shown).
+  const refused = status?.parked ?? 0;
   return (
     <div className="sync-transfers">
       {refused > 0 && (

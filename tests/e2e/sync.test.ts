@@ -186,6 +186,21 @@ describe('setting up a server and sending a study', () => {
     expect(await page.getByTestId('transfer-group-cancel').count()).toBe(0);
   });
 
+  it('shows transfers refused for a wrong password with the reason, and retries them once it is fixed', async () => {
+    const stale = await callHostValue<ServerSummary>(host, 'servers.save', { name: 'Stale password', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: 'tech', secret: 'expired' });
+    const study = (await callHostValue<{ studies: Array<{ studyInstanceUid: string }> }>(host, 'library.searchStudies', {})).studies[0]!.studyInstanceUid;
+    await callHostValue(host, 'sync.upload', { studyInstanceUid: study, serverId: stale.id });
+    const line = page.getByTestId('transfer-group').filter({ hasText: '↑ to Stale password' });
+    await expect.poll(async () => (await line.getByTestId('transfer-group-state').textContent()) ?? '', { timeout: 15_000 }).toBe('Refused · 0 of 3 sent · 3 transfers need you');
+    expect(await line.getByTestId('transfer-group-problems').textContent()).toMatch(/^3 refused: .*refused the credentials \(401/);
+    await callHostValue(host, 'servers.save', { id: stale.id, name: 'Stale password', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: 'tech', secret: 'right-password' });
+    await expect.poll(async () => page.getByTestId('retry-parked').textContent()).toBe('Retry 3 refused transfers');
+    await page.getByTestId('retry-parked').click();
+    await expect.poll(async () => (await line.getByTestId('transfer-group-state').textContent()) ?? '', { timeout: 15_000 }).toMatch(/^Sent · 3 images · /);
+    expect(await page.getByTestId('retry-parked').count()).toBe(0);
+    await callHostValue(host, 'servers.delete', { id: stale.id });
+  });
+
   it('says a study whose download was cancelled part-way is incomplete, in the list and above the images', async () => {
     const study = (await callHostValue<{ studies: Array<{ studyInstanceUid: string }> }>(host, 'library.searchStudies', {})).studies[0]!.studyInstanceUid;
     await callHostValue(host, 'library.deleteStudy', { studyInstanceUid: study });
