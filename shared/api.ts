@@ -503,6 +503,8 @@ export const TransferGroup = TransferGroupKey.extend({
       modalities: z.array(z.string()),
     })
     .nullable(),
+  /** The study is in the library (some of it, at least): it can be opened from the line. */
+  inLibrary: z.boolean(),
   /** The line's state: something running; else waiting (new, or retrying after a failure); else refused; else done. */
   state: z.enum(['running', 'waiting', 'refused', 'done']),
   /** Instances: uploads sent, or downloads here (in the library now). */

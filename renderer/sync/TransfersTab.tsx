@@ -8,6 +8,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Transfer, TransferGroup, TransferGroupKey } from '../../shared/api';
 import { useClient } from '../api/clientContext';
 import { messageOf, plural } from '../app/format';
+import { useStudyList } from '../library/studyListStore';
+import { useViewer } from '../viewer/viewerStore';
 import { useSync } from './syncStore';
 import { stateText, studyLabel, when } from './transferText';
 
@@ -57,7 +59,7 @@ function TransferRows({ group }: { group: TransferGroup }) {
   );
 }
 
-function TransferGroupItem({ group, onRetry, onCancel }: { group: TransferGroup; onRetry: () => void; onCancel: () => void }) {
+function TransferGroupItem({ group, onRetry, onCancel, onOpenStudy }: { group: TransferGroup; onRetry: () => void; onCancel: () => void; onOpenStudy: () => void }) {
   const [open, setOpen] = useState(false);
   const openTransfers = group.waiting + group.running + group.refused;
   const server = group.direction === 'upload' ? `↑ to ${group.serverName}` : `↓ from ${group.serverName}`;
@@ -97,6 +99,11 @@ function TransferGroupItem({ group, onRetry, onCancel }: { group: TransferGroup;
             data-testid="transfer-group-cancel"
           >
             Cancel
+          </button>
+        )}
+        {group.inLibrary && (
+          <button type="button" className="small" onClick={onOpenStudy} data-testid="transfer-group-open">
+            Open
           </button>
         )}
         <button type="button" className="small link" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="transfer-group-details">
@@ -145,6 +152,12 @@ export function TransfersTab() {
     [client, limit],
   );
   useSpacedReload(reload, status);
+  /** Into the viewer from the line (what arrived by itself, say): the panel makes way. */
+  const openStudy = (studyInstanceUid: string) => {
+    useSync.getState().openPanel(null);
+    useStudyList.getState().select(studyInstanceUid);
+    void useViewer.getState().openStudy(client, studyInstanceUid);
+  };
   const act = (request: Promise<unknown>) => request.then(reload, (error: unknown) => setProblem(messageOf(error)));
   // All refused transfers, as Retry takes them all (not only those of the lines shown).
   const refused = status?.parked ?? 0;
@@ -163,6 +176,7 @@ export function TransfersTab() {
               group={group}
               onRetry={() => void act(client.request('sync.retry', { groups: [groupKey(group)] }))}
               onCancel={() => void act(client.request('sync.cancel', { groups: [groupKey(group)] }))}
+              onOpenStudy={() => openStudy(group.studyInstanceUid)}
             />
           ))}
         </ul>

@@ -199,6 +199,11 @@ describe('setting up a server and sending a study', () => {
     await expect.poll(async () => (await line.getByTestId('transfer-group-state').textContent()) ?? '', { timeout: 15_000 }).toMatch(/^Sent · 3 images · /);
     expect(await page.getByTestId('retry-parked').count()).toBe(0);
     await callHostValue(host, 'servers.delete', { id: stale.id });
+    // From a line into the viewer: the panel makes way for the images.
+    await page.getByTestId('transfer-group').first().getByTestId('transfer-group-open').click();
+    await expect.poll(() => page.getByTestId('sync-panel').count()).toBe(0);
+    await expect.poll(async () => (await page.getByTestId('image-position').first().textContent()) ?? '', { timeout: 15_000 }).toMatch(/^Im 1 \/ 3/);
+    await page.getByTestId('status-sync').click();
   });
 
   it('says a study whose download was cancelled part-way is incomplete, in the list and above the images', async () => {

@@ -156,6 +156,7 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     expect(await lineOf(host, { serverId: server.id, direction: 'upload', studyInstanceUid: scoutStudy })).toMatchObject({
       serverName: 'Archive',
       study: await libraryLabel(host, scoutStudy),
+      inLibrary: true,
       state: 'done',
       completed: 3,
       total: 3,
@@ -340,7 +341,7 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       const line = await until('the download running', () => lineOf(target, key), (found) => found?.state === 'running');
       // Named from what the server said when it was asked for: the library has none of it.
       expect((await call<{ instances: number }>(target, 'library.stats', {})).instances).toBe(0);
-      expect(line).toMatchObject({ study: await libraryLabel(host, ctStudy), completed: 0, total: 134, running: 1 });
+      expect(line).toMatchObject({ study: await libraryLabel(host, ctStudy), inLibrary: false, completed: 0, total: 134, running: 1 });
       expect(await call(target, 'sync.cancel', { groups: [key] })).toEqual({ cancelled: 1 });
       await until('the download stopping', () => call<SyncStatus>(target, 'sync.status', {}), (status) => status.downloading === null && status.running === 0, 30_000);
       // Nothing arrived, nothing is left: the line is gone.

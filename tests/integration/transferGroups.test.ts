@@ -94,8 +94,9 @@ describe('the lines of the transfers list', () => {
       serverName: 'Archive',
       direction: 'upload',
       studyInstanceUid: '1.3.7',
-      // Not in the library (nothing imported here): unnamed.
+      // Not in the library (nothing imported here): unnamed, and nothing to open.
       study: null,
+      inLibrary: false,
       state: 'waiting',
       completed: 1,
       total: 5,

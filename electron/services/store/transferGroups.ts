@@ -142,6 +142,7 @@ export function listTransferGroups(db: LibraryDatabase, limit: number): { groups
             modalities: label.modalities ? label.modalities.split('\\') : [],
           }
         : null,
+      inLibrary: here !== undefined,
       state: stateOf(row),
       completed,
       total,

@@ -12,6 +12,7 @@ const line = (changes: Partial<TransferGroup> = {}): TransferGroup => ({
   direction: 'upload',
   studyInstanceUid: '1.2.826.0.1.3680043.8.498.123456789012',
   study: { patientName: 'DOE^JANE', patientId: 'P-8', studyDate: '2012-07-06', studyDescription: 'CT ABDOMEN', modalities: ['CT', 'SR'] },
+  inLibrary: true,
   state: 'done',
   completed: 134,
   total: 134,
