@@ -12,7 +12,9 @@ import type { Transfer, TransferGroup } from '../../shared/api';
 import Database from 'better-sqlite3';
 import { type LibraryDatabase, migrate, openLibraryDatabase } from '../../electron/services/store/database';
 import { migrations } from '../../electron/services/store/migrations';
-import { enqueueStudyDownload, enqueueTransfers, finishTransfers, listTransfers, pruneDoneTransfers, saveServer } from '../../electron/services/store/syncStore';
+import { enqueueStudyDownload, enqueueTransfers, finishTransfers, listTransfers, pruneDoneTransfers, recordDownloadedInstances, recordInterruptedDownloads, saveServer } from '../../electron/services/store/syncStore';
+import { insertInstances } from '../../electron/services/store/libraryWrites';
+import type { InstanceHeader } from '../../electron/services/dicom/instanceHeader';
 import { DONE_TRANSFERS_KEPT_DAYS } from '../../electron/services/sync/syncEngine';
 import { callHostValue } from '../helpers/hostEvents';
 import { startHostProcess } from '../helpers/hostProcess';
@@ -192,5 +194,29 @@ describe('a library from before the lines', () => {
     older.close();
     db = openLibraryDatabase(file);
     expect(listTransferGroups(db, 10).groups).toEqual([expect.objectContaining({ studyInstanceUid: '1.3.5', study: null, state: 'waiting', total: 134, completed: 0 })]);
+  });
+});
+
+describe('a study download resumed after a crash', () => {
+  it('records the instances its stream brought but the crash left without their row, and only those', () => {
+    const header = (sop: string): InstanceHeader => ({
+      patientName: '', patientId: '', issuerOfPatientId: '', patientBirthDate: '', patientSex: '',
+      studyInstanceUid: '1.3.7', studyDate: '20240105', studyTime: '', accessionNumber: '', studyId: '', studyDescription: '',
+      referringPhysicianName: '', seriesInstanceUid: '1.4.7', modality: 'CT', seriesNumber: 1, seriesDescription: '', bodyPartExamined: '',
+      sopInstanceUid: sop, sopClassUid: '', instanceNumber: 1, transferSyntaxUid: '1.2.840.10008.1.2.1', rows: 512, columns: 512, frames: 1,
+      photometricInterpretation: 'MONOCHROME2', pixelSpacing: '', sliceThickness: null, sliceLocation: null, imagePositionPatient: '', imageOrientationPatient: '',
+      windowCenter: '', windowWidth: '', fileSize: 1000,
+    });
+    // One image imported here before the download was asked for: not the download's.
+    insertInstances(db, [{ path: 'a', header: header('1.2.7.0') }], new Date(at(0)));
+    enqueueStudyDownload(db, ARCHIVE, '1.3.7', 4, { patientName: '', patientId: '', studyDate: '', studyDescription: '', modalities: [] }, at(1));
+    // Three came by the stream; the first's row was recorded, then the crash.
+    insertInstances(db, ['1.2.7.1', '1.2.7.2', '1.2.7.3'].map((sop) => ({ path: sop, header: header(sop) })), new Date(at(2)));
+    recordDownloadedInstances(db, ARCHIVE, [{ sopInstanceUid: '1.2.7.1', studyInstanceUid: '1.3.7', seriesInstanceUid: '1.4.7' }], at(2));
+    expect(recordInterruptedDownloads(db, ARCHIVE, '1.3.7', at(3))).toBe(2);
+    const rows = listTransfers(db, undefined, { serverId: ARCHIVE, direction: 'download', studyInstanceUid: '1.3.7' }, 10);
+    expect(rows.filter((row) => row.scope === 'instance').map((row) => `${row.sopInstanceUid} ${row.state}`).sort()).toEqual(['1.2.7.1 done', '1.2.7.2 done', '1.2.7.3 done']);
+    // Again: nothing more.
+    expect(recordInterruptedDownloads(db, ARCHIVE, '1.3.7', at(4))).toBe(0);
   });
 });

@@ -68,6 +68,7 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
       syncStore.enqueueStudyDownload(db, serverId, studyInstanceUid, expected, label, new Date().toISOString()),
     recordDownloadedInstances: (serverId: string, instances: syncStore.QueuedInstance[]): void => syncStore.recordDownloadedInstances(db, serverId, instances, new Date().toISOString()),
     studyInstanceCount: (studyInstanceUid: string): number => syncStore.studyInstanceCount(db, studyInstanceUid),
+    recordInterruptedDownloads: (serverId: string, studyInstanceUid: string): number => syncStore.recordInterruptedDownloads(db, serverId, studyInstanceUid, new Date().toISOString()),
     claimDueTransfers: (batchSizes: Record<'upload' | 'download', number>) => syncStore.claimDueTransfers(db, batchSizes, new Date().toISOString()),
     finishTransfers: (outcomes: syncStore.TransferOutcome[]): void => syncStore.finishTransfers(db, outcomes, new Date().toISOString()),
     resetRunningTransfers: (): number => syncStore.resetRunningTransfers(db, new Date().toISOString()),

@@ -280,6 +280,9 @@ export class SyncEngine {
     const { store } = this.options;
     const studyInstanceUid = transfer.studyInstanceUid;
     if ((await store.call('studyInstanceCount', studyInstanceUid)) > 0) {
+      // Resumed (a crash, a cut link): what its stream brought but the crash left unrecorded is recorded.
+      const recorded = await store.call('recordInterruptedDownloads', server.id, studyInstanceUid);
+      if (recorded > 0) log.info('sync.download-rows-recovered', { instances: recorded });
       await this.queueMissingInstances(client, server, studyInstanceUid);
       return [{ id: transfer.id, result: 'done' }];
     }
