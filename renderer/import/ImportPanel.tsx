@@ -8,9 +8,8 @@ import type { ImportProgress, ImportSummary } from '../../shared/api';
 import { formatPersonName } from '../../shared/dicom/personName';
 import { useClient } from '../api/clientContext';
 import { formatBytes, formatDuration, messageOf, plural } from '../app/format';
-import { useStudyList } from '../library/studyListStore';
+import { openStudyFromPanel } from '../app/panels';
 import { useAppStore } from '../state/appStore';
-import { useViewer } from '../viewer/viewerStore';
 import { useImport } from './importStore';
 
 function ImportSource() {
@@ -110,12 +109,6 @@ function SummaryView({ summary }: { summary: ImportSummary }) {
   const client = useClient();
   const dismiss = useImport((state) => state.dismiss);
   const [copied, setCopied] = useState(false);
-  /** From the summary straight into the viewer: the technician checks what the CD held. */
-  const openStudy = (studyInstanceUid: string) => {
-    dismiss();
-    useStudyList.getState().select(studyInstanceUid);
-    void useViewer.getState().openStudy(client, studyInstanceUid);
-  };
   const copy = async () => {
     await navigator.clipboard.writeText(summary.skipped.map((file) => `${file.file}\t${file.reason}`).join('\n'));
     setCopied(true);
@@ -153,7 +146,7 @@ function SummaryView({ summary }: { summary: ImportSummary }) {
               <span className="grow">
                 <strong>{formatPersonName(study.patientName) || 'No name'}</strong> {[study.patientId, study.studyDate, study.modalities.join('/'), study.studyDescription, plural(study.instanceCount, 'image', 'images')].filter(Boolean).join(' · ')}
               </span>
-              <button type="button" className="small" onClick={() => openStudy(study.studyInstanceUid)}>
+              <button type="button" className="small" onClick={() => openStudyFromPanel(client, study.studyInstanceUid)}>
                 Open
               </button>
             </li>

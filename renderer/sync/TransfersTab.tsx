@@ -8,8 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Transfer, TransferGroup, TransferGroupKey } from '../../shared/api';
 import { useClient } from '../api/clientContext';
 import { messageOf, plural } from '../app/format';
-import { useStudyList } from '../library/studyListStore';
-import { useViewer } from '../viewer/viewerStore';
+import { openStudyFromPanel } from '../app/panels';
 import { useSync } from './syncStore';
 import { stateText, studyLabel, when } from './transferText';
 
@@ -152,12 +151,6 @@ export function TransfersTab() {
     [client, limit],
   );
   useSpacedReload(reload, status);
-  /** Into the viewer from the line (what arrived by itself, say): the panel makes way. */
-  const openStudy = (studyInstanceUid: string) => {
-    useSync.getState().openPanel(null);
-    useStudyList.getState().select(studyInstanceUid);
-    void useViewer.getState().openStudy(client, studyInstanceUid);
-  };
   const act = (request: Promise<unknown>) => request.then(reload, (error: unknown) => setProblem(messageOf(error)));
   // All refused transfers, as Retry takes them all (not only those of the lines shown).
   const refused = status?.parked ?? 0;
@@ -176,7 +169,7 @@ export function TransfersTab() {
               group={group}
               onRetry={() => void act(client.request('sync.retry', { groups: [groupKey(group)] }))}
               onCancel={() => void act(client.request('sync.cancel', { groups: [groupKey(group)] }))}
-              onOpenStudy={() => openStudy(group.studyInstanceUid)}
+              onOpenStudy={() => openStudyFromPanel(client, group.studyInstanceUid)}
             />
           ))}
         </ul>

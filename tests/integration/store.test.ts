@@ -10,11 +10,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditQuery, StudyQuery } from '../../shared/api';
 import { appendAudit, queryAudit } from '../../electron/services/store/auditLog';
 import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, migrate, NotALibraryError, openLibraryDatabase, schemaVersionOf } from '../../electron/services/store/database';
-import type { InstanceHeader } from '../../electron/services/dicom/instanceHeader';
 import { searchStudies } from '../../electron/services/store/librarySearch';
 import { readLibraryStats } from '../../electron/services/store/libraryStats';
 import { insertInstances } from '../../electron/services/store/libraryWrites';
 import { startStore } from '../../electron/services/store/storeClient';
+import { testHeader } from '../helpers/instanceHeader';
 import { makeTempDir } from '../helpers/tempDir';
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -140,15 +140,7 @@ describe('library statistics', () => {
 });
 
 describe('searching the study list', () => {
-  const header = (overrides: Partial<InstanceHeader>): InstanceHeader => ({
-    patientName: '', patientId: '', issuerOfPatientId: '', patientBirthDate: '', patientSex: '',
-    studyInstanceUid: '1.2.1', studyDate: '20240105', studyTime: '', accessionNumber: '', studyId: '', studyDescription: '',
-    referringPhysicianName: '', seriesInstanceUid: '1.2.1.1', modality: 'CT', seriesNumber: 1, seriesDescription: '', bodyPartExamined: '',
-    sopInstanceUid: '1.2.1.1.1', sopClassUid: '', instanceNumber: 1, transferSyntaxUid: '1.2.840.10008.1.2.1', rows: 512, columns: 512, frames: 1,
-    photometricInterpretation: 'MONOCHROME2', pixelSpacing: '', sliceThickness: null, sliceLocation: null, imagePositionPatient: '', imageOrientationPatient: '',
-    windowCenter: '', windowWidth: '', fileSize: 1000,
-    ...overrides,
-  });
+  const header = testHeader;
 
   it('finds names by any part’s beginning, ignoring case and accents, and filters by ID and accession prefix', () => {
     const db = openLibraryDatabase(file);

@@ -14,12 +14,12 @@ import { type LibraryDatabase, migrate, openLibraryDatabase } from '../../electr
 import { migrations } from '../../electron/services/store/migrations';
 import { enqueueStudyDownload, enqueueTransfers, finishTransfers, listTransfers, pruneDoneTransfers, recordDownloadedInstances, recordInterruptedDownloads, saveServer } from '../../electron/services/store/syncStore';
 import { insertInstances } from '../../electron/services/store/libraryWrites';
-import type { InstanceHeader } from '../../electron/services/dicom/instanceHeader';
 import { DONE_TRANSFERS_KEPT_DAYS } from '../../electron/services/sync/syncEngine';
 import { callHostValue } from '../helpers/hostEvents';
 import { startHostProcess } from '../helpers/hostProcess';
 import { until } from '../helpers/until';
 import { listTransferGroups, transferIdsOf } from '../../electron/services/store/transferGroups';
+import { testHeader } from '../helpers/instanceHeader';
 import { makeTempDir } from '../helpers/tempDir';
 
 const ARCHIVE = '00000000-0000-4000-8000-000000000001';
@@ -199,14 +199,7 @@ describe('a library from before the lines', () => {
 
 describe('a study download resumed after a crash', () => {
   it('records the instances its stream brought but the crash left without their row, and only those', () => {
-    const header = (sop: string): InstanceHeader => ({
-      patientName: '', patientId: '', issuerOfPatientId: '', patientBirthDate: '', patientSex: '',
-      studyInstanceUid: '1.3.7', studyDate: '20240105', studyTime: '', accessionNumber: '', studyId: '', studyDescription: '',
-      referringPhysicianName: '', seriesInstanceUid: '1.4.7', modality: 'CT', seriesNumber: 1, seriesDescription: '', bodyPartExamined: '',
-      sopInstanceUid: sop, sopClassUid: '', instanceNumber: 1, transferSyntaxUid: '1.2.840.10008.1.2.1', rows: 512, columns: 512, frames: 1,
-      photometricInterpretation: 'MONOCHROME2', pixelSpacing: '', sliceThickness: null, sliceLocation: null, imagePositionPatient: '', imageOrientationPatient: '',
-      windowCenter: '', windowWidth: '', fileSize: 1000,
-    });
+    const header = (sop: string) => testHeader({ studyInstanceUid: '1.3.7', seriesInstanceUid: '1.4.7', sopInstanceUid: sop });
     // One image imported here before the download was asked for: not the download's.
     insertInstances(db, [{ path: 'a', header: header('1.2.7.0') }], new Date(at(0)));
     enqueueStudyDownload(db, ARCHIVE, '1.3.7', 4, { patientName: '', patientId: '', studyDate: '', studyDescription: '', modalities: [] }, at(1));
