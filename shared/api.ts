@@ -593,6 +593,11 @@ export const ImportSummary = z.object({
   imported: count,
   alreadyPresent: count,
   skipped: z.array(SkippedFile),
+  /**
+   * Files found but not looked at or not written because the import stopped (cancelled, or an
+   * error such as a full disk). Importing the same folder again takes them; what is in stays.
+   */
+  notImported: count,
   /** Studies the imported and already-present files belong to. */
   studies: count,
   /**

@@ -62,6 +62,7 @@ async function main(): Promise<number> {
           imported: summary.imported,
           alreadyPresent: summary.alreadyPresent,
           skipped: result.skipped.map((file) => ({ file: file.path, reason: file.reason })),
+          ...(summary.notImported > 0 ? { notImported: summary.notImported } : {}),
           studies: summary.studies,
           seconds: Math.round(summary.seconds * 1000) / 1000,
           ...(summary.error ? { error: summary.error } : {}),
@@ -71,6 +72,7 @@ async function main(): Promise<number> {
         process.stdout.write(`Imported ${summary.imported}, already in library ${summary.alreadyPresent}, skipped ${summary.skipped.length}; ${summary.studies} studies; ${summary.seconds.toFixed(1)} s\n`);
         for (const file of result.skipped) process.stdout.write(`  skipped ${file.path}: ${file.reason}\n`);
         if (summary.error) process.stdout.write(`Import failed: ${summary.error}\n`);
+        if (summary.notImported > 0) process.stdout.write(`Not imported (the import stopped first): ${summary.notImported} files; import the same paths again to take them\n`);
       }
       return summary.phase === 'failed' ? 1 : 0;
     }

@@ -20,6 +20,11 @@ export function formatDuration(seconds: number): string {
   return minutes < 60 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/** A reason from main (written to follow "…: ") standing alone, as a sentence. */
+export function asSentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** An error's message, for the person. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -7,7 +7,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { ImportProgress, ImportSummary } from '../../shared/api';
 import { formatPersonName } from '../../shared/dicom/personName';
 import { useClient } from '../api/clientContext';
-import { formatBytes, formatDuration, messageOf, plural } from '../app/format';
+import { asSentence, formatBytes, formatDuration, messageOf, plural } from '../app/format';
 import { openStudyFromPanel } from '../app/panels';
 import { useAppStore } from '../state/appStore';
 import { useImport } from './importStore';
@@ -118,7 +118,7 @@ function SummaryView({ summary }: { summary: ImportSummary }) {
       <p className="import-title">{outcomeTitle[summary.phase]}</p>
       {summary.error && (
         <p className="problem" role="alert">
-          {summary.error}
+          {asSentence(summary.error)}
         </p>
       )}
       <dl className="counts">
@@ -134,11 +134,22 @@ function SummaryView({ summary }: { summary: ImportSummary }) {
           <dt>Skipped</dt>
           <dd data-testid="summary-skipped">{summary.skipped.length.toLocaleString('en')}</dd>
         </div>
+        {summary.notImported > 0 && (
+          <div>
+            <dt>Not imported</dt>
+            <dd data-testid="summary-not-imported">{summary.notImported.toLocaleString('en')}</dd>
+          </div>
+        )}
         <div>
           <dt>Studies</dt>
           <dd>{summary.studies.toLocaleString('en')}</dd>
         </div>
       </dl>
+      {summary.notImported > 0 && (
+        <p className="muted" data-testid="not-imported-hint">
+          {plural(summary.notImported, 'file was', 'files were')} not imported because the import stopped. Import the same folder again to take {summary.notImported === 1 ? 'it' : 'them'}: what is already in the library is not copied twice.
+        </p>
+      )}
       {summary.studyList.length > 0 && (
         <ul className="import-studies" aria-label="Studies imported" data-testid="import-studies">
           {summary.studyList.map((study) => (

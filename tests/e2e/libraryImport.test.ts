@@ -14,6 +14,7 @@ import { launchChromium } from '../helpers/chromium';
 import { corpusPath } from '../helpers/corpus';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { artifactsDir } from '../helpers/paths';
+import { onSmallDisk } from '../helpers/smallDisk';
 import { makeTempDir } from '../helpers/tempDir';
 
 describe('importing and finding studies in the browser', () => {
@@ -142,5 +143,51 @@ describe('importing and finding studies in the browser', () => {
     expect(db.prepare('SELECT COUNT(*) FROM instances').pluck().get()).toBe(134);
     expect(db.prepare("SELECT json_extract(detail, '$.instances') FROM audit_log WHERE action = 'study.delete'").pluck().get()).toBe(3);
     db.close();
+  });
+});
+
+describe('importing onto a library disk that fills up, in the browser', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let host: HostProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    temp = makeTempDir('e2e-disk-full');
+    const disk = path.join(temp.dir, 'disk');
+    mkdirSync(disk);
+    // A real 40 MB disk of its own (tmpfs in a private mount namespace): the CT needs 71 MB.
+    host = await startHostProcess(path.join(disk, 'library'), [], 30_000, onSmallDisk(disk, 40));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    temp?.remove();
+  });
+
+  it('says the disk is full, what came in, and what did not, blaming no file', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(host.url);
+    await page.getByTestId('library-empty').waitFor();
+    await page.getByRole('button', { name: 'Import folder…' }).click();
+    await page.getByTestId('import-path').fill(corpusPath('ct-series/pancreas-ct-cbct-seg'));
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const summary = page.getByTestId('import-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    expect(await summary.locator('.import-title').textContent()).toBe('Import stopped by an error');
+    expect(await summary.getByRole('alert').textContent()).toMatch(/^The disk holding the library is full: [\d.]+ MB free, the next files need [\d.]+ MB, and 2\.1 MB is kept free for the database and report drafts$/);
+    const imported = Number(await page.getByTestId('summary-imported').textContent());
+    const notImported = Number(await page.getByTestId('summary-not-imported').textContent());
+    expect(imported).toBeGreaterThan(0);
+    expect(notImported).toBeGreaterThan(0);
+    // 136 files found (134 images, a licence and a citation): each imported, skipped or not reached.
+    expect(imported + Number(await page.getByTestId('summary-skipped').textContent()) + notImported).toBe(136);
+    expect(await page.getByTestId('not-imported-hint').textContent()).toBe(
+      `${notImported} files were not imported because the import stopped. Import the same folder again to take them: what is already in the library is not copied twice.`,
+    );
+    // What came in is in the summary and the study list.
+    await expect.poll(() => page.getByTestId('study-row').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByTestId('import-study').allTextContents()).toEqual([`Pancreas-CT-CB_001 Pancreas-CT-CB_001 · 2012-07-06 · CT · PANCREAS · ${imported} imagesOpen`]);
+    await page.close();
   });
 });

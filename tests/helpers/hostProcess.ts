@@ -17,8 +17,13 @@ export interface HostProcess {
   stop(): Promise<number | null>;
 }
 
-export function startHostProcess(dataDir: string, extraArgs: string[] = [], timeoutMs = 30_000): Promise<HostProcess> {
-  const child = spawn(process.execPath, [builtFile('node/host.mjs'), '--data-dir', dataDir, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** How the host's command line is run: as is, or inside something (see smallDisk.ts). */
+export type HostLauncher = (command: string, args: string[]) => { command: string; args: string[] };
+
+export function startHostProcess(dataDir: string, extraArgs: string[] = [], timeoutMs = 30_000, launcher?: HostLauncher): Promise<HostProcess> {
+  const plain = { command: process.execPath, args: [builtFile('node/host.mjs'), '--data-dir', dataDir, ...extraArgs] };
+  const launch = launcher ? launcher(plain.command, plain.args) : plain;
+  const child = spawn(launch.command, launch.args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -4,13 +4,11 @@
  * and re-running the import completes exactly the set a clean import gives.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { instanceFilePath } from '../../electron/services/instanceFiles';
 import { cliImport, runCli } from '../helpers/cli';
 import { corpusPath, isImportable, readManifest } from '../helpers/corpus';
+import { checkLibrary } from '../helpers/libraryCheck';
 import { builtFile } from '../helpers/paths';
 import { makeTempDir } from '../helpers/tempDir';
 
@@ -20,14 +18,6 @@ const expectedUids = new Set(
     .filter((file) => isImportable(file) && (file.file.startsWith('ct-series/') || file.file.startsWith('dicomdir/')))
     .map((file) => file.sop_uid),
 );
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? filesUnder(full) : [full];
-  });
-}
 
 /** Starts an import and SIGKILLs it `delayMs` after it reports having started. */
 function importAndKill(dataDir: string, delayMs: number): Promise<void> {
@@ -40,23 +30,6 @@ function importAndKill(dataDir: string, delayMs: number): Promise<void> {
     });
     child.on('exit', () => resolve());
   });
-}
-
-/** What the next start must leave: a sound database whose rows and files match one to one. */
-function checkLibrary(dataDir: string): Set<string> {
-  const db = new Database(path.join(dataDir, 'library.sqlite'), { readonly: true });
-  expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-  expect(db.pragma('foreign_key_check')).toEqual([]);
-  expect(db.prepare('SELECT COUNT(*) FROM pending_files').pluck().get()).toBe(0);
-  const uids = db.prepare<[], string>('SELECT sop_instance_uid FROM instances').pluck().all();
-  const counted = db.prepare<[], number>('SELECT COALESCE(SUM(instance_count), 0) FROM studies').pluck().get();
-  db.close();
-  expect(counted).toBe(uids.length);
-  const instancesDir = path.join(dataDir, 'instances');
-  const expectedFiles = uids.map((uid) => instanceFilePath(instancesDir, uid)).sort();
-  expect(filesUnder(instancesDir).sort()).toEqual(expectedFiles);
-  expect(filesUnder(path.join(dataDir, 'incoming'))).toEqual([]);
-  return new Set(uids);
 }
 
 describe('SIGKILL of the importing process', () => {

@@ -20,8 +20,12 @@ export function describeFileError(error: unknown, whenMissing = 'not found'): st
  */
 export function describeImportFailure(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOSPC') return 'the disk holding the library is full';
-  if (code === 'EROFS') return 'the library’s folder is read-only';
+  // Our own check (diskSpace.ts): its message has the figures and no path.
+  if (code === 'LIBRARY_DISK_FULL' && error instanceof Error) return error.message;
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') return 'the disk holding the library is full';
+  if (code === 'EDQUOT') return 'the disk quota of the library’s folder is used up';
+  if (code === 'EROFS' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY'))) return 'the library’s folder is read-only';
+  if (typeof code === 'string' && code.startsWith('SQLITE_IOERR')) return 'an input/output error on the library’s disk';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied writing to the library’s folder';
   if (code === 'EIO') return 'an input/output error on the library’s disk';
   if (typeof code === 'string') return `a file error (${code})`;

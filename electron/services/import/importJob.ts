@@ -11,6 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ImportPhase, ImportProgress } from '../../../shared/api';
 import { describeError, log } from '../../logging/log';
+import { ensureRoomFor } from '../diskSpace';
 import { instanceFilePath } from '../instanceFiles';
 import type { StoreClient } from '../store/storeClient';
 import type { WorkerClient } from '../workers/workerRpc';
@@ -25,6 +26,8 @@ export interface ImportResult {
   imported: number;
   alreadyPresent: number;
   skipped: SkippedFile[];
+  /** Files found but left as they were because the import stopped (cancelled, or an error). */
+  notImported: number;
   studyUids: Set<string>;
   seconds: number;
   error: string | null;
@@ -77,7 +80,7 @@ const keyOf = (header: InstanceHeader): InstanceKey => ({ sopInstanceUid: header
 
 export async function runImportJob(options: ImportJobOptions): Promise<ImportResult> {
   const started = options.requestedAt;
-  const result: ImportResult = { phase: 'finished', imported: 0, alreadyPresent: 0, skipped: [], studyUids: new Set(), seconds: 0, error: null };
+  const result: ImportResult = { phase: 'finished', imported: 0, alreadyPresent: 0, skipped: [], notImported: 0, studyUids: new Set(), seconds: 0, error: null };
   const counters = { filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0 };
   /** SOP Instance UIDs claimed by this job, so two files of one instance are not both staged. */
   const claimed = new Set<string>();
@@ -152,6 +155,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     const { fresh, present } = await freshOf(valid);
     const committed: Array<{ header: InstanceHeader; tempPath: string; source: string }> = [];
     if (fresh.length > 0) {
+      await ensureRoomFor(options.instancesDir, fresh.reduce((sum, file) => sum + file.source.size, 0));
       const { staged, failed } = await timed('stage', () =>
         worker.call(
           'stageBatch',
@@ -182,6 +186,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
   async function importReceivedBatch(worker: WorkerClient<ImportWorkerApi>, batch: ReceivedFile[]): Promise<void> {
     // Counted first: the bytes move to the worker.
     const bytes = batch.reduce((sum, file) => sum + file.bytes.byteLength, 0);
+    await ensureRoomFor(options.instancesDir, bytes);
     const staged = await timed('stage', () => worker.callTransferring('stageReceived', transferList(batch), options.stagingDir, batch));
     const valid: Array<{ header: InstanceHeader; tempPath: string; source: string }> = [];
     for (const file of staged) {
@@ -222,6 +227,8 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     );
   }
 
+  /** Files skipped while looking for files: not among counters.filesTotal. */
+  let discoverySkipped = 0;
   try {
     const [firstWorker] = options.workers;
     if (!firstWorker) throw new Error('no import worker');
@@ -231,6 +238,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
       options.onProgress(progress('discovering'));
       const discovery = await timed('discover', () => firstWorker.call('discover', source.roots));
       result.skipped.push(...discovery.skipped);
+      discoverySkipped = discovery.skipped.length;
       counters.filesTotal = discovery.files.length;
       counters.bytesTotal = discovery.files.reduce((sum, file) => sum + file.size, 0);
       options.onProgress(progress('importing'));
@@ -252,6 +260,8 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     result.error = describeImportFailure(error);
     log.error('import.failed', describeError(error));
   }
+  // Each file found ends imported, already present or skipped, unless the import stopped first.
+  result.notImported = Math.max(0, counters.filesTotal - result.imported - result.alreadyPresent - (result.skipped.length - discoverySkipped));
   result.seconds = (performance.now() - started) / 1000;
   log.debug('import.timings', Object.fromEntries(Object.entries(timings).map(([step, ms]) => [`${step}Ms`, Math.round(ms)])));
   result.skipped.sort((a, b) => a.display.localeCompare(b.display));

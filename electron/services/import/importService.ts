@@ -235,7 +235,7 @@ export class ImportService {
       if (result.phase === 'failed') await this.stopWorkers();
     } catch (error) {
       log.error('import.failed', describeError(error));
-      result = { phase: 'failed', imported: 0, alreadyPresent: 0, skipped: [], studyUids: new Set(), seconds: 0, error: describeImportFailure(error) };
+      result = { phase: 'failed', imported: 0, alreadyPresent: 0, skipped: [], notImported: 0, studyUids: new Set(), seconds: 0, error: describeImportFailure(error) };
       await this.stopWorkers();
     }
 
@@ -245,6 +245,7 @@ export class ImportService {
       imported: result.imported,
       alreadyPresent: result.alreadyPresent,
       skipped: result.skipped.map((file) => ({ file: displayName(file), reason: file.reason })),
+      notImported: result.notImported,
       studies: result.studyUids.size,
       // A store that failed the import must not keep its summary from being told.
       studyList: await store.call('studySummaries', [...result.studyUids].slice(0, IMPORT_SUMMARY_STUDIES)).catch(() => []),
@@ -253,14 +254,16 @@ export class ImportService {
     };
     this.last = summary;
     // Counts and codes only: the audit log and the log file never carry names or paths.
-    const detail = { imported: summary.imported, alreadyPresent: summary.alreadyPresent, skipped: summary.skipped.length, studies: summary.studies, seconds: Math.round(summary.seconds * 1000) / 1000, outcome: summary.phase };
-    await this.options.audit({ action: 'library.import', detail });
+    const detail = { imported: summary.imported, alreadyPresent: summary.alreadyPresent, skipped: summary.skipped.length, notImported: summary.notImported, studies: summary.studies, seconds: Math.round(summary.seconds * 1000) / 1000, outcome: summary.phase };
+    // A library that cannot write (its disk full) must not also keep the summary from being told.
+    await this.options.audit({ action: 'library.import', detail }).catch((error: unknown) => log.error('import.audit-failed', describeError(error)));
     log.info('import.ended', { jobId: job.jobId, ...detail });
     if (job.announce) events.emit('import.finished', summary);
     if (job.announce && result.imported > 0 && this.options.afterUserImport) {
       await this.options.afterUserImport([...result.studyUids]).catch((error: unknown) => log.error('import.after-import-failed', describeError(error)));
     }
-    events.emit('library.changed', await store.call('libraryStats'));
+    const stats = await store.call('libraryStats').catch((error: unknown) => log.error('import.stats-failed', describeError(error)));
+    if (stats) events.emit('library.changed', stats);
     return { summary, result };
   }
 }

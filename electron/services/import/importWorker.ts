@@ -15,6 +15,7 @@ import { copyFile, type FileHandle, mkdir, open, rename, rm, writeFile } from 'n
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { needsWholeFile, readInstanceHeader } from '../dicom/readHeader';
+import { LIBRARY_DISK_ERROR_CODES } from '../diskSpace';
 import { syncDirectory } from '../syncDirectory';
 import { reportWorkerStartFailure, serveWorkerApi } from '../workers/workerRpc';
 import { discoverSources } from './discoverSources';
@@ -78,13 +79,15 @@ async function parseBatch(files: SourceFile[]): Promise<ParsedFile[]> {
 /**
  * Copies the accepted files into the staging folder (the kernel copies; nothing passes through
  * JavaScript) and makes them durable: all copied first, then all fsynced together, so the disk
- * can group the flushes. A file that cannot be copied, or changed size since it was parsed, is
- * reported and left out; the others go on.
+ * can group the flushes. A file that cannot be read, or changed size since it was parsed, is
+ * reported and left out; the others go on. The library's disk failing (full, read-only) is not
+ * the file's fault: the batch's staged files are removed and the error stops the import.
  */
 async function stageBatch(stagingDir: string, items: Array<{ source: string; finalPath: string; size: number }>): Promise<StageOutcome> {
   await mkdir(stagingDir, { recursive: true });
   const staged: StagedFile[] = [];
   const failed: Array<{ source: string; reason: string }> = [];
+  const disk: { error: Error | null } = { error: null };
   await Promise.all(
     items.map(async (item) => {
       const tempPath = path.join(stagingDir, `${randomBytes(12).toString('hex')}.part`);
@@ -100,11 +103,16 @@ async function stageBatch(stagingDir: string, items: Array<{ source: string; fin
         staged.push({ source: item.source, tempPath, finalPath: item.finalPath });
       } catch (error) {
         await rm(tempPath, { force: true });
-        const changed = (error as NodeJS.ErrnoException).code === 'CHANGED';
-        failed.push({ source: item.source, reason: changed ? 'changed while it was being imported (still being written?)' : describeFileError(error, VANISHED) });
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        if (LIBRARY_DISK_ERROR_CODES.has(code)) disk.error ??= error as NodeJS.ErrnoException;
+        else failed.push({ source: item.source, reason: code === 'CHANGED' ? 'changed while it was being imported (still being written?)' : describeFileError(error, VANISHED) });
       }
     }),
   );
+  if (disk.error) {
+    await discardStaged(staged.map((file) => file.tempPath));
+    throw disk.error;
+  }
   return { staged, failed };
 }
 

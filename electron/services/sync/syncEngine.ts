@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { SyncStatus } from '../../../shared/api';
 import { describeError, log } from '../../logging/log';
 import type { EventHub } from '../eventHub';
+import { describeImportFailure } from '../import/fileErrors';
 import type { ImportService } from '../import/importService';
 import { readInstanceAsPart10 } from '../instanceContent';
 import { instanceFilePath } from '../instanceFiles';
@@ -260,8 +261,9 @@ export class SyncEngine {
       if (error.permanent) return { result: 'parked', error: error.message };
       return { result: 'retry', error: error.message, nextAttemptAt: new Date(Date.now() + backoffMs(attempts, error.retryAfterMs)).toISOString() };
     }
-    // Not the network: a file gone from the library, an import that failed. Said, and parked.
-    return { result: 'parked', error: error instanceof Error ? error.message : String(error) };
+    // Not the network: a file gone from the library, an import that failed, a full disk. Said
+    // (as the import says it: no filesystem path reaches the window), and parked.
+    return { result: 'parked', error: describeImportFailure(error) };
   }
 
   private failed(batch: ClaimedTransfer[], error: unknown): TransferOutcome[] {
@@ -340,6 +342,8 @@ export class SyncEngine {
         outcome: failure === null ? 'complete' : signal.aborted && !this.closing.signal.aborted ? 'cancelled' : 'interrupted',
       },
     });
+    // The library failing (a full disk) is the reason, not the stream it then cut off.
+    if (summary.phase === 'failed') throw new Error(`the downloaded files could not be kept: ${summary.error ?? 'the import failed'}`);
     if (failure !== null) throw failure;
     if (summary.phase !== 'finished') throw new Error(`the downloaded files did not import (${summary.error ?? summary.phase})`);
     // A server may leave out what it cannot send: a refused or missing instance is then queued on its own (and parked with the reason if it fails again).

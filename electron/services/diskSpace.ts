@@ -1,0 +1,52 @@
+/**
+ * Room on the library's disk. An import or a download stops before it fills the disk, keeping a
+ * reserve free: with the disk full to the last byte SQLite cannot commit, so a report draft
+ * could no longer be saved and the study list could not record what was just copied.
+ * Runs in: every Node runtime (main thread and workers).
+ */
+import { statfs } from 'node:fs/promises';
+
+/** Megabytes as the window counts them (10^6 bytes, as formatBytes in the renderer). */
+const MB = 1_000_000;
+
+/** The reserve: 5 % of the disk, at most 256 MB (a few days of drafts and rows on any disk). */
+const RESERVE_SHARE = 0.05;
+const RESERVE_MAX_BYTES = 256 * MB;
+
+export interface DiskRoom {
+  /** Bytes this process may still write (what the disk gives to an ordinary user). */
+  freeBytes: number;
+  /** Bytes kept free for the database and drafts. */
+  reserveBytes: number;
+}
+
+export async function diskRoomOf(folder: string): Promise<DiskRoom> {
+  const stats = await statfs(folder);
+  const totalBytes = stats.blocks * stats.bsize;
+  return { freeBytes: stats.bavail * stats.bsize, reserveBytes: Math.min(RESERVE_MAX_BYTES, Math.floor(totalBytes * RESERVE_SHARE)) };
+}
+
+/** Thrown when writing more would eat into the reserve. Its message is for the person. */
+export class LibraryDiskFullError extends Error {
+  readonly code = 'LIBRARY_DISK_FULL';
+  constructor(room: DiskRoom, neededBytes: number) {
+    super(
+      `the disk holding the library is full: ${formatMegabytes(room.freeBytes)} free, the next files need ${formatMegabytes(neededBytes)}, ` +
+        `and ${formatMegabytes(room.reserveBytes)} is kept free for the database and report drafts`,
+    );
+  }
+}
+
+/** Throws LibraryDiskFullError unless `neededBytes` fit on the disk of `folder` above the reserve. */
+export async function ensureRoomFor(folder: string, neededBytes: number): Promise<void> {
+  const room = await diskRoomOf(folder);
+  if (room.freeBytes - neededBytes < room.reserveBytes) throw new LibraryDiskFullError(room, neededBytes);
+}
+
+export function formatMegabytes(bytes: number): string {
+  const megabytes = bytes / MB;
+  return `${megabytes >= 10 ? Math.round(megabytes).toLocaleString('en') : megabytes.toFixed(1)} MB`;
+}
+
+/** Filesystem errors that are the library's disk (not the file being read): they stop an import. */
+export const LIBRARY_DISK_ERROR_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);

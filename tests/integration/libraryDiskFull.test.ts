@@ -1,0 +1,161 @@
+/**
+ * The library's disk filling up, on a real small disk (a 40 MB tmpfs in a private mount
+ * namespace).
+ * - An import stops with a clear reason before the disk is full to the last byte, keeps what it
+ *   imported, names no file as broken, counts what it did not reach, and leaves a sound library.
+ *   Given room, the same import again takes exactly the rest.
+ * - A copy the kernel refuses for want of space stops its batch as the disk's error.
+ * - A study download from Orthanc stops the same way: its transfer is refused with that reason
+ *   (not retried in a loop), what arrived stays, and a report draft can still be saved.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpusPath, isImportable, readManifest } from '../helpers/corpus';
+import { callHostValue } from '../helpers/hostEvents';
+import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
+import { startOrthanc } from '../helpers/orthanc';
+import { until } from '../helpers/until';
+import type { ImportJson } from '../helpers/cli';
+import { checkLibrary } from '../helpers/libraryCheck';
+import { builtFile, projectRoot } from '../helpers/paths';
+import { onSmallDisk, withSmallDisk } from '../helpers/smallDisk';
+import { makeTempDir } from '../helpers/tempDir';
+
+const sources = [corpusPath('ct-series/pancreas-ct-cbct-seg'), corpusPath('dicomdir/wakasa-mr-lspine-cd')];
+const expectedUids = new Set(
+  readManifest()
+    .filter((file) => isImportable(file) && (file.file.startsWith('ct-series/') || file.file.startsWith('dicomdir/')))
+    .map((file) => file.sop_uid),
+);
+
+type ImportOutput = ImportJson & { notImported?: number };
+
+describe('the library’s disk filling up', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  beforeAll(() => {
+    temp = makeTempDir('disk-full');
+  });
+  afterAll(() => temp.remove());
+
+  it('stops with the reason, keeps what it took, and a second import with room takes exactly the rest', async () => {
+    const out = temp.dir;
+    const disk = path.join(out, 'disk');
+    const script = `
+      mkdir -p "$DISK/lib"
+      cli() { "$NODE" "$CLI" "$@"; }
+      cli import ${sources.map((source) => `'${source}'`).join(' ')} --data-dir "$DISK/lib" --json > "$OUT/first.json" && echo 0 > "$OUT/first.code" || echo $? > "$OUT/first.code"
+      df -k "$DISK" | tail -1 > "$OUT/first.df"
+      # The next start (a search) finishes any clean-up, as after a crash.
+      cli search --data-dir "$DISK/lib" --json > /dev/null
+      cp -a "$DISK/lib" "$OUT/after-full"
+      resize_disk 300
+      cli import ${sources.map((source) => `'${source}'`).join(' ')} --data-dir "$DISK/lib" --json > "$OUT/second.json"
+      cp -a "$DISK/lib" "$OUT/final"
+    `;
+    mkdirSync(disk);
+    const run = await withSmallDisk(disk, 40, script, { NODE: process.execPath, CLI: builtFile('node/cli.mjs'), OUT: out });
+    expect(run.stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{"at"'))).toEqual([]);
+    expect(run.code).toBe(0);
+
+    const first = JSON.parse(readFileSync(path.join(out, 'first.json'), 'utf8')) as ImportOutput;
+    expect(readFileSync(path.join(out, 'first.code'), 'utf8').trim()).toBe('1');
+    expect(first.error).toMatch(/^the disk holding the library is full: [\d.]+ MB free, the next files need [\d.]+ MB, and 2\.1 MB is kept free for the database and report drafts$/);
+    // Some of it went in; no file is blamed for the disk (the skipped are the usual two texts, if reached).
+    expect(first.imported).toBeGreaterThan(0);
+    expect(first.imported).toBeLessThan(201);
+    for (const skipped of first.skipped) expect(skipped.reason).toMatch(/^not DICOM/);
+    // Every file found is accounted for: taken, skipped, or not reached.
+    expect(first.imported + first.alreadyPresent + first.skipped.length + (first.notImported ?? 0)).toBe(203);
+    expect(first.notImported).toBeGreaterThan(0);
+    // The reserve was kept: the disk was not filled to the last byte (2 MB of 40 MiB kept free).
+    const freeKb = Number(readFileSync(path.join(out, 'first.df'), 'utf8').trim().split(/\s+/)[3]);
+    expect(freeKb).toBeGreaterThanOrEqual(2 * 1024);
+
+    const afterFull = checkLibrary(path.join(out, 'after-full'));
+    expect(afterFull.size).toBe(first.imported);
+    for (const uid of afterFull) expect(expectedUids.has(uid)).toBe(true);
+
+    const second = JSON.parse(readFileSync(path.join(out, 'second.json'), 'utf8')) as ImportOutput;
+    expect(second.error).toBeUndefined();
+    expect(second.notImported).toBeUndefined();
+    expect(second.alreadyPresent).toBe(first.imported);
+    expect(second.imported).toBe(201 - first.imported);
+    expect(checkLibrary(path.join(out, 'final'))).toEqual(expectedUids);
+  });
+
+  it('a copy that runs out of disk stops the batch as the disk’s error, blaming no file and leaving nothing staged', async () => {
+    // Past the import's own check (two batches at once on a nearly full disk), the kernel's
+    // ENOSPC must not read as 134 unreadable files.
+    const disk = path.join(temp.dir, 'stage-disk');
+    mkdirSync(disk);
+    const fixture = path.join(projectRoot, 'tests/integration/fixtures/stageOnto.ts');
+    const run = await withSmallDisk(disk, 40, `mkdir "$DISK/incoming"; "$NODE" --import tsx "$FIXTURE" "$SOURCE" "$DISK/incoming"`, {
+      NODE: process.execPath,
+      FIXTURE: fixture,
+      SOURCE: corpusPath('ct-series/pancreas-ct-cbct-seg'),
+    });
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(run.stdout) as { items: number; outcome: { error?: { code?: string; message: string } }; leftInStaging: number };
+    expect(result.items).toBe(134);
+    expect(result.outcome.error?.code).toBe('ENOSPC');
+    expect(result.outcome.error?.message).toMatch(/^ENOSPC: no space left on device/);
+    expect(result.leftInStaging).toBe(0);
+  });
+
+  it('a study download stops with the reason, is refused rather than retried, and drafts can still be saved', async () => {
+    const orthanc = await startOrthanc();
+    let host: HostProcess | null = null;
+    try {
+      const ct = corpusPath('ct-series/pancreas-ct-cbct-seg');
+      const files = readdirSync(ct).filter((name) => name.endsWith('.dcm'));
+      expect(files).toHaveLength(134);
+      for (const name of files) {
+        const response = await fetch(`${orthanc.baseUrl}/instances`, { method: 'POST', body: readFileSync(path.join(ct, name)) });
+        expect(response.ok).toBe(true);
+      }
+      const study = readManifest().find((file) => file.file.startsWith('ct-series/pancreas-ct-cbct-seg/'))?.study_uid;
+      if (!study) throw new Error('the CT series is not in the manifest');
+
+      const disk = path.join(temp.dir, 'host-disk');
+      mkdirSync(disk);
+      host = await startHostProcess(path.join(disk, 'library'), [], 30_000, onSmallDisk(disk, 40));
+      const running = host;
+      await callHostValue(running, 'servers.save', { name: 'Archive', baseUrl: orthanc.dicomWebUrl, auth: 'none', isDefault: true });
+      await callHostValue(running, 'sync.download', { studyInstanceUids: [study] });
+
+      type Status = { pending: number; running: number; parked: number };
+      const status = await until(
+        'the download to be refused',
+        () => callHostValue<Status>(running, 'sync.status', {}),
+        (current) => current.parked > 0 && current.running === 0,
+        60_000,
+      );
+      expect(status.pending).toBe(0);
+      type Groups = { groups: Array<{ direction: string; state: string; problems: Array<{ reason: string; refused: boolean }> }> };
+      const [line] = (await callHostValue<Groups>(running, 'sync.transferGroups', {})).groups;
+      expect(line?.direction).toBe('download');
+      expect(line?.state).toBe('refused');
+      expect(line?.problems).toHaveLength(1);
+      expect(line?.problems[0]).toMatchObject({ count: 1, refused: true });
+      expect(line?.problems[0]?.reason).toMatch(/^the downloaded files could not be kept: the disk holding the library is full: [\d.]+ MB free/);
+
+      // What arrived whole stays; the disk keeps its reserve, so the radiologist can still write.
+      const stats = await callHostValue<{ instances: number }>(running, 'library.stats', {});
+      expect(stats.instances).toBeGreaterThan(0);
+      expect(stats.instances).toBeLessThan(134);
+      const saved = await callHostValue<{ outcome: string }>(running, 'reports.saveDraft', {
+        studyInstanceUid: study,
+        partId: randomUUID(),
+        baseRevision: 0,
+        editor: randomUUID(),
+        content: { findings: 'Written while the disk was full.', impression: '', recommendations: '', severity: '', templateId: '' },
+      });
+      expect(saved.outcome).toBe('saved');
+    } finally {
+      await host?.stop();
+      await orthanc.stop();
+    }
+  });
+});
