@@ -419,15 +419,24 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     mkdirSync(folder);
     const files = readdirSync(SCOUT_SERIES).filter((name) => name.endsWith('.dcm')).map((name) => path.join(folder, name));
     for (const file of files) copyFileSync(path.join(SCOUT_SERIES, path.basename(file)), file);
-    execFileSync('dcmodify', ['-nb', '-m', `(0008,0020)=${today}`, '-m', `(0020,000D)=${todayStudy}`, '-m', `(0020,000E)=${newUid()}`, '-gin', ...files]);
-    for (const file of files) {
+    execFileSync('dcmodify', ['-nb', '-m', `(0008,0020)=${today}`, '-m', `(0020,000D)=${todayStudy}`, '-m', `(0020,000E)=${newUid()}`, '-i', '(0010,0021)=HOSPITAL-A', '-gin', ...files]);
+    // Another hospital's patient with the same number (another Issuer of Patient ID), in 2015:
+    // more recent than the 2009 scout, and not this patient's prior.
+    const otherHospitalStudy = newUid();
+    const otherFolder = path.join(other.dir, 'other-hospital');
+    mkdirSync(otherFolder);
+    const otherFiles = files.map((file) => path.join(otherFolder, path.basename(file)));
+    for (const file of otherFiles) copyFileSync(path.join(SCOUT_SERIES, path.basename(file)), file);
+    execFileSync('dcmodify', ['-nb', '-m', '(0008,0020)=20150101', '-m', `(0020,000D)=${otherHospitalStudy}`, '-m', `(0020,000E)=${newUid()}`, '-i', '(0010,0021)=HOSPITAL-B', '-gin', ...otherFiles]);
+    for (const file of [...files, ...otherFiles]) {
       const stored = await fetch(`${orthanc.dicomWebUrl.replace(/\/dicom-web$/, '')}/instances`, { method: 'POST', body: readFileSync(file), headers: orthanc.authHeaders });
       expect(stored.status).toBe(200);
     }
     const reading = await startHostProcess(path.join(other.dir, 'workstation'));
     try {
       // The studies of the last day, each with the patient's latest prior: today's comes by itself
-      // with the same patient's 2009 scout; the CT (another patient, 2012) does not.
+      // with the same patient's 2009 scout; the CT (another patient, 2012) does not, nor does the
+      // other hospital's 2015 study under the same Patient ID.
       const archive = await call<ServerSummary>(reading, 'servers.save', { name: 'Archive', baseUrl: orthanc.dicomWebUrl, auth: 'basic', username: USER, secret: PASSWORD, autoDownloadDays: 1, autoDownloadPriors: 1 });
       expect(archive).toMatchObject({ autoDownloadDays: 1, autoDownloadPriors: 1 });
       const arrived = () => call<{ studies: StudySummary[] }>(reading, 'library.searchStudies', {});
@@ -450,8 +459,10 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
     } finally {
       await reading.stop();
       // The server holds the CT and the scout again only, for the tests after this one.
-      const [found] = (await (await fetch(`${orthanc.dicomWebUrl.replace(/\/dicom-web$/, '')}/tools/find`, { method: 'POST', headers: orthanc.authHeaders, body: JSON.stringify({ Level: 'Study', Query: { StudyInstanceUID: todayStudy } }) })).json()) as string[];
-      if (found) await fetch(`${orthanc.dicomWebUrl.replace(/\/dicom-web$/, '')}/studies/${found}`, { method: 'DELETE', headers: orthanc.authHeaders });
+      for (const made of [todayStudy, otherHospitalStudy]) {
+        const [found] = (await (await fetch(`${orthanc.dicomWebUrl.replace(/\/dicom-web$/, '')}/tools/find`, { method: 'POST', headers: orthanc.authHeaders, body: JSON.stringify({ Level: 'Study', Query: { StudyInstanceUID: made } }) })).json()) as string[];
+        if (found) await fetch(`${orthanc.dicomWebUrl.replace(/\/dicom-web$/, '')}/studies/${found}`, { method: 'DELETE', headers: orthanc.authHeaders });
+      }
       other.remove();
     }
   });

@@ -95,7 +95,7 @@ export class AutoDownloader {
     // pages, taken already, must not hide the later ones round after round.
     const studies: QidoStudy[] = [];
     for (let page = 0; page < PAGES_PER_ROUND; page += 1) {
-      const found = await client.search('studies', { StudyDate: sinceRange(server.autoDownloadDays), includefield: STUDY_FIELDS, offset: page * STUDIES_PER_PAGE, limit: STUDIES_PER_PAGE });
+      const found = await client.search('studies', { StudyDate: sinceRange(server.autoDownloadDays), includefield: AUTO_FIELDS, offset: page * STUDIES_PER_PAGE, limit: STUDIES_PER_PAGE });
       studies.push(...found);
       if (found.length < STUDIES_PER_PAGE) break;
     }
@@ -138,19 +138,30 @@ export class AutoDownloader {
 
   /**
    * The patient's `count` most recent studies on the server from before this one (by Study
-   * Date): the priors a radiologist compares with. Matched on Patient ID alone, as QIDO-RS
-   * searches it; a study without a Patient ID has none.
+   * Date): the priors a radiologist compares with. Searched by Patient ID (a study without one
+   * has none); a study whose Issuer of Patient ID differs from this one's is another hospital's
+   * patient who happens to have the same number, and is left out. (Where either has no issuer,
+   * the ID alone decides, as most archives fill it in for none or all of their studies.)
    */
   private async priorsOf(client: DicomWebClient, study: QidoStudy, count: number): Promise<QidoStudy[]> {
     const patientId = jsonString(study, '00100020');
     if (patientId === '') return [];
+    const issuer = jsonString(study, ISSUER_OF_PATIENT_ID);
     const date = jsonString(study, '00080020');
-    const all = await client.search('studies', { PatientID: patientId, includefield: STUDY_FIELDS, limit: 200 });
+    const all = await client.search('studies', { PatientID: patientId, includefield: AUTO_FIELDS, limit: 200 });
+    const samePatient = (other: QidoStudy) => {
+      const otherIssuer = jsonString(other, ISSUER_OF_PATIENT_ID);
+      return jsonString(other, '00100020') === patientId && (issuer === '' || otherIssuer === '' || otherIssuer === issuer);
+    };
     return all
-      .filter((other) => uidOf(other) !== uidOf(study) && jsonString(other, '00100020') === patientId && jsonString(other, '00080020') <= date)
+      .filter((other) => uidOf(other) !== uidOf(study) && samePatient(other) && jsonString(other, '00080020') <= date)
       .sort((a, b) => jsonString(b, '00080020').localeCompare(jsonString(a, '00080020')))
       .slice(0, count);
   }
 }
 
 const uidOf = (study: QidoStudy) => jsonString(study, '0020000D');
+
+/** Issuer of Patient ID: which hospital's numbering a Patient ID is in (not a default QIDO-RS return attribute). */
+const ISSUER_OF_PATIENT_ID = '00100021';
+const AUTO_FIELDS = [...STUDY_FIELDS, ISSUER_OF_PATIENT_ID];
