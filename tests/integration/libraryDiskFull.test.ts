@@ -5,6 +5,8 @@
  *   imported, names no file as broken, counts what it did not reach, and leaves a sound library.
  *   Given room, the same import again takes exactly the rest.
  * - A copy the kernel refuses for want of space stops its batch as the disk's error.
+ * - A disk filled to the last byte by something else: the library does not open, and says why
+ *   (not "disk I/O error"); with room again it opens, nothing lost.
  * - A study download from Orthanc stops the same way: its transfer is refused with that reason
  *   (not retried in a loop), what arrived stays, and a report draft can still be saved.
  */
@@ -102,6 +104,35 @@ describe('the library’s disk filling up', () => {
     expect(result.outcome.error?.code).toBe('ENOSPC');
     expect(result.outcome.error?.message).toMatch(/^ENOSPC: no space left on device/);
     expect(result.leftInStaging).toBe(0);
+  });
+
+  it('a disk filled to the last byte by something else is named as such at start, and the library opens once there is room', async () => {
+    const disk = path.join(temp.dir, 'filled-disk');
+    mkdirSync(disk);
+    const scout = corpusPath('mr-series/cptac-sar-ax-scout');
+    const run = await withSmallDisk(
+      disk,
+      20,
+      `
+      cli() { "$NODE" "$CLI" "$@"; }
+      cli import '${scout}' --data-dir "$DISK/lib" --json > /dev/null
+      # Something else fills the disk (dd stops at ENOSPC).
+      dd if=/dev/zero of="$DISK/filler" bs=1M 2> /dev/null || true
+      cli search --data-dir "$DISK/lib" --json > "$OUT/full.out" 2> "$OUT/full.err" && echo 0 > "$OUT/full.code" || echo $? > "$OUT/full.code"
+      rm "$DISK/filler"
+      cli search --data-dir "$DISK/lib" --json > "$OUT/room.json"
+    `,
+      { NODE: process.execPath, CLI: builtFile('node/cli.mjs'), OUT: temp.dir },
+    );
+    expect(run.stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{"at"'))).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(readFileSync(path.join(temp.dir, 'full.code'), 'utf8').trim()).toBe('1');
+    expect(readFileSync(path.join(temp.dir, 'full.err'), 'utf8')).toContain(
+      'Lumen Workstation CLI failed: The disk holding the library is full (0.0 MB free): the library cannot be opened until some space is freed there (a few MB, for the database’s working files). Nothing in the library was changed.',
+    );
+    const page = JSON.parse(readFileSync(path.join(temp.dir, 'room.json'), 'utf8')) as { total: number; studies: Array<{ instanceCount: number }> };
+    expect(page.total).toBe(1);
+    expect(page.studies[0]?.instanceCount).toBe(3);
   });
 
   it('a study download stops with the reason, is refused rather than retried, and drafts can still be saved', async () => {

@@ -6,7 +6,10 @@
  * holds signed reports and audit history, where losing the last commit to a power cut is not
  * acceptable; bulk work stays fast by batching many rows per transaction.
  */
+import { statfsSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
+import { formatMegabytes } from '../diskSpace';
 import { LATEST_SCHEMA_VERSION, migrations } from './migrations';
 import type { Migration } from './migration-type';
 
@@ -29,6 +32,37 @@ export class NotALibraryError extends Error {
   override readonly name = 'NotALibraryError';
   constructor(cause: unknown) {
     super(`The library file cannot be opened as a database (${cause instanceof Error ? cause.message : String(cause)}).`);
+  }
+}
+
+/**
+ * Opening needs a little room: SQLite makes the write-ahead log's index (-shm) and log (-wal)
+ * beside the library. On a disk filled to the last byte (by something else: imports and
+ * downloads keep a reserve) that fails as a bare "disk I/O error", which reads like a damaged
+ * library; it is said for what it is.
+ */
+export class LibraryDiskFullAtOpenError extends Error {
+  override readonly name = 'LibraryDiskFullAtOpenError';
+  readonly code = 'LIBRARY_DISK_FULL';
+  constructor(freeBytes: number) {
+    super(
+      `The disk holding the library is full (${formatMegabytes(freeBytes)} free): the library cannot be opened until some space is freed there ` +
+        '(a few MB, for the database’s working files). Nothing in the library was changed.',
+    );
+  }
+}
+
+/** Below this, a failure to open or migrate is taken to be the full disk's doing. */
+const ROOM_TO_OPEN_BYTES = 8 * 1_000_000;
+
+/** The full disk, when that is why opening failed; else the failure as it was. */
+function explainOpenFailure(file: string, error: unknown): unknown {
+  try {
+    const stats = statfsSync(path.dirname(path.resolve(file)));
+    const freeBytes = stats.bavail * stats.bsize;
+    return freeBytes < ROOM_TO_OPEN_BYTES ? new LibraryDiskFullAtOpenError(freeBytes) : error;
+  } catch {
+    return error;
   }
 }
 
@@ -60,7 +94,8 @@ export function openLibraryDatabase(file: string): LibraryDatabase {
     db = new Database(file);
     found = schemaVersionOf(db);
   } catch (error) {
-    throw new NotALibraryError(error);
+    const explained = explainOpenFailure(file, error);
+    throw explained === error ? new NotALibraryError(error) : explained;
   }
   // Checked before anything else touches the file: even switching the journal mode rewrites
   // its header, and a newer version's library must be left exactly as it was.
@@ -77,7 +112,7 @@ export function openLibraryDatabase(file: string): LibraryDatabase {
     return db;
   } catch (error) {
     db.close();
-    throw error;
+    throw explainOpenFailure(file, error);
   }
 }
 
