@@ -824,6 +824,11 @@ export const ApiErrorCode = z.enum([
   /** The request was valid but cannot be done in the current state (e.g. a signed report). */
   'conflict',
   'not-found',
+  /**
+   * The library's disk refused a write (full, over quota, read-only, failing); the message says
+   * which. Reads still work; the write can be tried again once the disk is fixed.
+   */
+  'library-disk',
   /** Anything unexpected; the details are in main's log, not here. */
   'internal',
 ]);

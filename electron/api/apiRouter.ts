@@ -12,6 +12,7 @@ import {
   type ValidatedInput,
 } from '../../shared/api';
 import { describeError, log } from '../logging/log';
+import { libraryDiskProblem } from '../services/diskSpace';
 import { UserFacingError } from '../services/userFacingError';
 
 export { UserFacingError };
@@ -44,6 +45,9 @@ export function createApiRouter(handlers: RequestHandlers): ApiRouter {
       } catch (error) {
         if (error instanceof UserFacingError) return { ok: false, error: { code: error.code, message: error.message } };
         log.error('api.request-failed', { request: name, ...describeError(error) });
+        // A full or read-only library disk is the person's to fix: said, not hidden in the log.
+        const disk = libraryDiskProblem(error);
+        if (disk !== null) return { ok: false, error: { code: 'library-disk', message: `${disk} (nothing saved before is lost; try again once that is fixed)` } };
         return { ok: false, error: { code: 'internal', message: `${name} failed; the details are in the workstation's log` } };
       }
     },

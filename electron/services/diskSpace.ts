@@ -50,3 +50,19 @@ export function formatMegabytes(bytes: number): string {
 
 /** Filesystem errors that are the library's disk (not the file being read): they stop an import. */
 export const LIBRARY_DISK_ERROR_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
+
+/**
+ * What is wrong with the library's disk, when that is why a write failed (SQLite's or Node's
+ * code: full, over quota, read-only, failing), worded for the person; null for anything else.
+ */
+export function libraryDiskProblem(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  // Our own check: its message has the figures and no path.
+  if (code === 'LIBRARY_DISK_FULL' && error instanceof Error) return error.message;
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') return 'the disk holding the library is full';
+  if (code === 'EDQUOT') return 'the disk quota of the library’s folder is used up';
+  if (code === 'EROFS' || code.startsWith('SQLITE_READONLY')) return 'the library’s folder is read-only';
+  if (code.startsWith('SQLITE_IOERR')) return 'an input/output error on the library’s disk';
+  return null;
+}

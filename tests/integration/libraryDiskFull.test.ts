@@ -7,15 +7,17 @@
  * - A copy the kernel refuses for want of space stops its batch as the disk's error.
  * - A disk filled to the last byte by something else: the library does not open, and says why
  *   (not "disk I/O error"); with room again it opens, nothing lost.
+ * - A report draft saved on a disk something else has filled is refused with that reason (not
+ *   "failed, see the log"), and saved once there is room.
  * - A study download from Orthanc stops the same way: its transfer is refused with that reason
  *   (not retried in a loop), what arrived stays, and a report draft can still be saved.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, isImportable, readManifest } from '../helpers/corpus';
-import { callHostValue } from '../helpers/hostEvents';
+import { callHost, callHostValue } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { startOrthanc } from '../helpers/orthanc';
 import { until } from '../helpers/until';
@@ -133,6 +135,37 @@ describe('the library’s disk filling up', () => {
     const page = JSON.parse(readFileSync(path.join(temp.dir, 'room.json'), 'utf8')) as { total: number; studies: Array<{ instanceCount: number }> };
     expect(page.total).toBe(1);
     expect(page.studies[0]?.instanceCount).toBe(3);
+  });
+
+  it('a draft saved while something else has filled the disk is refused with that reason, and saves once there is room', async () => {
+    const disk = path.join(temp.dir, 'draft-disk');
+    mkdirSync(disk);
+    const host = await startHostProcess(path.join(disk, 'library'), [], 30_000, onSmallDisk(disk, 40));
+    try {
+      await callHostValue(host, 'import.start', { paths: [corpusPath('mr-series/cptac-sar-ax-scout')] });
+      await until('the scout imported', () => callHostValue<{ instances: number }>(host, 'library.stats', {}), (stats) => stats.instances === 3, 30_000);
+      const study = (await callHostValue<{ studies: Array<{ studyInstanceUid: string }> }>(host, 'library.searchStudies', {})).studies[0]?.studyInstanceUid;
+      // The host's disk, as the host sees it (its own mount namespace), filled to the last byte.
+      const filler = `/proc/${host.child.pid}/root${disk}/filler`;
+      const chunk = Buffer.alloc(1024 * 1024);
+      const handle = openSync(filler, 'w');
+      try {
+        for (;;) writeSync(handle, chunk);
+      } catch (error) {
+        expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      } finally {
+        closeSync(handle);
+      }
+      const draft = { studyInstanceUid: study, partId: randomUUID(), baseRevision: 0, editor: randomUUID(), content: { findings: 'Written on a full disk.', impression: '', recommendations: '', severity: '', templateId: '' } };
+      const refused = await callHost(host, 'reports.saveDraft', draft);
+      expect(refused).toEqual({ ok: false, error: { code: 'library-disk', message: 'the disk holding the library is full (nothing saved before is lost; try again once that is fixed)' } });
+      // Reading goes on.
+      expect((await callHostValue<{ total: number }>(host, 'library.searchStudies', {})).total).toBe(1);
+      rmSync(filler);
+      expect(await callHostValue<{ outcome: string }>(host, 'reports.saveDraft', draft)).toMatchObject({ outcome: 'saved' });
+    } finally {
+      await host.stop();
+    }
   });
 
   it('a study download stops with the reason, is refused rather than retried, and drafts can still be saved', async () => {

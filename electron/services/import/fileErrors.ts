@@ -1,4 +1,5 @@
 import { redactPaths } from '../../logging/log';
+import { libraryDiskProblem } from '../diskSpace';
 
 /**
  * A filesystem error as a technician reads it in the import summary.
@@ -19,13 +20,9 @@ export function describeFileError(error: unknown, whenMissing = 'not found'): st
  * went wrong on (the renderer never sees filesystem paths; the log has the code).
  */
 export function describeImportFailure(error: unknown): string {
+  const disk = libraryDiskProblem(error);
+  if (disk !== null) return disk;
   const code = (error as { code?: unknown } | null)?.code;
-  // Our own check (diskSpace.ts): its message has the figures and no path.
-  if (code === 'LIBRARY_DISK_FULL' && error instanceof Error) return error.message;
-  if (code === 'ENOSPC' || code === 'SQLITE_FULL') return 'the disk holding the library is full';
-  if (code === 'EDQUOT') return 'the disk quota of the library’s folder is used up';
-  if (code === 'EROFS' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY'))) return 'the library’s folder is read-only';
-  if (typeof code === 'string' && code.startsWith('SQLITE_IOERR')) return 'an input/output error on the library’s disk';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied writing to the library’s folder';
   if (code === 'EIO') return 'an input/output error on the library’s disk';
   if (typeof code === 'string') return `a file error (${code})`;
