@@ -46,6 +46,11 @@ export const LibraryStats = z.object({
   series: count,
   instances: count,
   bytes: count,
+  /**
+   * Room on the library's disk (null when it cannot be asked). `low`: imports and downloads will
+   * soon stop to keep the disk's reserve free (see README, "A full disk").
+   */
+  disk: z.object({ freeBytes: count, low: z.boolean() }).nullable(),
 });
 export type LibraryStats = z.infer<typeof LibraryStats>;
 

@@ -4,6 +4,7 @@
  * could no longer be saved and the study list could not record what was just copied.
  * Runs in: every Node runtime (main thread and workers).
  */
+import { statfsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 
 /** Megabytes as the window counts them (10^6 bytes, as formatBytes in the renderer). */
@@ -20,10 +21,26 @@ export interface DiskRoom {
   reserveBytes: number;
 }
 
-export async function diskRoomOf(folder: string): Promise<DiskRoom> {
-  const stats = await statfs(folder);
+function roomOf(stats: { blocks: number; bsize: number; bavail: number }): DiskRoom {
   const totalBytes = stats.blocks * stats.bsize;
   return { freeBytes: stats.bavail * stats.bsize, reserveBytes: Math.min(RESERVE_MAX_BYTES, Math.floor(totalBytes * RESERVE_SHARE)) };
+}
+
+export async function diskRoomOf(folder: string): Promise<DiskRoom> {
+  return roomOf(await statfs(folder));
+}
+
+/**
+ * The room as the window shows it: low once less than four reserves are free (1 GB on a large
+ * disk), so the person hears of it before imports and downloads stop. Null if it cannot be asked.
+ */
+export function libraryDiskOf(folder: string): { freeBytes: number; low: boolean } | null {
+  try {
+    const room = roomOf(statfsSync(folder));
+    return { freeBytes: room.freeBytes, low: room.freeBytes < 4 * room.reserveBytes };
+  } catch {
+    return null;
+  }
 }
 
 /** Thrown when writing more would eat into the reserve. Its message is for the person. */

@@ -24,6 +24,11 @@ export function StatusBar() {
       <span data-testid="status-library">
         {stats ? `${plural(stats.studies, 'study', 'studies')} · ${plural(stats.instances, 'image', 'images')} · ${formatBytes(stats.bytes)}` : '…'}
       </span>
+      {stats?.disk?.low && (
+        <span data-testid="status-disk" role="status" className="problem" title="Imports and downloads stop before the disk is full, keeping room for the database and report drafts">
+          Disk nearly full: {formatBytes(stats.disk.freeBytes)} free
+        </span>
+      )}
       <SyncStatusSegment />
       {problem && (
         <span role="alert" className="problem">

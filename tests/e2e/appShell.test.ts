@@ -56,6 +56,8 @@ describe('the workstation in Chromium through the browser host', () => {
     await expect.poll(() => page.getByTestId('status-connection').textContent()).toBe('Connected');
     expect(await page.getByTestId('status-data-directory').textContent()).toBe(`Library: ${temp.dir}`);
     expect(await page.getByTestId('status-library').textContent()).toBe('0 studies · 0 images · 0 B');
+    // The disk has room: no warning.
+    expect(await page.getByTestId('status-disk').count()).toBe(0);
     await expect.poll(async () => page.getByTestId('status-sync').textContent()).toBe('Sync: not configured');
   });
 

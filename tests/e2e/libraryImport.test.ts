@@ -185,6 +185,8 @@ describe('importing onto a library disk that fills up, in the browser', () => {
     expect(await page.getByTestId('not-imported-hint').textContent()).toBe(
       `${notImported} files were not imported because the import stopped. Import the same folder again to take them: what is already in the library is not copied twice.`,
     );
+    // The status bar says so too, while it lasts.
+    await expect.poll(() => page.getByTestId('status-disk').textContent(), { timeout: 10_000 }).toMatch(/^Disk nearly full: [\d.]+ MB free$/);
     // What came in is in the summary and the study list.
     await expect.poll(() => page.getByTestId('study-row').count(), { timeout: 10_000 }).toBe(1);
     expect(await page.getByTestId('import-study').allTextContents()).toEqual([`Pancreas-CT-CB_001 Pancreas-CT-CB_001 · 2012-07-06 · CT · PANCREAS · ${imported} imagesOpen`]);

@@ -162,8 +162,11 @@ describe('the browser host', () => {
     expect(info.status).toBe(200);
     expect(JSON.parse(info.body)).toMatchObject({ ok: true, value: { mode: 'host', schemaVersion: LATEST_SCHEMA_VERSION, name: 'Lumen Workstation' } });
 
-    const stats = JSON.parse((await call('library.stats', '{}')).body) as unknown;
-    expect(stats).toEqual({ ok: true, value: { patients: 0, studies: 0, series: 0, instances: 0, bytes: 0 } });
+    const stats = JSON.parse((await call('library.stats', '{}')).body) as { ok: boolean; value: { disk: { freeBytes: number; low: boolean } | null } };
+    expect(stats).toMatchObject({ ok: true, value: { patients: 0, studies: 0, series: 0, instances: 0, bytes: 0 } });
+    // The library's disk has room (this machine's temp folder).
+    expect(stats.value.disk?.low).toBe(false);
+    expect(stats.value.disk?.freeBytes).toBeGreaterThan(0);
 
     const audit = JSON.parse((await call('audit.query', '{"action":"app.start"}')).body) as { value: { entries: Array<{ action: string }> } };
     expect(audit.value.entries.map((entry) => entry.action)).toEqual(['app.start']);
@@ -192,7 +195,7 @@ describe('the browser host', () => {
     while (!text.includes('data: ')) text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
     const line = text.split('\n').find((l) => l.startsWith('data: ')) ?? '';
-    expect(JSON.parse(line.slice('data: '.length))).toEqual({ name: 'library.changed', payload: { patients: 0, studies: 0, series: 0, instances: 0, bytes: 0 } });
+    expect(JSON.parse(line.slice('data: '.length))).toMatchObject({ name: 'library.changed', payload: { patients: 0, studies: 0, series: 0, instances: 0, bytes: 0, disk: { low: false } } });
   });
 
   it('serves an instance file by its UID and nothing by a path', async () => {

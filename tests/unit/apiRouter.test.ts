@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiRouter, type RequestHandlers, UserFacingError } from '../../electron/api/apiRouter';
 
-const stats = { patients: 1, studies: 2, series: 3, instances: 4, bytes: 5 };
+const stats = { patients: 1, studies: 2, series: 3, instances: 4, bytes: 5, disk: { freeBytes: 6, low: true } };
 const notUsedHere = () => {
   throw new Error('not used in this test');
 };

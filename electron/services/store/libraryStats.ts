@@ -1,9 +1,12 @@
 import type { LibraryStats } from '../../../shared/api';
 import type { LibraryDatabase } from './database';
 
-export function readLibraryStats(db: LibraryDatabase): LibraryStats {
+/** What the library holds (the disk's room is added by the store's API, which knows the folder). */
+export type LibraryCounts = Omit<LibraryStats, 'disk'>;
+
+export function readLibraryStats(db: LibraryDatabase): LibraryCounts {
   const row = db
-    .prepare<[], LibraryStats>(
+    .prepare<[], LibraryCounts>(
       `SELECT
          (SELECT COUNT(*) FROM patients)  AS patients,
          (SELECT COUNT(*) FROM studies)   AS studies,

@@ -8,6 +8,7 @@ import { deleteAnnotation, listAnnotations, type SaveOutcome, saveAnnotation, se
 import { appendAudit, type NewAuditEntry, queryAudit } from './auditLog';
 import { type LibraryDatabase, schemaVersionOf } from './database';
 import { searchStudies, studyDetail, studySummaries } from './librarySearch';
+import { libraryDiskOf } from '../diskSpace';
 import { readLibraryStats } from './libraryStats';
 import * as reportStore from './reportStore';
 import * as syncStore from './syncStore';
@@ -19,7 +20,7 @@ import { addPendingFiles, clearPendingFiles, type DeletedStudy, deleteStudy, exi
 export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
   return {
     schemaVersion: (): number => schemaVersionOf(db),
-    libraryStats: (): LibraryStats => readLibraryStats(db),
+    libraryStats: (): LibraryStats => ({ ...readLibraryStats(db), disk: libraryDiskOf(instancesDir) }),
     appendAudit: (entry: NewAuditEntry): AuditEntry => appendAudit(db, entry),
     queryAudit: (query: ValidatedInput<'audit.query'>): AuditPage => queryAudit(db, query),
     existingInstances: (uids: string[]): string[] => existingInstances(db, uids),

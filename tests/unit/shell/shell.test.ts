@@ -240,7 +240,7 @@ describe('IPC', () => {
     const contents = new electron.FakeWebContents();
     electron.ipcMain.emit(IPC_CHANNELS.subscribe, { sender: contents, senderFrame: contents.mainFrame });
     await vi.waitFor(() => expect(contents.sent).toHaveLength(1));
-    expect(contents.sent[0]).toEqual({ channel: IPC_CHANNELS.event, payload: { name: 'library.changed', payload: { patients: 0, studies: 0, series: 0, instances: 0, bytes: 0 } } });
+    expect(contents.sent[0]).toMatchObject({ channel: IPC_CHANNELS.event, payload: { name: 'library.changed', payload: { patients: 0, studies: 0, series: 0, instances: 0, bytes: 0, disk: { low: false } } } });
 
     const stranger = new electron.FakeWebContents();
     stranger.mainFrame.url = 'https://evil.example/';
