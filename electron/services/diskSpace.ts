@@ -68,6 +68,12 @@ export function formatMegabytes(bytes: number): string {
 /** Filesystem errors that are the library's disk (not the file being read): they stop an import. */
 export const LIBRARY_DISK_ERROR_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
+/** The library's disk is full (or over quota): a wait for room, not a fault to park. */
+export function isLibraryDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'LIBRARY_DISK_FULL' || code === 'ENOSPC' || code === 'SQLITE_FULL' || code === 'EDQUOT';
+}
+
 /**
  * What is wrong with the library's disk, when that is why a write failed (SQLite's or Node's
  * code: full, over quota, read-only, failing), worded for the person; null for anything else.

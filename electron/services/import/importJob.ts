@@ -31,6 +31,8 @@ export interface ImportResult {
   studyUids: Set<string>;
   seconds: number;
   error: string | null;
+  /** The code of what stopped the import (ENOSPC, LIBRARY_DISK_FULL, SQLITE_FULL…), when it had one. */
+  errorCode: string | null;
 }
 
 /** Batches of received files as they arrive; null when there are no more. */
@@ -80,7 +82,7 @@ const keyOf = (header: InstanceHeader): InstanceKey => ({ sopInstanceUid: header
 
 export async function runImportJob(options: ImportJobOptions): Promise<ImportResult> {
   const started = options.requestedAt;
-  const result: ImportResult = { phase: 'finished', imported: 0, alreadyPresent: 0, skipped: [], notImported: 0, studyUids: new Set(), seconds: 0, error: null };
+  const result: ImportResult = { phase: 'finished', imported: 0, alreadyPresent: 0, skipped: [], notImported: 0, studyUids: new Set(), seconds: 0, error: null, errorCode: null };
   const counters = { filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0 };
   /** SOP Instance UIDs claimed by this job, so two files of one instance are not both staged. */
   const claimed = new Set<string>();
@@ -220,6 +222,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
           } catch (error) {
             result.phase = 'failed';
             result.error = describeImportFailure(error);
+            result.errorCode = codeOf(error);
             log.error('import.batch-failed', describeError(error));
           }
         }
@@ -258,6 +261,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
   } catch (error) {
     result.phase = 'failed';
     result.error = describeImportFailure(error);
+    result.errorCode = codeOf(error);
     log.error('import.failed', describeError(error));
   }
   // Each file found ends imported, already present or skipped, unless the import stopped first.
@@ -267,6 +271,11 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
   result.skipped.sort((a, b) => a.display.localeCompare(b.display));
   options.onProgress(progress(result.phase));
   return result;
+}
+
+function codeOf(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : null;
 }
 
 /** The name under which a skipped file is shown: relative to the folder chosen, with `/`. */

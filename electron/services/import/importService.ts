@@ -235,7 +235,7 @@ export class ImportService {
       if (result.phase === 'failed') await this.stopWorkers();
     } catch (error) {
       log.error('import.failed', describeError(error));
-      result = { phase: 'failed', imported: 0, alreadyPresent: 0, skipped: [], notImported: 0, studyUids: new Set(), seconds: 0, error: describeImportFailure(error) };
+      result = { phase: 'failed', imported: 0, alreadyPresent: 0, skipped: [], notImported: 0, studyUids: new Set(), seconds: 0, error: describeImportFailure(error), errorCode: null };
       await this.stopWorkers();
     }
 

@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { SyncStatus } from '../../../shared/api';
 import { describeError, log } from '../../logging/log';
 import type { EventHub } from '../eventHub';
+import { ensureRoomFor, isLibraryDiskFull } from '../diskSpace';
 import { describeImportFailure } from '../import/fileErrors';
 import type { ImportService } from '../import/importService';
 import { readInstanceAsPart10 } from '../instanceContent';
@@ -45,6 +46,13 @@ export const DONE_TRANSFERS_KEPT_DAYS = 90;
 const PRUNE_STEP_ROWS = 5_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const BACKOFF_CAP_MS = 10 * 60_000;
+/** Room a download needs to start: one batch of received files (ReceivedBatches' BATCH_BYTES). */
+const DOWNLOAD_ROOM_BYTES = 16 * 1_000_000;
+
+/** The import of downloaded files failed: said as the import says it, keeping its code (a full disk waits). */
+function importFailure(reason: string | null, code: string | null): Error {
+  return Object.assign(new Error(`the downloaded files could not be kept: ${reason ?? 'the import failed'}`), code === null ? {} : { code });
+}
 
 /** The wait before attempt `attempts + 1`: 2 s, 4 s, 8 s… capped at 10 min, ±50 % jitter. */
 export function backoffMs(attempts: number, retryAfterMs: number | null, random: () => number = Math.random): number {
@@ -236,7 +244,11 @@ export class SyncEngine {
     let outcomes: TransferOutcome[];
     try {
       if (first.direction === 'upload') outcomes = await this.upload(client, server, batch);
-      else outcomes = first.scope === 'study' ? await this.downloadStudy(client, server, first) : await this.download(client, server, batch);
+      else {
+        // No room for even a batch: the server is not asked; the download waits for room.
+        await ensureRoomFor(this.options.instancesDir, DOWNLOAD_ROOM_BYTES);
+        outcomes = first.scope === 'study' ? await this.downloadStudy(client, server, first) : await this.download(client, server, batch);
+      }
       this.reachable.set(server.id, true);
       this.lastSuccessAt = new Date().toISOString();
       await this.options.store.call('markServerReached', server.id);
@@ -257,6 +269,9 @@ export class SyncEngine {
 
   /** What a failure means for the transfers it hit: retried after a backoff, or parked with its reason. */
   private failureOutcome(error: unknown, attempts: number): { result: 'retry'; error: string; nextAttemptAt: string } | { result: 'parked'; error: string } {
+    // The library's disk is full: nothing is wrong with the transfer. It waits, and goes once
+    // there is room again (a reading room's downloads resume by themselves when space is freed).
+    if (isLibraryDiskFull(error)) return { result: 'retry', error: `${describeImportFailure(error)} (tried again once there is room)`, nextAttemptAt: new Date(Date.now() + backoffMs(attempts, null)).toISOString() };
     if (error instanceof DicomWebError) {
       if (error.permanent) return { result: 'parked', error: error.message };
       return { result: 'retry', error: error.message, nextAttemptAt: new Date(Date.now() + backoffMs(attempts, error.retryAfterMs)).toISOString() };
@@ -327,7 +342,7 @@ export class SyncEngine {
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
     }
-    const { summary } = await receiving.finish();
+    const { summary, result } = await receiving.finish();
     await recording;
     await this.options.audit({
       action: 'sync.download',
@@ -343,7 +358,7 @@ export class SyncEngine {
       },
     });
     // The library failing (a full disk) is the reason, not the stream it then cut off.
-    if (summary.phase === 'failed') throw new Error(`the downloaded files could not be kept: ${summary.error ?? 'the import failed'}`);
+    if (summary.phase === 'failed') throw importFailure(summary.error, result.errorCode);
     if (failure !== null) throw failure;
     if (summary.phase !== 'finished') throw new Error(`the downloaded files did not import (${summary.error ?? summary.phase})`);
     // A server may leave out what it cannot send: a refused or missing instance is then queued on its own (and parked with the reason if it fails again).
@@ -402,7 +417,8 @@ export class SyncEngine {
         await writeFile(path.join(folder, name), bytes, { mode: 0o600 });
         files.set(name, transfer);
       }
-      const { summary } = await this.options.importer.importOwn([folder]);
+      const { summary, result } = await this.options.importer.importOwn([folder]);
+      if (summary.phase === 'failed') throw importFailure(summary.error, result.errorCode);
       if (summary.phase !== 'finished') throw new Error(`the downloaded files did not import (${summary.error ?? summary.phase})`);
       const refused = new Map(summary.skipped.map((skip) => [path.basename(skip.file), skip.reason]));
       const outcomes: TransferOutcome[] = batch.map((transfer) => {
