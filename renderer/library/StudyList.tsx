@@ -68,7 +68,7 @@ function StudyRow({ study, selected }: { study: StudySummary; selected: boolean 
           )}
           {plural(study.instanceCount, 'image', 'images')}
           {study.missingInstances > 0 && (
-            <span className="incomplete" title="Its download was cut off or cancelled: download it again for the rest" data-testid="study-incomplete">
+            <span className="incomplete" title="Its download is under way or waiting (for the link, or for room on the disk), or was cut off or cancelled: the sync panel’s transfers tab says which" data-testid="study-incomplete">
               {' '}
               (incomplete: {study.missingInstances} not here)
             </span>

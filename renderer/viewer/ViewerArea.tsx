@@ -71,7 +71,7 @@ export function ViewerArea() {
           <ViewerToolbar />
           {study.study.missingInstances > 0 && (
             <p className="incomplete-notice" role="alert" data-testid="viewer-incomplete">
-              Incomplete study: {plural(study.study.missingInstances, 'image', 'images')} of {study.study.instanceCount + study.study.missingInstances} {study.study.missingInstances === 1 ? 'is' : 'are'} not on this workstation (its download was cut off or cancelled). Download it again from the server for the rest.
+              Incomplete study: {plural(study.study.missingInstances, 'image', 'images')} of {study.study.instanceCount + study.study.missingInstances} {study.study.missingInstances === 1 ? 'is' : 'are'} not on this workstation yet: its download is still under way or waiting (for the link, or for room on the disk), or it was cut off or cancelled. The sync panel’s transfers tab says which; Download fetches the rest.
             </p>
           )}
           <SeriesStrip />
