@@ -586,6 +586,13 @@ export const ImportProgress = z.object({
   bytesPerSecond: z.number().nonnegative(),
   /** null until the rate is known. */
   etaSeconds: z.number().nonnegative().nullable(),
+  /**
+   * Bytes an import may write on the library's disk (free, less the reserve kept for the
+   * database and drafts), as it was when the files had been found; null before, or not known.
+   * Less than bytesTotal: the import may stop when the disk is full (files already in the
+   * library take no room, so it is a warning, not a refusal).
+   */
+  roomBytes: count.nullable(),
 });
 export type ImportProgress = z.infer<typeof ImportProgress>;
 

@@ -82,6 +82,11 @@ function ProgressView({ progress }: { progress: ImportProgress }) {
       <p className="muted small">
         {plural(progress.imported, 'new image', 'new images')} · {progress.alreadyPresent.toLocaleString('en')} already in library · {progress.skipped.toLocaleString('en')} skipped
       </p>
+      {progress.roomBytes !== null && progress.bytesTotal > progress.roomBytes && (
+        <p className="problem small" role="status" data-testid="import-room-warning">
+          May not fit: {formatBytes(progress.bytesTotal)} to import and room for {formatBytes(progress.roomBytes)} on the library’s disk. The import stops when it is full, keeping what it took (files already in the library take no room).
+        </p>
+      )}
       <button
         type="button"
         disabled={cancelling}

@@ -169,12 +169,23 @@ describe('importing onto a library disk that fills up, in the browser', () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(host.url);
     await page.getByTestId('library-empty').waitFor();
+    // The progress panel warned while it was up (it may be quicker than a poll: recorded as shown).
+    await page.evaluate(() => {
+      const seen = { warning: '' };
+      (window as unknown as { __seen: typeof seen }).__seen = seen;
+      new MutationObserver(() => {
+        seen.warning = document.querySelector('[data-testid="import-room-warning"]')?.textContent ?? seen.warning;
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
     await page.getByRole('button', { name: 'Import folder…' }).click();
     await page.getByTestId('import-path').fill(corpusPath('ct-series/pancreas-ct-cbct-seg'));
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const summary = page.getByTestId('import-summary');
     await summary.waitFor({ timeout: 60_000 });
     expect(await summary.locator('.import-title').textContent()).toBe('Import stopped by an error');
+    expect(await page.evaluate(() => (window as unknown as { __seen: { warning: string } }).__seen.warning)).toMatch(
+      /^May not fit: 71 MB to import and room for [\d.]+ MB on the library’s disk\. The import stops when it is full, keeping what it took \(files already in the library take no room\)\.$/,
+    );
     expect(await summary.getByRole('alert').textContent()).toMatch(/^The disk holding the library is full: [\d.]+ MB free, the next files need [\d.]+ MB, and 2\.1 MB is kept free for the database and report drafts$/);
     const imported = Number(await page.getByTestId('summary-imported').textContent());
     const notImported = Number(await page.getByTestId('summary-not-imported').textContent());

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ImportPhase, ImportProgress } from '../../../shared/api';
 import { describeError, log } from '../../logging/log';
-import { ensureRoomFor } from '../diskSpace';
+import { diskRoomOf, ensureRoomFor } from '../diskSpace';
 import { instanceFilePath } from '../instanceFiles';
 import type { StoreClient } from '../store/storeClient';
 import type { WorkerClient } from '../workers/workerRpc';
@@ -84,6 +84,8 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
   const started = options.requestedAt;
   const result: ImportResult = { phase: 'finished', imported: 0, alreadyPresent: 0, skipped: [], notImported: 0, studyUids: new Set(), seconds: 0, error: null, errorCode: null };
   const counters = { filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0 };
+  /** Room on the library's disk once the files are found (see ImportProgress.roomBytes). */
+  let roomBytes: number | null = null;
   /** SOP Instance UIDs claimed by this job, so two files of one instance are not both staged. */
   const claimed = new Set<string>();
 
@@ -100,6 +102,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
       elapsedSeconds,
       bytesPerSecond,
       etaSeconds: bytesPerSecond > 0 && counters.bytesDone > 0 ? (counters.bytesTotal - counters.bytesDone) / bytesPerSecond : null,
+      roomBytes,
     };
   };
 
@@ -244,6 +247,8 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
       discoverySkipped = discovery.skipped.length;
       counters.filesTotal = discovery.files.length;
       counters.bytesTotal = discovery.files.reduce((sum, file) => sum + file.size, 0);
+      const room = await diskRoomOf(options.instancesDir).catch(() => null);
+      roomBytes = room ? Math.max(0, room.freeBytes - room.reserveBytes) : null;
       options.onProgress(progress('importing'));
       // Reading, parsing and writing of one batch overlap with the next one's in the other worker.
       const queue = intoBatches(discovery.files);

@@ -40,7 +40,7 @@ export interface CompletedImport {
 }
 
 function initialProgress(jobId: string): ImportProgress {
-  return { jobId, phase: 'discovering', filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0, imported: 0, alreadyPresent: 0, skipped: 0, elapsedSeconds: 0, bytesPerSecond: 0, etaSeconds: null };
+  return { jobId, phase: 'discovering', filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0, imported: 0, alreadyPresent: 0, skipped: 0, elapsedSeconds: 0, bytesPerSecond: 0, etaSeconds: null, roomBytes: null };
 }
 
 /** An import of files arriving from a server, open while they arrive. */
@@ -224,9 +224,11 @@ export class ImportService {
         isCancelled: () => job.cancelled,
         requestedAt,
         onProgress: (progress) => {
+          // The first 'importing' (the totals, the room on the disk) is always told; after it, a few a second.
+          const sameAsBefore = job.progress.phase === progress.phase;
           job.progress = progress;
           const now = Date.now();
-          if (progress.phase === 'importing' && now - lastSent < PROGRESS_INTERVAL_MS) return;
+          if (progress.phase === 'importing' && sameAsBefore && now - lastSent < PROGRESS_INTERVAL_MS) return;
           lastSent = now;
           if (job.announce) events.emit('import.progress', progress);
         },
