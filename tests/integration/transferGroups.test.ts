@@ -12,7 +12,7 @@ import type { Transfer, TransferGroup } from '../../shared/api';
 import Database from 'better-sqlite3';
 import { type LibraryDatabase, migrate, openLibraryDatabase } from '../../electron/services/store/database';
 import { migrations } from '../../electron/services/store/migrations';
-import { enqueueStudyDownload, enqueueTransfers, finishTransfers, listTransfers, pruneDoneTransfers, recordDownloadedInstances, recordInterruptedDownloads, saveServer } from '../../electron/services/store/syncStore';
+import { enqueueStudyDownload, enqueueTransfers, finishTransfers, listTransfers, pruneDoneTransfers, saveServer } from '../../electron/services/store/syncStore';
 import { insertInstances } from '../../electron/services/store/libraryWrites';
 import { DONE_TRANSFERS_KEPT_DAYS } from '../../electron/services/sync/syncEngine';
 import { callHostValue } from '../helpers/hostEvents';
@@ -197,19 +197,26 @@ describe('a library from before the lines', () => {
   });
 });
 
-describe('a study download resumed after a crash', () => {
-  it('records the instances its stream brought but the crash left without their row, and only those', () => {
+describe('a study download’s instances', () => {
+  it('are recorded as downloaded in the transaction that adds them to the library, and only they', () => {
     const header = (sop: string) => testHeader({ studyInstanceUid: '1.3.7', seriesInstanceUid: '1.4.7', sopInstanceUid: sop });
+    const downloadRows = () => listTransfers(db, undefined, { serverId: ARCHIVE, direction: 'download', studyInstanceUid: '1.3.7' }, 10).filter((row) => row.scope === 'instance');
+    const instancesHere = () => db.prepare('SELECT COUNT(*) FROM instances').pluck().get();
     // One image imported here before the download was asked for: not the download's.
     insertInstances(db, [{ path: 'a', header: header('1.2.7.0') }], new Date(at(0)));
     enqueueStudyDownload(db, ARCHIVE, '1.3.7', 4, { patientName: '', patientId: '', studyDate: '', studyDescription: '', modalities: [] }, at(1));
-    // Three came by the stream; the first's row was recorded, then the crash.
-    insertInstances(db, ['1.2.7.1', '1.2.7.2', '1.2.7.3'].map((sop) => ({ path: sop, header: header(sop) })), new Date(at(2)));
-    recordDownloadedInstances(db, ARCHIVE, [{ sopInstanceUid: '1.2.7.1', studyInstanceUid: '1.3.7', seriesInstanceUid: '1.4.7' }], at(2));
-    expect(recordInterruptedDownloads(db, ARCHIVE, '1.3.7', at(3))).toBe(2);
-    const rows = listTransfers(db, undefined, { serverId: ARCHIVE, direction: 'download', studyInstanceUid: '1.3.7' }, 10);
-    expect(rows.filter((row) => row.scope === 'instance').map((row) => `${row.sopInstanceUid} ${row.state}`).sort()).toEqual(['1.2.7.1 done', '1.2.7.2 done', '1.2.7.3 done']);
-    // Again: nothing more.
-    expect(recordInterruptedDownloads(db, ARCHIVE, '1.3.7', at(4))).toBe(0);
+    expect(downloadRows()).toEqual([]);
+
+    // A batch whose recording fails (as a crash would cut it): none of it is in the library either.
+    db.exec("CREATE TEMP TRIGGER cut_off BEFORE INSERT ON transfers WHEN NEW.sop_instance_uid = '1.2.7.3' BEGIN SELECT RAISE(ABORT, 'cut off'); END");
+    expect(() => insertInstances(db, ['1.2.7.1', '1.2.7.2', '1.2.7.3'].map((sop) => ({ path: sop, header: header(sop) })), new Date(at(2)), ARCHIVE)).toThrow('cut off');
+    expect(instancesHere()).toBe(1);
+    expect(downloadRows()).toEqual([]);
+    db.exec('DROP TRIGGER cut_off');
+
+    // The same batch whole: each instance here with its done row.
+    insertInstances(db, ['1.2.7.1', '1.2.7.2', '1.2.7.3'].map((sop) => ({ path: sop, header: header(sop) })), new Date(at(3)), ARCHIVE);
+    expect(instancesHere()).toBe(4);
+    expect(downloadRows().map((row) => `${row.sopInstanceUid} ${row.state}`).sort()).toEqual(['1.2.7.1 done', '1.2.7.2 done', '1.2.7.3 done']);
   });
 });

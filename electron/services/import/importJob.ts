@@ -40,8 +40,11 @@ export interface ReceivedFeed {
   next(): Promise<ReceivedFile[] | null>;
 }
 
-/** What an import reads: folders and files on this machine, or files received from a server. */
-export type ImportSource = { kind: 'paths'; roots: string[] } | { kind: 'received'; feed: ReceivedFeed };
+/**
+ * What an import reads: folders and files on this machine, or files received from a server
+ * (`downloadedFrom`: its id, so each instance's download is recorded with its row).
+ */
+export type ImportSource = { kind: 'paths'; roots: string[] } | { kind: 'received'; feed: ReceivedFeed; downloadedFrom?: string };
 
 export interface ImportJobOptions {
   jobId: string;
@@ -148,7 +151,8 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     if (files.length === 0) return;
     await timed('journal', () => options.store.call('addPendingFiles', files.map((file) => ({ path: finalPathOf(file.header), sopInstanceUid: file.header.sopInstanceUid }))));
     await timed('rename', () => worker.call('commitBatch', files.map((file) => ({ source: file.source, tempPath: file.tempPath, finalPath: finalPathOf(file.header) }))));
-    const outcome = await timed('insert', () => options.store.call('insertInstances', files.map((file) => ({ header: file.header, path: finalPathOf(file.header) }))));
+    const downloadedFrom = options.source.kind === 'received' ? options.source.downloadedFrom : undefined;
+    const outcome = await timed('insert', () => options.store.call('insertInstances', files.map((file) => ({ header: file.header, path: finalPathOf(file.header) })), downloadedFrom));
     result.imported += outcome.inserted;
     result.alreadyPresent += outcome.duplicates;
   }

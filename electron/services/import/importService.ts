@@ -124,10 +124,10 @@ export class ImportService {
    * waits (waitForIdle) and asks again. `onInstances` hears, after each batch, the instances now
    * in the library.
    */
-  receive(onInstances: (instances: InstanceKey[]) => void): ReceivedImport | null {
+  receive(onInstances: (instances: InstanceKey[]) => void, downloadedFrom?: string): ReceivedImport | null {
     if (this.running || this.waitingPerson) return null;
     const batches = new ReceivedBatches();
-    const { done } = this.begin({ kind: 'received', feed: batches }, false, onInstances);
+    const { done } = this.begin({ kind: 'received', feed: batches, ...(downloadedFrom === undefined ? {} : { downloadedFrom }) }, false, onInstances);
     // If the job stops before the download ends (a disk error), what is still sent is refused.
     void done.then(
       () => batches.close(),
@@ -143,11 +143,11 @@ export class ImportService {
   }
 
   /** As `receive`, after any import running or waiting (a person's or the workstation's own). */
-  async receiveWhenFree(onInstances: (instances: InstanceKey[]) => void): Promise<ReceivedImport> {
+  async receiveWhenFree(onInstances: (instances: InstanceKey[]) => void, downloadedFrom?: string): Promise<ReceivedImport> {
     for (;;) {
       await this.ownImports;
       await this.waitForIdle();
-      const receiving = this.receive(onInstances);
+      const receiving = this.receive(onInstances, downloadedFrom);
       if (receiving) return receiving;
     }
   }

@@ -5,6 +5,7 @@
 import type { InstanceHeader } from '../dicom/instanceHeader';
 import type { LibraryDatabase } from './database';
 import { searchText } from './searchText';
+import { recordDownloadedInstances } from './syncStore';
 
 export interface NewInstance {
   header: InstanceHeader;
@@ -43,7 +44,12 @@ export function addPendingFiles(db: LibraryDatabase, entries: Array<{ path: stri
   })();
 }
 
-export function insertInstances(db: LibraryDatabase, instances: NewInstance[], now: Date = new Date()): InsertOutcome {
+/**
+ * @param downloadedFrom the server the instances came from (a study download): each gets its
+ *   done download row in the same transaction, so no crash can leave an instance here whose
+ *   download is not recorded (the resumed download would then never count it).
+ */
+export function insertInstances(db: LibraryDatabase, instances: NewInstance[], now: Date = new Date(), downloadedFrom?: string): InsertOutcome {
   const addedAt = now.toISOString();
   const findPatient = db.prepare<[string], { id: number }>('SELECT id FROM patients WHERE patient_key = ?');
   const addPatient = db.prepare<[string, string, string, string, string, string, string]>(
@@ -125,6 +131,9 @@ export function insertInstances(db: LibraryDatabase, instances: NewInstance[], n
       outcome.inserted += 1;
       countInstance.run(h.fileSize, addModality(study.modalities, h.modality), study.id);
       countInstanceInSeries.run(seriesId);
+    }
+    if (downloadedFrom !== undefined) {
+      recordDownloadedInstances(db, downloadedFrom, instances.map(({ header: h }) => ({ sopInstanceUid: h.sopInstanceUid, studyInstanceUid: h.studyInstanceUid, seriesInstanceUid: h.seriesInstanceUid })), addedAt);
     }
   })();
   return outcome;

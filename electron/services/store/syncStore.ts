@@ -172,26 +172,6 @@ export function recordDownloadedInstances(db: LibraryDatabase, serverId: string,
   })();
 }
 
-/**
- * A study download resumed after a crash: instances that reached the library from its stream but
- * whose done row the crash cut off (the library commits a batch, then its rows are recorded) get
- * their row now. Those are the study's instances added since its download was asked for, with no
- * download row from that server.
- * @returns how many rows were written
- */
-export function recordInterruptedDownloads(db: LibraryDatabase, serverId: string, studyInstanceUid: string, now: string): number {
-  return db
-    .prepare<[string, string, string, string, string, string, string]>(
-      `INSERT INTO transfers (server_id, direction, sop_instance_uid, study_uid, series_uid, state, attempts, next_attempt_at, created_at, updated_at)
-       SELECT ?, 'download', i.sop_instance_uid, st.study_uid, se.series_uid, 'done', 1, ?, ?, ?
-         FROM instances i JOIN series se ON se.id = i.series_ref JOIN studies st ON st.id = se.study_ref
-        WHERE st.study_uid = ?
-          AND i.added_at >= (SELECT created_at FROM transfers WHERE server_id = ? AND direction = 'download' AND scope = 'study' AND sop_instance_uid = st.study_uid)
-          AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.server_id = ? AND t.direction = 'download' AND t.sop_instance_uid = i.sop_instance_uid)`,
-    )
-    .run(serverId, now, now, now, studyInstanceUid, serverId, serverId).changes;
-}
-
 /** How many instances of a study the library holds. */
 export function studyInstanceCount(db: LibraryDatabase, studyInstanceUid: string): number {
   return (

@@ -297,9 +297,8 @@ export class SyncEngine {
     const { store } = this.options;
     const studyInstanceUid = transfer.studyInstanceUid;
     if ((await store.call('studyInstanceCount', studyInstanceUid)) > 0) {
-      // Resumed (a crash, a cut link): what its stream brought but the crash left unrecorded is recorded.
-      const recorded = await store.call('recordInterruptedDownloads', server.id, studyInstanceUid);
-      if (recorded > 0) log.info('sync.download-rows-recovered', { instances: recorded });
+      // Resumed (a crash, a cut link, a full disk): what its stream brought is recorded already
+      // (each instance's row is written with it, see insertInstances); the rest is queued.
       await this.queueMissingInstances(client, server, studyInstanceUid);
       return [{ id: transfer.id, result: 'done' }];
     }
@@ -324,7 +323,8 @@ export class SyncEngine {
     let recording = Promise.resolve();
     const receiving = await importer.receiveWhenFree((instances) => {
       progress.instances += instances.length;
-      // In order, one after another: the rows follow the library.
+      // In order, one after another. The instances the stream added have their rows already
+      // (written with them); those the library held before get theirs here, so the line is whole.
       recording = recording.then(async () => {
         await store.call('recordDownloadedInstances', server.id, instances);
         // Progress for the status bar, a few times a second at most.
@@ -333,7 +333,7 @@ export class SyncEngine {
           await this.publish();
         }
       });
-    });
+    }, server.id);
     const host = new URL(server.baseUrl).host;
     let received = 0;
     let failure: Error | null = null;
