@@ -22,6 +22,7 @@ import { BundleRequest } from '../../shared/instanceBundle';
 import { instanceBundleStream } from '../services/instanceBundleStream';
 import { instanceContent } from '../services/instanceContent';
 import { resolveInstanceRequest } from '../services/instanceFiles';
+import { ensureRoomFor, libraryDiskProblem } from '../services/diskSpace';
 import { decodeUrlPart } from '../services/urlParts';
 import type { WorkstationServices } from '../services/workstationServices';
 import { checkRequest, newLaunchToken, sessionCookie } from './hostAuth';
@@ -127,10 +128,31 @@ export async function startHostServer(options: HostOptions): Promise<RunningHost
     const slash = rest.indexOf('/');
     const relative = decodeUrlPart(rest.slice(slash + 1));
     if (relative === null) return sendText(response, 400, 'bad file name');
-    const target = slash > 0 && options.services.uploads ? options.services.uploads.pathFor(rest.slice(0, slash), relative) : null;
-    if (!target) return sendText(response, 404, 'no such upload, or a file name that leaves it');
-    await mkdir(path.dirname(target), { recursive: true });
-    await pipeline(request, createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+    const uploadId = rest.slice(0, slash);
+    const uploads = options.services.uploads;
+    const refusal = uploads?.refusalOf(uploadId);
+    if (refusal) {
+      request.resume();
+      return sendText(response, 507, refusal);
+    }
+    const target = slash > 0 && uploads ? uploads.pathFor(uploadId, relative) : null;
+    if (!uploads || !target) return sendText(response, 404, 'no such upload, or a file name that leaves it');
+    try {
+      // A dropped file takes room twice until its import is over: here, and in the library.
+      await ensureRoomFor(uploads.root, 2 * Number(request.headers['content-length'] ?? 0));
+      await mkdir(path.dirname(target), { recursive: true });
+      await pipeline(request, createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+    } catch (error) {
+      const problem = libraryDiskProblem(error);
+      if (problem === null) throw error;
+      // The drop cannot be taken whole: what it sent so far goes, and its other files are refused.
+      await uploads.refuse(uploadId, problem);
+      await uploads.discardIfRefused(uploadId);
+      request.resume();
+      return sendText(response, 507, uploads.refusalOf(uploadId) ?? problem);
+    }
+    // Given up while this file was on its way: it goes too.
+    if (await uploads.discardIfRefused(uploadId)) return sendText(response, 507, uploads.refusalOf(uploadId) ?? 'the upload was given up');
     sendText(response, 201, 'stored');
   }
 

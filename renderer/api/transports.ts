@@ -66,6 +66,8 @@ export function httpTransport(): Transport {
           const dropped = files[index];
           if (!dropped) continue;
           const response = await fetch(`/api/upload/${uploadId}/${encodeURIComponent(dropped.relativePath)}`, { method: 'PUT', body: dropped.file, credentials: 'same-origin' });
+          // 507: the library's disk has no room, and the answer says so in words.
+          if (response.status === 507) throw new Error(`${dropped.relativePath} could not be sent to the workstation: ${(await response.text()).trim()}`);
           if (!response.ok) throw new Error(`${dropped.relativePath} could not be sent to the workstation (${response.status})`);
           onUploaded(++done, files.length);
         }

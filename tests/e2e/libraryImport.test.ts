@@ -4,7 +4,7 @@
  * then files dropped onto the window are imported, and a study is deleted. Debian's Chromium,
  * the real host, real files from the corpus.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -201,6 +201,32 @@ describe('importing onto a library disk that fills up, in the browser', () => {
     // What came in is in the summary and the study list.
     await expect.poll(() => page.getByTestId('study-row').count(), { timeout: 10_000 }).toBe(1);
     expect(await page.getByTestId('import-study').allTextContents()).toEqual([`Pancreas-CT-CB_001 Pancreas-CT-CB_001 · 2012-07-06 · CT · PANCREAS · ${imported} imagesOpen`]);
+    await page.close();
+  });
+
+  it('refuses files dropped onto the full disk with the reason, keeping none of the drop', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(host.url);
+    await page.getByTestId('study-row').first().waitFor();
+    const before = await page.getByTestId('status-library').textContent();
+    // Twenty CT slices (10 MB; each takes room twice until imported): more than the room left.
+    const ct = corpusPath('ct-series/pancreas-ct-cbct-seg');
+    const files = readdirSync(ct)
+      .filter((name) => name.endsWith('.dcm'))
+      .slice(100, 120)
+      .map((name) => ({ name, base64: readFileSync(path.join(ct, name)).toString('base64') }));
+    await page.evaluate((dropped) => {
+      const transfer = new DataTransfer();
+      for (const { name, base64 } of dropped) transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, files);
+    const alert = page.getByTestId('import-panel').getByRole('alert');
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).toMatch(/^1-\d{3}\.dcm could not be sent to the workstation: the disk holding the library is full: [\d.]+ MB free, the next files need [\d.]+ MB, and 2\.1 MB is kept free for the database and report drafts$/);
+    // What the drop had sent is gone again, and nothing was imported.
+    // (A file already on its way when the drop was refused goes when it lands.)
+    await expect.poll(() => readdirSync(`/proc/${host.child.pid}/root${path.join(temp.dir, 'disk', 'library', 'uploads')}`), { timeout: 5_000 }).toEqual([]);
+    expect(await page.getByTestId('status-library').textContent()).toBe(before);
     await page.close();
   });
 });

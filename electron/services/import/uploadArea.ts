@@ -9,6 +9,8 @@ import path from 'node:path';
 
 export class UploadArea {
   private readonly open = new Set<string>();
+  /** Uploads given up (the library's disk is full), with why: their later files get the same answer. */
+  private readonly refused = new Map<string, string>();
 
   constructor(readonly root: string) {}
 
@@ -35,6 +37,28 @@ export class UploadArea {
   finish(uploadId: string): string | null {
     if (!this.open.delete(uploadId)) return null;
     return path.join(this.root, uploadId);
+  }
+
+  /** Gives an upload up: its files so far are removed, and its later files are refused with `reason`. */
+  async refuse(uploadId: string, reason: string): Promise<void> {
+    if (!this.open.has(uploadId)) return;
+    this.refused.set(uploadId, reason);
+    await this.remove(uploadId);
+  }
+
+  /**
+   * A file of a given-up upload that was already on its way when the upload was given up has
+   * now landed: the upload's folder goes again. True if the upload was given up.
+   */
+  async discardIfRefused(uploadId: string): Promise<boolean> {
+    if (!this.refused.has(uploadId)) return false;
+    await rm(path.join(this.root, uploadId), { recursive: true, force: true });
+    return true;
+  }
+
+  /** Why an upload was given up, or null. */
+  refusalOf(uploadId: string): string | null {
+    return this.refused.get(uploadId) ?? null;
   }
 
   async remove(uploadId: string): Promise<void> {
