@@ -54,10 +54,13 @@ export class LibraryDiskFullError extends Error {
   }
 }
 
-/** Throws LibraryDiskFullError unless `neededBytes` fit on the disk of `folder` above the reserve. */
-export async function ensureRoomFor(folder: string, neededBytes: number): Promise<void> {
+/**
+ * Throws LibraryDiskFullError unless `neededBytes` fit on the disk of `folder` above the reserve
+ * (or, with `useReserve`, at all: what the reserve is kept for, a report written here).
+ */
+export async function ensureRoomFor(folder: string, neededBytes: number, { useReserve = false }: { useReserve?: boolean } = {}): Promise<void> {
   const room = await diskRoomOf(folder);
-  if (room.freeBytes - neededBytes < room.reserveBytes) throw new LibraryDiskFullError(room, neededBytes);
+  if (room.freeBytes - neededBytes < (useReserve ? 0 : room.reserveBytes)) throw new LibraryDiskFullError(room, neededBytes);
 }
 
 export function formatMegabytes(bytes: number): string {

@@ -239,7 +239,7 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
       await mkdir(layout.uploadsDir, { recursive: true });
       await writeFile(file, report.bytes, { mode: 0o600 });
       try {
-        const { summary } = await importer.importOwn([file]);
+        const { summary } = await importer.importOwn([file], { writtenHere: true });
         if (summary.imported !== 1) throw new Error(`the report did not import (${summary.skipped[0]?.reason ?? summary.error ?? 'unknown reason'})`);
       } finally {
         await rm(file, { force: true });

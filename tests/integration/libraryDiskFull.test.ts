@@ -9,12 +9,13 @@
  *   (not "disk I/O error"); with room again it opens, nothing lost.
  * - A report draft saved on a disk something else has filled is refused with that reason (not
  *   "failed, see the log"), and saved once there is room.
+ * - A report signed on a disk filled into its reserve is still written as its SR.
  * - A study download from Orthanc stops the same way: its transfer waits with that reason, what
  *   arrived stays, a report draft can still be saved, and once space is freed the download
  *   finishes by itself.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, isImportable, readManifest } from '../helpers/corpus';
@@ -164,6 +165,33 @@ describe('the library’s disk filling up', () => {
       expect((await callHostValue<{ total: number }>(host, 'library.searchStudies', {})).total).toBe(1);
       rmSync(filler);
       expect(await callHostValue<{ outcome: string }>(host, 'reports.saveDraft', draft)).toMatchObject({ outcome: 'saved' });
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('a report signed on a disk filled into its reserve is still written as its SR: the reserve is kept for it', async () => {
+    const disk = path.join(temp.dir, 'reserve-disk');
+    mkdirSync(disk);
+    const host = await startHostProcess(path.join(disk, 'library'), [], 30_000, onSmallDisk(disk, 40));
+    try {
+      await callHostValue(host, 'settings.set', { radiologistName: 'Roe^Jane^^Dr.', institutionName: 'Lumen Test Hospital' });
+      await callHostValue(host, 'import.start', { paths: [corpusPath('mr-series/cptac-sar-ax-scout')] });
+      await until('the scout imported', () => callHostValue<{ instances: number }>(host, 'library.stats', {}), (stats) => stats.instances === 3, 30_000);
+      const study = (await callHostValue<{ studies: Array<{ studyInstanceUid: string }> }>(host, 'library.searchStudies', {})).studies[0]?.studyInstanceUid;
+      // Something else takes the disk down to 1 MB free, inside the 2.1 MB reserve: imports would stop.
+      const hostView = `/proc/${host.child.pid}/root${disk}`;
+      const { bavail, bsize } = statfsSync(hostView);
+      writeFileSync(path.join(hostView, 'filler'), Buffer.alloc(bavail * bsize - 1024 * 1024));
+      const partId = randomUUID();
+      const content = { findings: 'No fracture.', impression: 'Normal forearm.', recommendations: '', severity: '', templateId: '' };
+      const saved = await callHostValue<{ outcome: string; part: { revision: number } }>(host, 'reports.saveDraft', { studyInstanceUid: study, partId, baseRevision: 0, editor: randomUUID(), content });
+      expect(saved.outcome).toBe('saved');
+      const signed = await callHostValue<{ srError: string | null; report: { status: string; parts: Array<{ srSopInstanceUid: string | null }> } }>(host, 'reports.sign', { studyInstanceUid: study, partId, revision: saved.part.revision });
+      expect(signed.srError).toBeNull();
+      expect(signed.report.status).toBe('final');
+      expect(signed.report.parts[0]?.srSopInstanceUid).toMatch(/^2\.25\.\d+$/);
+      expect((await callHostValue<{ instances: number }>(host, 'library.stats', {})).instances).toBe(4);
     } finally {
       await host.stop();
     }

@@ -44,7 +44,10 @@ export interface ReceivedFeed {
  * What an import reads: folders and files on this machine, or files received from a server
  * (`downloadedFrom`: its id, so each instance's download is recorded with its row).
  */
-export type ImportSource = { kind: 'paths'; roots: string[] } | { kind: 'received'; feed: ReceivedFeed; downloadedFrom?: string };
+export type ImportSource =
+  /** `writtenHere`: the workstation's own documents (a report's SR): they may use the disk's reserve, which is kept for them. */
+  | { kind: 'paths'; roots: string[]; writtenHere?: boolean }
+  | { kind: 'received'; feed: ReceivedFeed; downloadedFrom?: string };
 
 export interface ImportJobOptions {
   jobId: string;
@@ -164,7 +167,8 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     const { fresh, present } = await freshOf(valid);
     const committed: Array<{ header: InstanceHeader; tempPath: string; source: string }> = [];
     if (fresh.length > 0) {
-      await ensureRoomFor(options.instancesDir, fresh.reduce((sum, file) => sum + file.source.size, 0));
+      const needed = fresh.reduce((sum, file) => sum + file.source.size, 0);
+      await ensureRoomFor(options.instancesDir, needed, { useReserve: options.source.kind === 'paths' && options.source.writtenHere === true });
       const { staged, failed } = await timed('stage', () =>
         worker.call(
           'stageBatch',

@@ -92,9 +92,9 @@ export class ImportService {
    * `announce: false` is for the workstation's own files (a report it wrote): no progress
    * panel or summary for the user, only the library change.
    */
-  start(paths: string[], { announce = true }: { announce?: boolean } = {}): { jobId: string; done: Promise<CompletedImport> } {
+  start(paths: string[], { announce = true, writtenHere = false }: { announce?: boolean; writtenHere?: boolean } = {}): { jobId: string; done: Promise<CompletedImport> } {
     if (announce && this.running && !this.running.announce && !this.waitingPerson) return this.startAfterOwn(paths, this.running.done);
-    return this.begin({ kind: 'paths', roots: paths }, announce);
+    return this.begin({ kind: 'paths', roots: paths, ...(writtenHere ? { writtenHere } : {}) }, announce);
   }
 
   /**
@@ -191,14 +191,15 @@ export class ImportService {
 
   /**
    * Imports the workstation's own files (a report it wrote, instances it downloaded) quietly,
-   * one after another and after any import that is running.
+   * one after another and after any import that is running. `writtenHere`: documents the
+   * radiologist made here (a signed report's SR), which may use the disk's reserve.
    */
-  importOwn(paths: string[]): Promise<CompletedImport> {
+  importOwn(paths: string[], { writtenHere = false }: { writtenHere?: boolean } = {}): Promise<CompletedImport> {
     const next = this.ownImports.then(async () => {
       for (;;) {
         await this.waitForIdle();
         // A person's import may have started (or be waiting) in between: it goes first.
-        if (!this.running && !this.waitingPerson) return this.start(paths, { announce: false }).done;
+        if (!this.running && !this.waitingPerson) return this.start(paths, { announce: false, writtenHere }).done;
       }
     });
     this.ownImports = next.catch(() => undefined);

@@ -88,7 +88,8 @@ export function reportHandlers(options: ReportServiceOptions): Pick<RequestHandl
     await mkdir(options.uploadsDir, { recursive: true });
     await writeFile(file, built.bytes, { mode: 0o600 });
     try {
-      const { summary } = await options.importer.importOwn([file]);
+      // The radiologist's report: it may use the disk's reserve, which is kept for it.
+      const { summary } = await options.importer.importOwn([file], { writtenHere: true });
       if (summary.imported !== 1) throw new Error(`the report SR did not import (${summary.skipped[0]?.reason ?? summary.error ?? 'unknown reason'})`);
     } finally {
       await rm(file, { force: true });
