@@ -68,9 +68,6 @@ export function formatMegabytes(bytes: number): string {
   return `${megabytes >= 10 ? Math.round(megabytes).toLocaleString('en') : megabytes.toFixed(1)} MB`;
 }
 
-/** Filesystem errors that are the library's disk (not the file being read): they stop an import. */
-export const LIBRARY_DISK_ERROR_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
-
 /** The library's disk is full (or over quota): a wait for room, not a fault to park. */
 export function isLibraryDiskFull(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -80,6 +77,7 @@ export function isLibraryDiskFull(error: unknown): boolean {
 /**
  * What is wrong with the library's disk, when that is why a write failed (SQLite's or Node's
  * code: full, over quota, read-only, failing), worded for the person; null for anything else.
+ * (EIO is not among them: on an import it is as likely the disc being read.)
  */
 export function libraryDiskProblem(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;

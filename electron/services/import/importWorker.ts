@@ -15,7 +15,7 @@ import { copyFile, type FileHandle, mkdir, open, rename, rm, writeFile } from 'n
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { needsWholeFile, readInstanceHeader } from '../dicom/readHeader';
-import { LIBRARY_DISK_ERROR_CODES } from '../diskSpace';
+import { libraryDiskProblem } from '../diskSpace';
 import { syncDirectory } from '../syncDirectory';
 import { reportWorkerStartFailure, serveWorkerApi } from '../workers/workerRpc';
 import { discoverSources } from './discoverSources';
@@ -104,7 +104,7 @@ async function stageBatch(stagingDir: string, items: Array<{ source: string; fin
       } catch (error) {
         await rm(tempPath, { force: true });
         const code = (error as NodeJS.ErrnoException).code ?? '';
-        if (LIBRARY_DISK_ERROR_CODES.has(code)) disk.error ??= error as NodeJS.ErrnoException;
+        if (libraryDiskProblem(error) !== null) disk.error ??= error as NodeJS.ErrnoException;
         else failed.push({ source: item.source, reason: code === 'CHANGED' ? 'changed while it was being imported (still being written?)' : describeFileError(error, VANISHED) });
       }
     }),
