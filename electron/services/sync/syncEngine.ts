@@ -276,8 +276,8 @@ export class SyncEngine {
       if (error.permanent) return { result: 'parked', error: error.message };
       return { result: 'retry', error: error.message, nextAttemptAt: new Date(Date.now() + backoffMs(attempts, error.retryAfterMs)).toISOString() };
     }
-    // Not the network: a file gone from the library, an import that failed, a full disk. Said
-    // (as the import says it: no filesystem path reaches the window), and parked.
+    // Not the network: a file gone from the library, an import that failed, a read-only disk.
+    // Said (as the import says it: no filesystem path reaches the window), and parked.
     return { result: 'parked', error: describeImportFailure(error) };
   }
 
