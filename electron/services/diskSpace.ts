@@ -21,13 +21,24 @@ export interface DiskRoom {
   reserveBytes: number;
 }
 
-function roomOf(stats: { blocks: number; bsize: number; bavail: number }): DiskRoom {
+/**
+ * Null when the filesystem does not tell: some network and FUSE filesystems report no blocks at
+ * all, and there the disk's own errors (ENOSPC) are the only word on it; imports are not refused
+ * on a guess.
+ */
+export function roomOf(stats: { blocks: number; bsize: number; bavail: number }): DiskRoom | null {
   const totalBytes = stats.blocks * stats.bsize;
+  if (!(totalBytes > 0)) return null;
   return { freeBytes: stats.bavail * stats.bsize, reserveBytes: Math.min(RESERVE_MAX_BYTES, Math.floor(totalBytes * RESERVE_SHARE)) };
 }
 
-export async function diskRoomOf(folder: string): Promise<DiskRoom> {
-  return roomOf(await statfs(folder));
+/** The room on the disk of `folder`; null when it cannot be known (see roomOf). */
+export async function diskRoomOf(folder: string): Promise<DiskRoom | null> {
+  try {
+    return roomOf(await statfs(folder));
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -37,7 +48,7 @@ export async function diskRoomOf(folder: string): Promise<DiskRoom> {
 export function libraryDiskOf(folder: string): { freeBytes: number; low: boolean } | null {
   try {
     const room = roomOf(statfsSync(folder));
-    return { freeBytes: room.freeBytes, low: room.freeBytes < 4 * room.reserveBytes };
+    return room && { freeBytes: room.freeBytes, low: room.freeBytes < 4 * room.reserveBytes };
   } catch {
     return null;
   }
@@ -60,7 +71,7 @@ export class LibraryDiskFullError extends Error {
  */
 export async function ensureRoomFor(folder: string, neededBytes: number, { useReserve = false }: { useReserve?: boolean } = {}): Promise<void> {
   const room = await diskRoomOf(folder);
-  if (room.freeBytes - neededBytes < (useReserve ? 0 : room.reserveBytes)) throw new LibraryDiskFullError(room, neededBytes);
+  if (room && room.freeBytes - neededBytes < (useReserve ? 0 : room.reserveBytes)) throw new LibraryDiskFullError(room, neededBytes);
 }
 
 export function formatMegabytes(bytes: number): string {

@@ -255,7 +255,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
       discoverySkipped = discovery.skipped.length;
       counters.filesTotal = discovery.files.length;
       counters.bytesTotal = discovery.files.reduce((sum, file) => sum + file.size, 0);
-      const room = await diskRoomOf(options.instancesDir).catch(() => null);
+      const room = await diskRoomOf(options.instancesDir);
       roomBytes = room ? Math.max(0, room.freeBytes - room.reserveBytes) : null;
       options.onProgress(progress('importing'));
       // Reading, parsing and writing of one batch overlap with the next one's in the other worker.
