@@ -94,7 +94,7 @@ export const DicomUid = z.string().regex(ACCEPTABLE_UID, 'not a UID');
 /** A calendar date as the study list shows and takes it. */
 const isoDate = z.iso.date();
 
-export const StudySortKey = z.enum(['date', 'name', 'patientId', 'accession', 'description', 'modality', 'instances', 'added']);
+export const StudySortKey = z.enum(['date', 'name', 'patientId', 'accession', 'description', 'modality', 'instances', 'size', 'added']);
 export type StudySortKey = z.infer<typeof StudySortKey>;
 
 export const StudyQuery = z

@@ -17,7 +17,7 @@ import { startWorkstationServices } from '../services/workstationServices';
 const usage = `usage:
   cli import PATH... [--data-dir DIR] [--json]
   cli search [--data-dir DIR] [--name X] [--patient-id X] [--accession X] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
-             [--modality CT] [--description X] [--sort date|name|patientId|accession|description|modality|instances|added] [--asc] [--limit N] [--json]`;
+             [--modality CT] [--description X] [--sort date|name|patientId|accession|description|modality|instances|size|added] [--asc] [--limit N] [--json]`;
 
 class UsageError extends Error {}
 

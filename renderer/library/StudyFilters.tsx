@@ -16,6 +16,7 @@ const SORTS: Array<[SortKey, string]> = [
   ['description', 'Description'],
   ['modality', 'Modality'],
   ['instances', 'Images'],
+  ['size', 'Size on disk'],
   ['added', 'Imported'],
 ];
 

@@ -3,7 +3,7 @@ import type { StudySummary } from '../../shared/api';
 import { formatPersonName } from '../../shared/dicom/personName';
 import { STATUS_LABELS } from '../reports/reportText';
 import { useClient } from '../api/clientContext';
-import { messageOf, plural } from '../app/format';
+import { formatBytes, messageOf, plural } from '../app/format';
 import { REGION_ATTRIBUTE } from '../app/useRegionCycling';
 import { showImportPanel } from '../app/panels';
 import { useAppStore } from '../state/appStore';
@@ -66,7 +66,7 @@ function StudyRow({ study, selected }: { study: StudySummary; selected: boolean 
               ★ {study.keyImages}{' '}
             </span>
           )}
-          {plural(study.instanceCount, 'image', 'images')}
+          {plural(study.instanceCount, 'image', 'images')} · <span data-testid="study-size">{formatBytes(study.bytes)}</span>
           {study.missingInstances > 0 && (
             <span className="incomplete" title="Its download is under way or waiting (for the link, or for room on the disk), or was cut off or cancelled: the sync panel’s transfers tab says which" data-testid="study-incomplete">
               {' '}

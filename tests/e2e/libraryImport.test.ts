@@ -68,6 +68,8 @@ describe('importing and finding studies in the browser', () => {
     await rows().first().waitFor();
     expect(await rows().count()).toBe(1);
     expect(await page.getByTestId('status-library').textContent()).toBe('1 study · 134 images · 71 MB');
+    // Each study says its size, to find what to delete when the disk fills (sortable: Size on disk).
+    expect(await page.getByTestId('study-size').first().textContent()).toBe('71 MB');
   });
 
   it('finds the study by the beginning of the patient name, case ignored', async () => {

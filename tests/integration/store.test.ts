@@ -146,7 +146,7 @@ describe('searching the study list', () => {
     const db = openLibraryDatabase(file);
     insertInstances(db, [
       { path: 'a', header: header({ patientName: 'Müller^José', patientId: 'PX-1001', accessionNumber: 'ACC2024-7', studyDescription: 'CT THORAX' }) },
-      { path: 'b', header: header({ patientName: 'Núñez^Zoë', patientId: 'PX-2002', studyInstanceUid: '1.2.2', seriesInstanceUid: '1.2.2.1', sopInstanceUid: '1.2.2.1.1', studyDate: '20230301', modality: 'MR' }) },
+      { path: 'b', header: header({ patientName: 'Núñez^Zoë', patientId: 'PX-2002', studyInstanceUid: '1.2.2', seriesInstanceUid: '1.2.2.1', sopInstanceUid: '1.2.2.1.1', studyDate: '20230301', modality: 'MR', fileSize: 5000 }) },
     ]);
     const names = (query: Parameters<typeof StudyQuery.parse>[0]) => searchStudies(db, StudyQuery.parse(query)).studies.map((study) => study.patientName);
     expect(names({ patientName: 'muller' })).toEqual(['Müller^José']);
@@ -160,6 +160,9 @@ describe('searching the study list', () => {
     expect(names({ modality: 'MR' })).toEqual(['Núñez^Zoë']);
     expect(names({ sort: 'name', direction: 'asc' })).toEqual(['Müller^José', 'Núñez^Zoë']);
     expect(names({ sort: 'date', direction: 'asc' })).toEqual(['Núñez^Zoë', 'Müller^José']);
+    // The biggest first: what to delete when the disk is nearly full.
+    expect(names({ sort: 'size' })).toEqual(['Núñez^Zoë', 'Müller^José']);
+    expect(names({ sort: 'size', direction: 'asc' })).toEqual(['Müller^José', 'Núñez^Zoë']);
     expect(searchStudies(db, StudyQuery.parse({ limit: 1, offset: 1 }))).toMatchObject({ total: 2, offset: 1, studies: [{ patientName: 'Núñez^Zoë' }] });
     db.close();
   });

@@ -31,6 +31,8 @@ const sortColumns: Record<ValidatedInput<'library.searchStudies'>['sort'], strin
   description: 's.description COLLATE NOCASE %DIR%',
   modality: 's.modalities %DIR%',
   instances: 's.instance_count %DIR%',
+  // The biggest first, to find what to delete when the disk is nearly full.
+  size: 's.total_bytes %DIR%',
   added: 's.added_at %DIR%',
 };
 
