@@ -11,9 +11,10 @@ import { trustedCertificates } from './0010-trusted-certificates';
 import { expectedInstances } from './0011-expected-instances';
 import { transferGroups } from './0012-transfer-groups';
 import { autoDownload } from './0013-auto-download';
+import { studySizeOrder } from './0014-study-size-order';
 import type { Migration } from '../migration-type';
 
 /** Every migration, in order. A new one is a new file here with the next number. */
-export const migrations: readonly Migration[] = [auditLog, library, importAndSearch, annotations, srDocuments, reports, sync, srText, studyDownloads, trustedCertificates, expectedInstances, transferGroups, autoDownload];
+export const migrations: readonly Migration[] = [auditLog, library, importAndSearch, annotations, srDocuments, reports, sync, srText, studyDownloads, trustedCertificates, expectedInstances, transferGroups, autoDownload, studySizeOrder];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
