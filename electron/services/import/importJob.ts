@@ -35,6 +35,12 @@ export interface ImportResult {
   errorCode: string | null;
 }
 
+/** A batch's instances now in the library: those it added, and those the library held already. */
+export interface BatchInstances {
+  added: InstanceKey[];
+  present: InstanceKey[];
+}
+
 /** Batches of received files as they arrive; null when there are no more. */
 export interface ReceivedFeed {
   next(): Promise<ReceivedFile[] | null>;
@@ -60,8 +66,8 @@ export interface ImportJobOptions {
   isCancelled: () => boolean;
   /** performance.now() when the import was asked for: its time counts from there. */
   requestedAt: number;
-  /** After each batch: the instances now in the library (new or already there). */
-  onInstances?: (instances: InstanceKey[]) => void;
+  /** After each batch: the instances now in the library, those it added and those already there. */
+  onInstances?: (instances: BatchInstances) => void;
 }
 
 const BATCH_FILES = 32;
@@ -189,7 +195,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
       }
       await commitStaged(worker, committed);
     }
-    options.onInstances?.([...present, ...committed].map((file) => keyOf(file.header)));
+    options.onInstances?.({ added: committed.map((file) => keyOf(file.header)), present: present.map((file) => keyOf(file.header)) });
     counters.filesDone += batch.length;
     counters.bytesDone += batch.reduce((sum, file) => sum + file.size, 0);
     options.onProgress(progress('importing'));
@@ -209,7 +215,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     const { fresh, present, copies } = await freshOf(valid);
     if (present.length + copies.length > 0) await worker.call('discardStaged', [...present, ...copies].map((file) => file.tempPath));
     await commitStaged(worker, fresh);
-    options.onInstances?.([...present, ...fresh].map((file) => keyOf(file.header)));
+    options.onInstances?.({ added: fresh.map((file) => keyOf(file.header)), present: present.map((file) => keyOf(file.header)) });
     counters.filesTotal += batch.length;
     counters.bytesTotal += bytes;
     counters.filesDone += batch.length;

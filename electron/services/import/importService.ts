@@ -14,8 +14,8 @@ import type { StoreClient } from '../store/storeClient';
 import { WorkerClient } from '../workers/workerRpc';
 import { workerScriptUrl } from '../workers/workerScripts';
 import { describeImportFailure } from './fileErrors';
-import { displayName, type ImportResult, type ImportSource, runImportJob } from './importJob';
-import type { InstanceKey, ReceivedFile } from './importTypes';
+import { type BatchInstances, displayName, type ImportResult, type ImportSource, runImportJob } from './importJob';
+import type { ReceivedFile } from './importTypes';
 import { ReceivedBatches } from './receivedBatches';
 import type { ImportWorkerApi } from './importWorker';
 
@@ -124,7 +124,7 @@ export class ImportService {
    * waits (waitForIdle) and asks again. `onInstances` hears, after each batch, the instances now
    * in the library.
    */
-  receive(onInstances: (instances: InstanceKey[]) => void, downloadedFrom?: string): ReceivedImport | null {
+  receive(onInstances: (instances: BatchInstances) => void, downloadedFrom?: string): ReceivedImport | null {
     if (this.running || this.waitingPerson) return null;
     const batches = new ReceivedBatches();
     const { done } = this.begin({ kind: 'received', feed: batches, ...(downloadedFrom === undefined ? {} : { downloadedFrom }) }, false, onInstances);
@@ -143,7 +143,7 @@ export class ImportService {
   }
 
   /** As `receive`, after any import running or waiting (a person's or the workstation's own). */
-  async receiveWhenFree(onInstances: (instances: InstanceKey[]) => void, downloadedFrom?: string): Promise<ReceivedImport> {
+  async receiveWhenFree(onInstances: (instances: BatchInstances) => void, downloadedFrom?: string): Promise<ReceivedImport> {
     for (;;) {
       await this.ownImports;
       await this.waitForIdle();
@@ -152,7 +152,7 @@ export class ImportService {
     }
   }
 
-  private begin(source: ImportSource, announce: boolean, onInstances?: (instances: InstanceKey[]) => void, waited?: { jobId: string; cancelled: boolean }): { jobId: string; done: Promise<CompletedImport> } {
+  private begin(source: ImportSource, announce: boolean, onInstances?: (instances: BatchInstances) => void, waited?: { jobId: string; cancelled: boolean }): { jobId: string; done: Promise<CompletedImport> } {
     if (this.running || (this.waitingPerson && !waited)) throw new UserFacingError('conflict', 'An import is already running; wait for it to finish or cancel it.');
     const jobId = waited?.jobId ?? randomUUID();
     const state = { jobId, progress: initialProgress(jobId), cancelled: waited?.cancelled ?? false, announce };
@@ -207,7 +207,7 @@ export class ImportService {
   }
   private ownImports: Promise<unknown> = Promise.resolve();
 
-  private async run(job: { jobId: string; progress: ImportProgress; cancelled: boolean; announce: boolean }, source: ImportSource, requestedAt: number, onInstances?: (instances: InstanceKey[]) => void): Promise<CompletedImport> {
+  private async run(job: { jobId: string; progress: ImportProgress; cancelled: boolean; announce: boolean }, source: ImportSource, requestedAt: number, onInstances?: (instances: BatchInstances) => void): Promise<CompletedImport> {
     const { store, events } = this.options;
     let lastSent = 0;
     let result: ImportResult;

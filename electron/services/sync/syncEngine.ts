@@ -321,12 +321,12 @@ export class SyncEngine {
   private async streamStudy(client: DicomWebClient, server: StoredServer, studyInstanceUid: string, progress: { instances: number }, signal: AbortSignal): Promise<void> {
     const { store, importer } = this.options;
     let recording = Promise.resolve();
-    const receiving = await importer.receiveWhenFree((instances) => {
-      progress.instances += instances.length;
+    const receiving = await importer.receiveWhenFree(({ added, present }) => {
+      progress.instances += added.length + present.length;
       // In order, one after another. The instances the stream added have their rows already
       // (written with them); those the library held before get theirs here, so the line is whole.
       recording = recording.then(async () => {
-        await store.call('recordDownloadedInstances', server.id, instances);
+        if (present.length > 0) await store.call('recordDownloadedInstances', server.id, present);
         // Progress for the status bar, a few times a second at most.
         if (Date.now() - this.lastProgressAt >= PROGRESS_INTERVAL_MS) {
           this.lastProgressAt = Date.now();
