@@ -131,6 +131,23 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     }
   };
 
+  /**
+   * Bytes the workers are writing now, not yet seen by statfs: a batch's room is checked with
+   * the other worker's batch counted, so two batches cannot both pass on a nearly full disk and
+   * meet the kernel's ENOSPC together.
+   */
+  let bytesBeingWritten = 0;
+  async function whileWriting<T>(bytes: number, write: () => Promise<T>): Promise<T> {
+    // Counted before the check (it awaits), so a check running meanwhile sees it.
+    bytesBeingWritten += bytes;
+    try {
+      await ensureRoomFor(options.instancesDir, bytesBeingWritten, { useReserve: options.source.kind === 'paths' && options.source.writtenHere === true });
+      return await write();
+    } finally {
+      bytesBeingWritten -= bytes;
+    }
+  }
+
   /** Splits parsed instances into those to write and those the library (or this job) has. */
   /**
    * Splits parsed instances into those to write, those the library already has, and copies of
@@ -174,12 +191,13 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
     const committed: Array<{ header: InstanceHeader; tempPath: string; source: string }> = [];
     if (fresh.length > 0) {
       const needed = fresh.reduce((sum, file) => sum + file.source.size, 0);
-      await ensureRoomFor(options.instancesDir, needed, { useReserve: options.source.kind === 'paths' && options.source.writtenHere === true });
-      const { staged, failed } = await timed('stage', () =>
-        worker.call(
-          'stageBatch',
-          options.stagingDir,
-          fresh.map((file) => ({ source: file.source.path, finalPath: finalPathOf(file.header), size: file.source.size })),
+      const { staged, failed } = await whileWriting(needed, () =>
+        timed('stage', () =>
+          worker.call(
+            'stageBatch',
+            options.stagingDir,
+            fresh.map((file) => ({ source: file.source.path, finalPath: finalPathOf(file.header), size: file.source.size })),
+          ),
         ),
       );
       const failedSources = new Map(failed.map((file) => [file.source, file.reason]));
@@ -205,8 +223,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
   async function importReceivedBatch(worker: WorkerClient<ImportWorkerApi>, batch: ReceivedFile[]): Promise<void> {
     // Counted first: the bytes move to the worker.
     const bytes = batch.reduce((sum, file) => sum + file.bytes.byteLength, 0);
-    await ensureRoomFor(options.instancesDir, bytes);
-    const staged = await timed('stage', () => worker.callTransferring('stageReceived', transferList(batch), options.stagingDir, batch));
+    const staged = await whileWriting(bytes, () => timed('stage', () => worker.callTransferring('stageReceived', transferList(batch), options.stagingDir, batch)));
     const valid: Array<{ header: InstanceHeader; tempPath: string; source: string }> = [];
     for (const file of staged) {
       if (file.ok) valid.push({ header: file.header, tempPath: file.tempPath, source: file.display });
