@@ -37,3 +37,15 @@ export function manifestPatientNameOfCd(): string {
 }
 
 export const corpusPath = (relative: string) => path.join(corpusDir, relative);
+
+/** The 201-file real set: the 134-slice CT series and the patient CD (read through its DICOMDIR). */
+export const ctAndCdFolders = (): string[] => [corpusPath('ct-series/pancreas-ct-cbct-seg'), corpusPath('dicomdir/wakasa-mr-lspine-cd')];
+
+/** The SOP Instance UIDs an import of ctAndCdFolders() must end with. */
+export function ctAndCdUids(): Set<string> {
+  return new Set(
+    readManifest()
+      .filter((file) => isImportable(file) && (file.file.startsWith('ct-series/') || file.file.startsWith('dicomdir/')))
+      .flatMap((file) => (file.sop_uid ? [file.sop_uid] : [])),
+  );
+}

@@ -7,17 +7,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliImport, runCli } from '../helpers/cli';
-import { corpusPath, isImportable, readManifest } from '../helpers/corpus';
+import { ctAndCdFolders, ctAndCdUids } from '../helpers/corpus';
 import { checkLibrary } from '../helpers/libraryCheck';
 import { builtFile } from '../helpers/paths';
 import { makeTempDir } from '../helpers/tempDir';
 
-const sources = [corpusPath('ct-series/pancreas-ct-cbct-seg'), corpusPath('dicomdir/wakasa-mr-lspine-cd')];
-const expectedUids = new Set(
-  readManifest()
-    .filter((file) => isImportable(file) && (file.file.startsWith('ct-series/') || file.file.startsWith('dicomdir/')))
-    .map((file) => file.sop_uid),
-);
+const sources = ctAndCdFolders();
+const expectedUids = ctAndCdUids();
 
 /** Starts an import and SIGKILLs it `delayMs` after it reports having started. */
 function importAndKill(dataDir: string, delayMs: number): Promise<void> {

@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusPath, isImportable, readManifest } from '../helpers/corpus';
+import { corpusPath, ctAndCdFolders, ctAndCdUids, readManifest } from '../helpers/corpus';
 import { callHost, callHostValue } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
 import { startOrthanc } from '../helpers/orthanc';
@@ -29,12 +29,8 @@ import { builtFile, projectRoot } from '../helpers/paths';
 import { onSmallDisk, withSmallDisk } from '../helpers/smallDisk';
 import { makeTempDir } from '../helpers/tempDir';
 
-const sources = [corpusPath('ct-series/pancreas-ct-cbct-seg'), corpusPath('dicomdir/wakasa-mr-lspine-cd')];
-const expectedUids = new Set(
-  readManifest()
-    .filter((file) => isImportable(file) && (file.file.startsWith('ct-series/') || file.file.startsWith('dicomdir/')))
-    .map((file) => file.sop_uid),
-);
+const sources = ctAndCdFolders();
+const expectedUids = ctAndCdUids();
 
 type ImportOutput = ImportJson & { notImported?: number };
 
