@@ -635,6 +635,11 @@ export const requests = {
   'library.searchStudies': { input: StudyQuery, output: StudyPage },
   'library.studyDetail': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: StudyDetail },
   /**
+   * The same patient's other studies here (same Patient ID and issuer), newest first, to compare
+   * with: none when the study has no Patient ID. Not found when the study is not in the library.
+   */
+  'library.priorStudies': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: z.object({ studies: z.array(StudySummary) }) },
+  /**
    * Deletes a study and its files here. Its transfers not done yet are cancelled first: uploads
    * (their files are going; the window warns before, from StudyDetail.uploads) and downloads (a
    * study streaming in stops, and nothing of it comes back after the delete).

@@ -163,6 +163,11 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
       if (!detail) throw new UserFacingError('not-found', 'That study is not in the library (was it deleted?).');
       return detail;
     },
+    'library.priorStudies': async ({ studyInstanceUid }) => {
+      const priors = await store.call('priorStudies', studyInstanceUid);
+      if (!priors) throw new UserFacingError('not-found', 'That study is not in the library (was it deleted?).');
+      return { studies: priors };
+    },
     'library.deleteStudy': async ({ studyInstanceUid }) => {
       if (!(await store.call('studyDetail', studyInstanceUid))) throw new UserFacingError('not-found', 'That study is not in the library (was it deleted?).');
       // First out of the queue, and waited for: a download streaming in would otherwise bring

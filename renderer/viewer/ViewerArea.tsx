@@ -4,7 +4,7 @@ import { useClient } from '../api/clientContext';
 import { messageOf, plural } from '../app/format';
 import { REGION_ATTRIBUTE } from '../app/useRegionCycling';
 import { useAnnotations } from './annotations/annotationStore';
-import { loadStudyAnnotations, undoAnnotationChange } from './annotations/annotationSync';
+import { drawPriorAnnotations, loadStudyAnnotations, undoAnnotationChange } from './annotations/annotationSync';
 import { TextPrompt } from './annotations/TextPrompt';
 import { commandForKey } from './bindings';
 import { HelpOverlay, useMouseBindings } from './HelpOverlay';
@@ -38,6 +38,13 @@ export function ViewerArea() {
     mainRef.current?.querySelector<HTMLElement>('.viewport-element')?.focus();
     loadStudyAnnotations(client, study).catch((error: unknown) => useAnnotations.setState({ error: `Measurements could not be loaded: ${messageOf(error)}` }));
   }, [study, client]);
+
+  // A prior opened beside it shows what was measured on it before.
+  const comparison = useViewer((state) => state.comparison);
+  useEffect(() => {
+    if (!comparison) return;
+    drawPriorAnnotations(client, comparison).catch((error: unknown) => useAnnotations.setState({ error: `The prior’s measurements could not be loaded: ${messageOf(error)}` }));
+  }, [comparison, client]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (!study || isTextEntry(event.target)) return;

@@ -1,5 +1,5 @@
 /** The text and markers drawn over a viewport: who, what, where, and how it is displayed. */
-import type { ViewerSeries } from '../../shared/api';
+import type { ViewerSeries, ViewerStudy } from '../../shared/api';
 import { formatPersonName } from '../../shared/dicom/personName';
 import type { ViewportSnapshot } from './cornerstone/stackViewport';
 import { edgeMarkers } from './orientation';
@@ -35,9 +35,13 @@ function ScaleBar({ snapshot }: { snapshot: ViewportSnapshot }) {
   );
 }
 
-export function ViewportOverlay({ slot, series, snapshot }: { slot: number; series: ViewerSeries | null; snapshot: ViewportSnapshot | null }) {
-  const study = useViewer((state) => state.study?.study ?? null);
-  const fullStudy = useViewer((state) => state.study);
+/**
+ * `study` is the study the shown series belongs to: the one being read, or a prior beside it,
+ * which is marked as such so the two are never taken for each other.
+ */
+export function ViewportOverlay({ slot, series, study: fullStudy, snapshot }: { slot: number; series: ViewerSeries | null; study: ViewerStudy | null; snapshot: ViewportSnapshot | null }) {
+  const study = fullStudy?.study ?? null;
+  const isPrior = useViewer((state) => fullStudy !== null && state.comparison === fullStudy);
   const keyImages = useAnnotations((state) => state.keyImages);
   const visible = useViewer((state) => state.overlaysVisible);
   if (!snapshot) return null;
@@ -65,8 +69,13 @@ export function ViewportOverlay({ slot, series, snapshot }: { slot: number; seri
             <div>{[study.patientSex, age].filter(Boolean).join(' · ')}</div>
           </div>
           <div className="corner top-right">
+            {isPrior && (
+              <div className="prior-tag" data-testid="prior-tag">
+                Prior
+              </div>
+            )}
             <div>{study.studyDescription}</div>
-            <div>{study.studyDate}</div>
+            <div className={isPrior ? 'prior-date' : undefined}>{study.studyDate || 'No study date'}</div>
             <div>
               {series ? `Se ${series.seriesNumber ?? '–'}${series.description ? ` · ${series.description}` : ''}` : ''}
             </div>

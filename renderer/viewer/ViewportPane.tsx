@@ -6,7 +6,7 @@ import { imageIdFor, imageIdsFor, urlOfImageId } from './cornerstone/imageLoadin
 import { StackViewport } from './cornerstone/stackViewport';
 import { SERIES_DRAG_TYPE } from './SeriesStrip';
 import { ViewportOverlay } from './ViewportOverlay';
-import { useViewer } from './viewerStore';
+import { findSeries, useViewer } from './viewerStore';
 import { viewportRegistry } from './viewportRegistry';
 
 export function ViewportPane({ slot }: { slot: number }) {
@@ -14,7 +14,9 @@ export function ViewportPane({ slot }: { slot: number }) {
   const elementRef = useRef<HTMLDivElement>(null);
   const viewportRef = useRef<{ viewport: StackViewport; ready: Promise<void> } | null>(null);
   const seriesUid = useViewer((state) => state.viewportSeries[slot] ?? null);
-  const series = useViewer((state) => state.study?.series.find((s) => s.seriesInstanceUid === seriesUid) ?? null);
+  // Each picked alone: a selector must answer the same object while nothing changed.
+  const series = useViewer((state) => findSeries(state, seriesUid)?.series ?? null);
+  const ownerStudy = useViewer((state) => findSeries(state, seriesUid)?.study ?? null);
   const isActive = useViewer((state) => state.active === slot);
   const snapshot = useViewer((state) => state.snapshots[slot] ?? null);
 
@@ -27,7 +29,9 @@ export function ViewportPane({ slot }: { slot: number }) {
     viewportRegistry.set(slot, viewport);
     const unsubscribe = viewport.subscribe((next) => useViewer.getState().setSnapshot(slot, next));
     const stopMeasurements = viewport.onMeasurement((change, toolName, data, imageId) => {
-      const study = useViewer.getState().study;
+      // Saved with the study the image belongs to: a measurement on the prior is the prior's.
+      const state = useViewer.getState();
+      const study = findSeries(state, state.viewportSeries[slot] ?? null)?.study ?? state.study;
       if (study) void persistMeasurement(client, study, change, toolName, data, imageId);
     });
     const onWheel = (event: WheelEvent) => {
@@ -57,7 +61,7 @@ export function ViewportPane({ slot }: { slot: number }) {
     const imageIds = imageIdsFor(series.instances);
     const jump = useViewer.getState().jump;
     const start = jump?.slot === slot ? Math.max(0, imageIds.indexOf(jump.imageId)) : 0;
-    const bundleUrl = useViewer.getState().study?.bundleUrl;
+    const bundleUrl = findSeries(useViewer.getState(), series.seriesInstanceUid)?.study.bundleUrl;
     const bundle = bundleUrl ? { url: bundleUrl, files: series.instances.map((instance) => ({ url: urlOfImageId(imageIdFor(instance, 0)), sopInstanceUid: instance.sopInstanceUid })) } : undefined;
     void ready.then(() => viewport.setImages({ key: series.seriesInstanceUid, imageIds, bundle }, start));
   }, [series, slot]);
@@ -114,7 +118,7 @@ export function ViewportPane({ slot }: { slot: number }) {
       onDrop={onDrop}
     >
       <div ref={elementRef} className="viewport-element" tabIndex={0} aria-label={`Viewport ${slot + 1}`} />
-      <ViewportOverlay slot={slot} series={series} snapshot={snapshot} />
+      <ViewportOverlay slot={slot} series={series} study={ownerStudy} snapshot={snapshot} />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import type { WorkstationClient } from '../api/workstationClient';
 import { useAnnotations } from './annotations/annotationStore';
 import { imageRefOf } from './annotations/annotationSync';
 import type { ViewerCommand } from './bindings';
-import { useViewer, viewableSeries } from './viewerStore';
+import { findSeries, useViewer, viewableSeries } from './viewerStore';
 import { viewportRegistry } from './viewportRegistry';
 
 function activeViewport() {
@@ -21,18 +21,24 @@ export function applyPreset(n: number): boolean {
   return true;
 }
 
+/** The next or previous series of the study the active viewport shows (the prior's, beside it). */
 function moveSeries(delta: number): void {
   const state = useViewer.getState();
-  const series = viewableSeries(state.study);
+  const shown = findSeries(state, state.viewportSeries[state.active] ?? null);
+  const series = viewableSeries(shown?.study ?? state.study);
   if (series.length === 0) return;
   const current = series.findIndex((s) => s.seriesInstanceUid === state.viewportSeries[state.active]);
   const next = series[Math.min(series.length - 1, Math.max(0, current + delta))];
   if (next) state.showSeries(state.active, next.seriesInstanceUid);
 }
 
-/** Flags or unflags the active viewport's image as key. */
+/** Flags or unflags the active viewport's image as key (of the study being read, not a prior). */
 function toggleKeyImage(client: WorkstationClient): boolean {
   const state = useViewer.getState();
+  if (findSeries(state, state.viewportSeries[state.active] ?? null)?.isComparison) {
+    useAnnotations.setState({ error: 'Key images are flagged in the study being read; this viewport shows a prior.' });
+    return true;
+  }
   const imageId = state.snapshots[state.active]?.imageId;
   const ref = state.study && imageId ? imageRefOf(state.study, imageId) : null;
   if (!ref) return false;

@@ -1,6 +1,6 @@
 /** The viewer's state: the open study, the layout, which series each viewport shows, settings. */
 import { create } from 'zustand';
-import type { ViewerSeries, ViewerStudy } from '../../shared/api';
+import type { StudySummary, ViewerSeries, ViewerStudy } from '../../shared/api';
 import type { WorkstationClient } from '../api/workstationClient';
 import { messageOf } from '../app/format';
 import { DEFAULT_KEY_BINDINGS, DEFAULT_MOUSE_BINDINGS, type KeyBinding, type MouseBindings } from './bindings';
@@ -25,8 +25,53 @@ export function viewableSeries(study: ViewerStudy | null): ViewerSeries[] {
   return (study?.series ?? []).filter((series) => series.instances.some((instance) => instance.frames > 0));
 }
 
+/** A series as a viewport shows it, with the study it belongs to (the one read, or the prior). */
+export interface SeriesInView {
+  series: ViewerSeries;
+  study: ViewerStudy;
+  isComparison: boolean;
+}
+
+/** Finds a series in the study being read, else in the prior opened beside it. */
+export function findSeries(state: Pick<ViewerState, 'study' | 'comparison'>, seriesInstanceUid: string | null): SeriesInView | null {
+  if (!seriesInstanceUid) return null;
+  for (const [study, isComparison] of [
+    [state.study, false],
+    [state.comparison, true],
+  ] as const) {
+    const series = study?.series.find((candidate) => candidate.seriesInstanceUid === seriesInstanceUid);
+    if (study && series) return { series, study, isComparison };
+  }
+  return null;
+}
+
+/**
+ * The prior's series to put beside the one being read: the same modality and description
+ * ("AX T2" beside "AX T2"), else the same modality and body part, else the same modality,
+ * else its first series with images.
+ */
+export function matchingSeries(candidates: ViewerSeries[], shown: ViewerSeries | null): ViewerSeries | null {
+  const viewable = candidates.filter((series) => series.instances.some((instance) => instance.frames > 0));
+  if (!shown) return viewable[0] ?? null;
+  const same = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase();
+  const sameModality = viewable.filter((series) => series.modality === shown.modality);
+  return (
+    sameModality.find((series) => series.description !== '' && same(series.description, shown.description)) ??
+    sameModality.find((series) => series.bodyPart !== '' && same(series.bodyPart, shown.bodyPart)) ??
+    sameModality[0] ??
+    viewable[0] ??
+    null
+  );
+}
+
 interface ViewerState {
   study: ViewerStudy | null;
+  /** The same patient's other studies in the library, newest first (null while asked for). */
+  priors: StudySummary[] | null;
+  /** A prior opened beside the study being read, its series in the strip and the viewports. */
+  comparison: ViewerStudy | null;
+  openingComparison: string | null;
+  comparisonError: string | null;
   opening: string | null;
   error: string | null;
   layout: Layout;
@@ -42,6 +87,10 @@ interface ViewerState {
   mouseBindings: MouseBindings;
   openStudy(client: WorkstationClient, studyInstanceUid: string): Promise<void>;
   closeStudy(): void;
+  /** Opens a prior beside the study: in the second viewport (1 × 2 when the layout has one). */
+  openComparison(client: WorkstationClient, studyInstanceUid: string): Promise<void>;
+  /** Closes the prior: its viewports show the study's series again. */
+  closeComparison(): void;
   setLayout(layout: Layout): void;
   /** Shows a series in a viewport, optionally at a given image (by its image id). */
   showSeries(slot: number, seriesInstanceUid: string, imageId?: string): void;
@@ -75,8 +124,12 @@ function fillSlots(series: ViewerSeries[]): Array<string | null> {
   return Array.from({ length: MAX_VIEWPORTS }, (_, i) => series[i]?.seriesInstanceUid ?? series[0]?.seriesInstanceUid ?? null);
 }
 
+const noComparison = { comparison: null, openingComparison: null, comparisonError: null } as const;
+
 export const useViewer = create<ViewerState>((set, get) => ({
   study: null,
+  priors: null,
+  ...noComparison,
   opening: null,
   error: null,
   layout: '1x1',
@@ -94,12 +147,50 @@ export const useViewer = create<ViewerState>((set, get) => ({
     try {
       const study = await client.request('viewer.openStudy', { studyInstanceUid });
       if (get().opening !== studyInstanceUid) return;
-      set({ study, opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
+      set({ study, priors: null, ...noComparison, opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
     } catch (error) {
       if (get().opening === studyInstanceUid) set({ opening: null, error: messageOf(error) });
+      return;
+    }
+    try {
+      const { studies } = await client.request('library.priorStudies', { studyInstanceUid });
+      if (get().study?.study.studyInstanceUid === studyInstanceUid) set({ priors: studies });
+    } catch {
+      // Deleted meanwhile, or the host went away: no priors are offered.
+      if (get().study?.study.studyInstanceUid === studyInstanceUid) set({ priors: [] });
     }
   },
-  closeStudy: () => set({ study: null, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
+  closeStudy: () => set({ study: null, priors: null, ...noComparison, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
+  async openComparison(client, studyInstanceUid) {
+    const reading = get().study?.study.studyInstanceUid;
+    if (!reading || studyInstanceUid === reading) return;
+    set({ openingComparison: studyInstanceUid, comparisonError: null });
+    let comparison: ViewerStudy;
+    try {
+      comparison = await client.request('viewer.openStudy', { studyInstanceUid });
+    } catch (error) {
+      if (get().openingComparison === studyInstanceUid) set({ openingComparison: null, comparisonError: `The prior could not be opened: ${messageOf(error)}` });
+      return;
+    }
+    const state = get();
+    if (state.openingComparison !== studyInstanceUid || state.study?.study.studyInstanceUid !== reading) return;
+    // The prior goes beside what the first viewport shows; the study being read keeps the first.
+    const layout = state.layout === '1x1' ? '1x2' : state.layout;
+    const shown = findSeries(state, state.viewportSeries[0] ?? null);
+    const match = matchingSeries(comparison.series, shown && !shown.isComparison ? shown.series : null);
+    const viewportSeries = state.viewportSeries.map((uid) => (findSeries(state, uid)?.isComparison ? null : uid));
+    // Series of a prior closed before this one go back to the study's own.
+    const own = fillSlots(viewableSeries(state.study));
+    for (let slot = 0; slot < MAX_VIEWPORTS; slot += 1) viewportSeries[slot] ??= own[slot] ?? null;
+    if (match) viewportSeries[1] = match.seriesInstanceUid;
+    set({ comparison, openingComparison: null, layout, viewportSeries, active: match ? 1 : state.active });
+  },
+  closeComparison: () =>
+    set((state) => {
+      const own = fillSlots(viewableSeries(state.study));
+      const viewportSeries = state.viewportSeries.map((uid, slot) => (findSeries(state, uid)?.isComparison ? (own[slot] ?? null) : uid));
+      return { ...noComparison, viewportSeries };
+    }),
   setLayout: (layout) => set((state) => ({ layout, active: Math.min(state.active, viewportCount(layout) - 1) })),
   jump: null,
   showSeries: (slot, seriesInstanceUid, imageId) =>

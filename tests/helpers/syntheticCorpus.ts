@@ -49,3 +49,41 @@ export function writeSyntheticSeries(sourceDir: string, targetDir: string, count
   }
   return { files: count, bytes };
 }
+
+/**
+ * An earlier study of the same patient, made from the first `count` slices of a real series:
+ * new Study, Series and SOP Instance UIDs (from `serialBase`) and an earlier Study Date, written
+ * in place; everything else (patient, pixels) as the scanner wrote it. For comparing with priors.
+ */
+export function writePriorStudy(sourceDir: string, targetDir: string, options: { count: number; studyDate: string; serialBase: number }): { studyInstanceUid: string; seriesInstanceUid: string } {
+  if (!/^\d{8}$/.test(options.studyDate)) throw new Error('a DICOM date is YYYYMMDD');
+  const sources = readdirSync(sourceDir)
+    .filter((name) => name.endsWith('.dcm'))
+    .sort()
+    .slice(0, options.count);
+  mkdirSync(targetDir, { recursive: true });
+  const uids = { studyInstanceUid: '', seriesInstanceUid: '' };
+  sources.forEach((name, index) => {
+    const copy = readFileSync(path.join(sourceDir, name));
+    const dataSet = dicomParser.parseDicom(copy, { untilTag: Tag.PixelData });
+    const serialOf: Record<string, number> = {
+      [Tag.StudyInstanceUID]: options.serialBase,
+      [Tag.SeriesInstanceUID]: options.serialBase + 1,
+      [Tag.SOPInstanceUID]: options.serialBase + 100 + index,
+      x00020003: options.serialBase + 100 + index,
+    };
+    for (const tag of UID_TAGS) {
+      const element = dataSet.elements[tag];
+      if (!element?.dataOffset) continue;
+      const uid = uidOfLength(element.length - 1, serialOf[tag] ?? 0);
+      copy.write(uid.padEnd(element.length, '\0'), element.dataOffset, 'latin1');
+      if (tag === Tag.StudyInstanceUID) uids.studyInstanceUid = uid;
+      if (tag === Tag.SeriesInstanceUID) uids.seriesInstanceUid = uid;
+    }
+    const date = dataSet.elements[Tag.StudyDate];
+    if (!date?.dataOffset || date.length !== 8) throw new Error(`${name} has no 8-byte Study Date to move`);
+    copy.write(options.studyDate, date.dataOffset, 'latin1');
+    writeFileSync(path.join(targetDir, name), copy);
+  });
+  return uids;
+}

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditQuery, StudyQuery } from '../../shared/api';
 import { appendAudit, queryAudit } from '../../electron/services/store/auditLog';
 import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, migrate, NotALibraryError, openLibraryDatabase, schemaVersionOf } from '../../electron/services/store/database';
-import { searchStudies } from '../../electron/services/store/librarySearch';
+import { priorStudies, searchStudies } from '../../electron/services/store/librarySearch';
 import { readLibraryStats } from '../../electron/services/store/libraryStats';
 import { insertInstances } from '../../electron/services/store/libraryWrites';
 import { startStore } from '../../electron/services/store/storeClient';
@@ -164,6 +164,36 @@ describe('searching the study list', () => {
     expect(names({ sort: 'size' })).toEqual(['Núñez^Zoë', 'Müller^José']);
     expect(names({ sort: 'size', direction: 'asc' })).toEqual(['Müller^José', 'Núñez^Zoë']);
     expect(searchStudies(db, StudyQuery.parse({ limit: 1, offset: 1 }))).toMatchObject({ total: 2, offset: 1, studies: [{ patientName: 'Núñez^Zoë' }] });
+    db.close();
+  });
+});
+
+describe('a patient’s other studies (priors to compare with)', () => {
+  const header = testHeader;
+  const instance = (study: string, overrides: Parameters<typeof header>[0]) => ({
+    path: study,
+    header: header({ studyInstanceUid: study, seriesInstanceUid: `${study}.1`, sopInstanceUid: `${study}.1.1`, ...overrides }),
+  });
+
+  it('lists the same Patient ID and issuer’s other studies, newest first, whatever the name’s spelling; none without a Patient ID', () => {
+    const db = openLibraryDatabase(file);
+    insertInstances(db, [
+      instance('1.1', { patientName: 'Doe^Jane', patientId: 'P7', studyDate: '20240105' }),
+      instance('1.2', { patientName: 'DOE^JANE^^^', patientId: 'P7', studyDate: '20220301' }),
+      instance('1.3', { patientName: 'Doe^Jane', patientId: 'P7', studyDate: '20230615' }),
+      // Same ID from another hospital's numbering: another person.
+      instance('1.4', { patientName: 'Roe^Richard', patientId: 'P7', issuerOfPatientId: 'OTHER-HOSPITAL', studyDate: '20230101' }),
+      instance('1.5', { patientName: 'Doe^Jane', patientId: 'P77', studyDate: '20230101' }),
+      instance('1.6', { patientName: 'Anonymous', patientId: '', studyDate: '20230101' }),
+      instance('1.7', { patientName: 'Anonymous', patientId: '', studyDate: '20220101' }),
+    ]);
+    const priors = (uid: string) => priorStudies(db, uid)?.map((study) => `${study.studyInstanceUid} ${study.studyDate} ${study.patientName}`);
+    expect(priors('1.1')).toEqual(['1.3 2023-06-15 Doe^Jane', '1.2 2022-03-01 DOE^JANE^^^']);
+    // Comparing the other way: the later study is among the first one's.
+    expect(priors('1.2')).toEqual(['1.1 2024-01-05 Doe^Jane', '1.3 2023-06-15 Doe^Jane']);
+    expect(priors('1.4')).toEqual([]);
+    expect(priors('1.6')).toEqual([]);
+    expect(priorStudies(db, '9.9.9')).toBeNull();
     db.close();
   });
 });

@@ -11,6 +11,7 @@ const handlers = (overrides: Partial<RequestHandlers> = {}): RequestHandlers => 
   'audit.query': (query) => ({ entries: [], nextBeforeId: query.limit }),
   'library.searchStudies': notUsedHere,
   'library.studyDetail': notUsedHere,
+  'library.priorStudies': notUsedHere,
   'library.deleteStudy': notUsedHere,
   'viewer.openStudy': notUsedHere,
   'annotations.list': notUsedHere,

@@ -131,6 +131,31 @@ export function studySummaries(db: LibraryDatabase, studyInstanceUids: readonly 
     .sort((a, b) => b.studyDate.localeCompare(a.studyDate) || a.patientName.localeCompare(b.patientName));
 }
 
+/** How many of a patient's other studies the viewer offers to compare with, newest first. */
+const PRIORS_LIMIT = 50;
+
+/**
+ * The same patient's other studies in the library, newest first: those with the same Patient
+ * ID and Issuer of Patient ID as this one (the name may be spelled differently from one
+ * modality to the next; the window shows it, so a reader sees any mismatch). A study without a
+ * Patient ID has none: nothing else safely says two studies are the same person's.
+ */
+export function priorStudies(db: LibraryDatabase, studyInstanceUid: string): StudySummary[] | null {
+  const patient = db
+    .prepare<[string], { patient_id: string; issuer: string }>('SELECT p.patient_id, p.issuer FROM studies s JOIN patients p ON p.id = s.patient_ref WHERE s.study_uid = ?')
+    .get(studyInstanceUid);
+  if (!patient) return null;
+  if (patient.patient_id.trim() === '') return [];
+  return db
+    .prepare<[string, string, string, number], StudyRow>(
+      `SELECT ${studyColumns} FROM studies s JOIN patients p ON p.id = s.patient_ref
+       WHERE p.patient_id = ? AND p.issuer = ? AND s.study_uid <> ?
+       ORDER BY s.study_date DESC, s.study_time DESC, s.id DESC LIMIT ?`,
+    )
+    .all(patient.patient_id, patient.issuer, studyInstanceUid, PRIORS_LIMIT)
+    .map(toSummary);
+}
+
 /** The study and its series (its uploads are added beside: transferGroups.studyUploads). */
 export function studyDetail(db: LibraryDatabase, studyInstanceUid: string): Omit<StudyDetail, 'uploads'> | null {
   const row = db.prepare<[string], StudyRow & { id: number }>(`SELECT s.id, ${studyColumns} FROM studies s JOIN patients p ON p.id = s.patient_ref WHERE s.study_uid = ?`).get(studyInstanceUid);

@@ -99,6 +99,25 @@ export async function loadStudyAnnotations(client: WorkstationClient, study: Vie
   for (let slot = 0; slot < MAX_VIEWPORTS; slot += 1) viewportRegistry.get(slot)?.redraw();
 }
 
+/**
+ * Draws a prior's stored annotations on its images, opened beside the study being read. They
+ * are not listed: the list is the read study's (a measurement made on the prior is saved with
+ * the prior, and is drawn there next time).
+ */
+export async function drawPriorAnnotations(client: WorkstationClient, prior: ViewerStudy): Promise<void> {
+  const stack = await cornerstoneStack();
+  const { annotations } = await client.request('annotations.list', { studyInstanceUid: prior.study.studyInstanceUid });
+  const instances = new Map(prior.series.flatMap((series) => series.instances.map((instance) => [instance.sopInstanceUid, instance] as const)));
+  addMissingAnnotations(
+    stack,
+    annotations.flatMap((annotation) => {
+      const instance = instances.get(annotation.sopInstanceUid);
+      return instance ? [{ imageId: imageIdFor(instance, annotation.frame), annotation }] : [];
+    }),
+  );
+  redrawAll();
+}
+
 /** Deletes an annotation from the list: off its image and out of the library. */
 export async function deleteAnnotation(client: WorkstationClient, id: string): Promise<void> {
   const stack = await cornerstoneStack();

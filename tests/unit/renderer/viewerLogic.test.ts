@@ -4,6 +4,8 @@ import { commandForKey, DEFAULT_KEY_BINDINGS, DEFAULT_MOUSE_BINDINGS, rebindMous
 import { expandSegmentedLut } from '../../../renderer/viewer/cornerstone/segmentedPalette';
 import { directionLabel, edgeMarkers } from '../../../renderer/viewer/orientation';
 import { formatScaleBar, formatWindowValue, patientAge, scaleBarLength } from '../../../renderer/viewer/overlayText';
+import { findSeries, matchingSeries } from '../../../renderer/viewer/viewerStore';
+import type { ViewerSeries, ViewerStudy } from '../../../shared/api';
 
 const axialRow = [1, 0, 0] as const;
 const axialColumn = [0, 1, 0] as const;
@@ -110,5 +112,39 @@ describe('segmented palette tables (PS3.3 C.7.9.2)', () => {
   it('pads a short table with its last value and cuts a long one', () => {
     expect(expandSegmentedLut([0, 2, 1, 2], 4)).toEqual([1, 2, 2, 2]);
     expect(expandSegmentedLut([0, 3, 1, 2, 3], 2)).toEqual([1, 2]);
+  });
+});
+
+describe('the prior’s series put beside the one being read', () => {
+  const series = (uid: string, modality: string, description: string, bodyPart = '', frames = 1): ViewerSeries => ({
+    seriesInstanceUid: uid,
+    seriesNumber: null,
+    modality,
+    description,
+    bodyPart,
+    instanceCount: 1,
+    instances: [{ sopInstanceUid: `${uid}.1`, instanceNumber: 1, frames, url: '' }],
+  });
+  const prior = [series('sr', 'SR', 'Report', '', 0), series('scout', 'CT', 'Scout', 'CHEST'), series('ax', 'CT', 'AX 3mm', 'ABDOMEN'), series('t2', 'MR', 'ax t2')];
+
+  it('takes the same modality and description, then body part, then modality, then the first with images', () => {
+    expect(matchingSeries(prior, series('now', 'CT', 'ax 3MM '))?.seriesInstanceUid).toBe('ax');
+    expect(matchingSeries(prior, series('now', 'CT', 'Portal venous', 'abdomen'))?.seriesInstanceUid).toBe('ax');
+    expect(matchingSeries(prior, series('now', 'CT', 'Portal venous', 'PELVIS'))?.seriesInstanceUid).toBe('scout');
+    expect(matchingSeries(prior, series('now', 'MR', 'AX T2'))?.seriesInstanceUid).toBe('t2');
+    expect(matchingSeries(prior, series('now', 'US', 'Liver'))?.seriesInstanceUid).toBe('scout');
+    expect(matchingSeries(prior, null)?.seriesInstanceUid).toBe('scout');
+    // A series without images (a report) is never put in a viewport.
+    expect(matchingSeries([series('sr', 'SR', 'Report', '', 0)], series('now', 'SR', 'Report'))).toBeNull();
+  });
+
+  it('finds a viewport’s series in the study being read first, then in the prior, and says which', () => {
+    const study = (uid: string, list: ViewerSeries[]): ViewerStudy => ({ study: { studyInstanceUid: uid } as ViewerStudy['study'], series: list, bundleUrl: '' });
+    const reading = study('1', [series('a', 'CT', 'A')]);
+    const comparison = study('2', [series('b', 'CT', 'B')]);
+    expect(findSeries({ study: reading, comparison }, 'a')).toMatchObject({ study: reading, isComparison: false });
+    expect(findSeries({ study: reading, comparison }, 'b')).toMatchObject({ study: comparison, isComparison: true });
+    expect(findSeries({ study: reading, comparison: null }, 'b')).toBeNull();
+    expect(findSeries({ study: reading, comparison }, null)).toBeNull();
   });
 });

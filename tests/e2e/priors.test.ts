@@ -1,0 +1,131 @@
+/// <reference lib="dom" />
+/**
+ * A radiologist compares the study being read with the same patient's earlier one: the priors
+ * listed beside the series, one opened beside the study (1 × 2, marked as the prior with its
+ * date), measured on, and closed again. Debian's Chromium, the real host; the prior is made
+ * from the corpus CT (its first 20 slices, new UIDs, an earlier Study Date).
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium';
+import { cliImport } from '../helpers/cli';
+import { corpusPath } from '../helpers/corpus';
+import { callHost } from '../helpers/hostEvents';
+import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
+import { writePriorStudy } from '../helpers/syntheticCorpus';
+import { makeTempDir } from '../helpers/tempDir';
+import { dragMouse } from '../helpers/viewerPage';
+
+const CT = corpusPath('ct-series/pancreas-ct-cbct-seg');
+
+describe('comparing with a prior', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let host: HostProcess;
+  let browser: Browser;
+  let page: Page;
+  let prior: { studyInstanceUid: string; seriesInstanceUid: string };
+  let currentStudyUid: string;
+
+  const viewport = (slot: number) => page.getByTestId(`viewport-${slot}`);
+  const dataOf = (slot: number) => viewport(slot).evaluate((element) => ({ ...(element as HTMLElement).dataset }) as Record<string, string>);
+  const annotationsOf = async (studyInstanceUid: string) => ((await callHost(host, 'annotations.list', { studyInstanceUid })).value as { annotations: unknown[]; keyImages: unknown[] });
+
+  /** Opens the patient's study of that date from the list. */
+  async function openStudyOf(date: string): Promise<void> {
+    await page.getByPlaceholder('Beginning of any name…').fill('Pancreas');
+    await page.getByTestId('study-row').filter({ hasText: date }).click();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((when) => (document.querySelector('[data-testid="viewport-overlay-0"]')?.textContent ?? '').includes(when), date);
+  }
+
+  beforeAll(async () => {
+    temp = makeTempDir('e2e-priors');
+    prior = writePriorStudy(CT, path.join(temp.dir, 'prior'), { count: 20, studyDate: '20100315', serialBase: 7_000_000 });
+    const dataDir = path.join(temp.dir, 'library');
+    // Another patient too, whose study has no prior here.
+    await cliImport(dataDir, [CT, path.join(temp.dir, 'prior'), corpusPath('cr-dx/dx_image.dcm')]);
+    host = await startHostProcess(dataDir);
+    const found = (await callHost(host, 'library.searchStudies', { patientId: 'Pancreas-CT-CB_001' })).value as { studies: Array<{ studyInstanceUid: string }> };
+    currentStudyUid = found.studies.map((study) => study.studyInstanceUid).find((uid) => uid !== prior.studyInstanceUid) ?? '';
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    await page.addInitScript(() => localStorage.setItem('lumen.report.panel', 'closed'));
+    await page.goto(host.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    temp?.remove();
+  });
+
+  it('lists the patient’s earlier study beside the series, and none for a patient with one study', async () => {
+    await openStudyOf('2012-07-06');
+    const priors = page.getByTestId('prior-study');
+    await expect.poll(() => priors.count()).toBe(1);
+    expect(await priors.first().textContent()).toContain('2010-03-15');
+    expect(await priors.first().textContent()).toContain('20 images');
+    expect(await page.getByTestId('prior-name-warning').count()).toBe(0);
+    expect(await page.getByTestId('comparison').count()).toBe(0);
+  });
+
+  it('opens the prior beside the study in 1 × 2, marked as the prior with its date, and loads it', async () => {
+    const current = (await dataOf(0))['series'];
+    await page.getByTestId('prior-study').first().click();
+    await expect.poll(async () => (await viewport(1).count()) > 0 && (await dataOf(1))['series']).toBe(prior.seriesInstanceUid);
+    expect(await page.getByRole('button', { name: 'Layout 1 × 2' }).getAttribute('aria-pressed')).toBe('true');
+    // The study being read keeps the first viewport, unmarked.
+    expect((await dataOf(0))['series']).toBe(current);
+    expect(await page.getByTestId('viewport-overlay-0').getByTestId('prior-tag').count()).toBe(0);
+    const overlay = page.getByTestId('viewport-overlay-1');
+    await expect.poll(() => overlay.getByTestId('prior-tag').count()).toBe(1);
+    expect(await overlay.textContent()).toContain('2010-03-15');
+    await expect.poll(async () => (await dataOf(1))['loadedCount'], { timeout: 20_000 }).toBe('20');
+    expect(await page.getByTestId('comparison-series-item').count()).toBe(1);
+    expect(await page.getByTestId('prior-study').first().getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('keeps the prior’s viewport in the prior: next series stays within it, and K does not flag its image in the study being read', async () => {
+    await viewport(1).click();
+    await page.keyboard.press('PageDown');
+    await page.waitForTimeout(300);
+    expect((await dataOf(1))['series']).toBe(prior.seriesInstanceUid);
+    await page.keyboard.press('k');
+    await expect.poll(async () => (await page.getByTestId('annotation-panel').textContent()) ?? '').toContain('this viewport shows a prior');
+    expect((await annotationsOf(currentStudyUid)).keyImages).toHaveLength(0);
+    expect((await annotationsOf(prior.studyInstanceUid)).keyImages).toHaveLength(0);
+  });
+
+  it('saves a measurement made on the prior with the prior, not in the study being read', async () => {
+    const canvas = await viewport(1).locator('canvas').boundingBox();
+    if (!canvas) throw new Error('no canvas in the prior’s viewport');
+    const middle = { x: canvas.x + canvas.width / 2, y: canvas.y + canvas.height / 2 };
+    await page.keyboard.press('l');
+    await dragMouse(page, { x: middle.x - 60, y: middle.y }, { x: middle.x + 60, y: middle.y + 10 });
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await annotationsOf(prior.studyInstanceUid)).annotations.length, { timeout: 10_000 }).toBe(1);
+    expect((await annotationsOf(currentStudyUid)).annotations).toHaveLength(0);
+    // The list is the study being read's.
+    expect(await page.getByTestId('annotation-item').count()).toBe(0);
+  });
+
+  it('closes the prior: its viewport shows the study being read again', async () => {
+    await page.getByTestId('comparison-close').click();
+    await expect.poll(async () => (await dataOf(1))['series']).not.toBe(prior.seriesInstanceUid);
+    expect(await page.getByTestId('comparison').count()).toBe(0);
+    expect(await page.getByTestId('viewport-overlay-1').getByTestId('prior-tag').count()).toBe(0);
+  });
+
+  it('reading the earlier study offers the later one, and another patient’s study offers none', async () => {
+    await openStudyOf('2010-03-15');
+    await expect.poll(() => page.getByTestId('prior-study').count()).toBe(1);
+    expect(await page.getByTestId('prior-study').first().textContent()).toContain('2012-07-06');
+
+    await page.getByPlaceholder('Beginning of any name…').fill('');
+    await page.getByTestId('study-row').filter({ hasText: 'DX' }).first().click();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="viewport-overlay-0"]')?.textContent ?? '').includes('Pancreas'));
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('priors').count()).toBe(0);
+  });
+});
