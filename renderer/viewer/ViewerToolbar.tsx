@@ -132,6 +132,7 @@ export function ViewerToolbar() {
   const active = useViewer((state) => state.active);
 
   const listHidden = useViewer((state) => state.studyListHidden);
+  const linked = useViewer((state) => state.linked);
   const reportOpen = useReport((state) => state.panelOpen);
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
@@ -144,6 +145,11 @@ export function ViewerToolbar() {
             {LAYOUTS[key].label}
           </button>
         ))}
+        {layout !== '1x1' && (
+          <button type="button" className={`small${linked ? ' pressed' : ''}`} aria-pressed={linked} aria-label="Link scrolling" title="Link the viewports' scrolling, keeping the offset they have now (S)" onClick={() => runViewerCommand('toggleLink')}>
+            Link
+          </button>
+        )}
       </div>
       <WindowEditor />
       <div className="group" role="group" aria-label="Cine">

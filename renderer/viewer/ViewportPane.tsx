@@ -7,6 +7,7 @@ import { StackViewport } from './cornerstone/stackViewport';
 import { SERIES_DRAG_TYPE } from './SeriesStrip';
 import { ViewportOverlay } from './ViewportOverlay';
 import { findSeries, useViewer } from './viewerStore';
+import { imageShown } from './linkedScrolling';
 import { viewportRegistry } from './viewportRegistry';
 
 export function ViewportPane({ slot }: { slot: number }) {
@@ -27,7 +28,15 @@ export function ViewportPane({ slot }: { slot: number }) {
     const ready = viewport.attach();
     viewportRef.current = { viewport, ready };
     viewportRegistry.set(slot, viewport);
-    const unsubscribe = viewport.subscribe((next) => useViewer.getState().setSnapshot(slot, next));
+    let shownIndex = -1;
+    const unsubscribe = viewport.subscribe((next) => {
+      useViewer.getState().setSnapshot(slot, next);
+      // Linked viewports follow a move to another image (linkedScrolling.ts).
+      if (next.imageIndex !== shownIndex) {
+        shownIndex = next.imageIndex;
+        imageShown(slot, next.imageIndex);
+      }
+    });
     const stopMeasurements = viewport.onMeasurement((change, toolName, data, imageId) => {
       // Saved with the study the image belongs to: a measurement on the prior is the prior's.
       const state = useViewer.getState();

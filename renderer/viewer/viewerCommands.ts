@@ -5,7 +5,8 @@ import type { WorkstationClient } from '../api/workstationClient';
 import { useAnnotations } from './annotations/annotationStore';
 import { imageRefOf } from './annotations/annotationSync';
 import type { ViewerCommand } from './bindings';
-import { findSeries, useViewer, viewableSeries } from './viewerStore';
+import { findSeries, useViewer, viewableSeries, viewportCount } from './viewerStore';
+import { linkStacks } from './linkedScrolling';
 import { viewportRegistry } from './viewportRegistry';
 
 function activeViewport() {
@@ -48,6 +49,22 @@ function toggleKeyImage(client: WorkstationClient): boolean {
   return true;
 }
 
+/**
+ * Links the visible viewports' scrolling (each keeps the offset it has now), or unlinks them.
+ * Nothing to link (one stack, or none whose slices have positions) says so.
+ */
+export function toggleLink(): void {
+  const state = useViewer.getState();
+  if (state.linked) {
+    state.setLinked(false);
+    return;
+  }
+  const slots = Array.from({ length: viewportCount(state.layout) }, (_, slot) => slot);
+  const linked = linkStacks(slots);
+  state.setLinked(linked);
+  if (!linked) useAnnotations.setState({ error: 'Nothing to link: scrolling is linked between two or more viewports showing stacks of the same orientation.' });
+}
+
 /** Runs a command; answers false when it did not apply (so the key can do its usual thing). */
 export function runViewerCommand(command: ViewerCommand, client?: WorkstationClient): boolean {
   const state = useViewer.getState();
@@ -66,6 +83,10 @@ export function runViewerCommand(command: ViewerCommand, client?: WorkstationCli
   }
   if (command === 'toggleHelp') {
     state.setHelpOpen(!state.helpOpen);
+    return true;
+  }
+  if (command === 'toggleLink') {
+    toggleLink();
     return true;
   }
   if (command === 'toggleOverlays') {

@@ -5,6 +5,7 @@ import type { WorkstationClient } from '../api/workstationClient';
 import { messageOf } from '../app/format';
 import { DEFAULT_KEY_BINDINGS, DEFAULT_MOUSE_BINDINGS, type KeyBinding, type MouseBindings } from './bindings';
 import type { ViewportSnapshot } from './cornerstone/stackViewport';
+import { unlinkStacks } from './linkedScrolling';
 
 export type Layout = '1x1' | '1x2' | '2x2';
 
@@ -80,6 +81,9 @@ interface ViewerState {
   active: number;
   snapshots: Array<ViewportSnapshot | null>;
   overlaysVisible: boolean;
+  /** The viewports scroll together (linkedScrolling.ts); undone when what they show changes. */
+  linked: boolean;
+  setLinked(linked: boolean): void;
   /** The study list folded away while reading, to give the images the whole window. */
   studyListHidden: boolean;
   helpOpen: boolean;
@@ -137,6 +141,11 @@ export const useViewer = create<ViewerState>((set, get) => ({
   active: 0,
   snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null),
   overlaysVisible: true,
+  linked: false,
+  setLinked: (linked) => {
+    if (!linked) unlinkStacks();
+    set({ linked });
+  },
   studyListHidden: false,
   helpOpen: false,
   keyBindings: DEFAULT_KEY_BINDINGS,
@@ -147,7 +156,8 @@ export const useViewer = create<ViewerState>((set, get) => ({
     try {
       const study = await client.request('viewer.openStudy', { studyInstanceUid });
       if (get().opening !== studyInstanceUid) return;
-      set({ study, priors: null, ...noComparison, opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
+      unlinkStacks();
+      set({ study, priors: null, ...noComparison, linked: false, opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
     } catch (error) {
       if (get().opening === studyInstanceUid) set({ opening: null, error: messageOf(error) });
       return;
@@ -160,7 +170,10 @@ export const useViewer = create<ViewerState>((set, get) => ({
       if (get().study?.study.studyInstanceUid === studyInstanceUid) set({ priors: [] });
     }
   },
-  closeStudy: () => set({ study: null, priors: null, ...noComparison, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
+  closeStudy: () => {
+    unlinkStacks();
+    set({ study: null, priors: null, ...noComparison, linked: false, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
+  },
   async openComparison(client, studyInstanceUid) {
     const reading = get().study?.study.studyInstanceUid;
     if (!reading || studyInstanceUid === reading) return;
@@ -183,21 +196,30 @@ export const useViewer = create<ViewerState>((set, get) => ({
     const own = fillSlots(viewableSeries(state.study));
     for (let slot = 0; slot < MAX_VIEWPORTS; slot += 1) viewportSeries[slot] ??= own[slot] ?? null;
     if (match) viewportSeries[1] = match.seriesInstanceUid;
-    set({ comparison, openingComparison: null, layout, viewportSeries, active: match ? 1 : state.active });
+    unlinkStacks();
+    set({ comparison, openingComparison: null, layout, viewportSeries, linked: false, active: match ? 1 : state.active });
   },
-  closeComparison: () =>
+  closeComparison: () => {
+    unlinkStacks();
     set((state) => {
       const own = fillSlots(viewableSeries(state.study));
       const viewportSeries = state.viewportSeries.map((uid, slot) => (findSeries(state, uid)?.isComparison ? (own[slot] ?? null) : uid));
-      return { ...noComparison, viewportSeries };
-    }),
-  setLayout: (layout) => set((state) => ({ layout, active: Math.min(state.active, viewportCount(layout) - 1) })),
+      return { ...noComparison, viewportSeries, linked: false };
+    });
+  },
+  setLayout: (layout) => {
+    unlinkStacks();
+    set((state) => ({ layout, linked: false, active: Math.min(state.active, viewportCount(layout) - 1) }));
+  },
   jump: null,
   showSeries: (slot, seriesInstanceUid, imageId) =>
     set((state) => {
       const viewportSeries = [...state.viewportSeries];
+      const changed = viewportSeries[slot] !== seriesInstanceUid;
       viewportSeries[slot] = seriesInstanceUid;
-      return { viewportSeries, active: slot, jump: imageId ? { slot, imageId, seq: (state.jump?.seq ?? 0) + 1 } : state.jump };
+      // Another series in a linked viewport: the offsets it was linked with no longer hold.
+      if (changed) unlinkStacks();
+      return { viewportSeries, active: slot, linked: changed ? false : state.linked, jump: imageId ? { slot, imageId, seq: (state.jump?.seq ?? 0) + 1 } : state.jump };
     }),
   setActive: (active) => set({ active }),
   setSnapshot: (slot, snapshot) =>

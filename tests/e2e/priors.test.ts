@@ -109,6 +109,37 @@ describe('comparing with a prior', () => {
     expect(await page.getByTestId('annotation-item').count()).toBe(0);
   });
 
+  it('links the two viewports’ scrolling by slice position, keeping their offset, until unlinked', async () => {
+    const locationOf = async (slot: number) => Number(/Loc (-?[\d.]+) mm/.exec((await page.getByTestId(`viewport-overlay-${slot}`).textContent()) ?? '')?.[1] ?? Number.NaN);
+    await expect.poll(async () => (await dataOf(0))['loadedCount'], { timeout: 20_000 }).toBe('134');
+    // Lined up on the same anatomy: both at their first slice (the prior is the CT's first 20).
+    for (const slot of [1, 0]) {
+      await viewport(slot).click();
+      await page.keyboard.press('Home');
+    }
+    await expect.poll(() => locationOf(1)).toBe(await locationOf(0));
+    await page.keyboard.press('s');
+    expect(await page.getByRole('button', { name: 'Link scrolling' }).getAttribute('aria-pressed')).toBe('true');
+    for (let step = 0; step < 5; step += 1) await page.keyboard.press('ArrowDown');
+    await expect.poll(async () => (await dataOf(0))['imageIndex']).toBe('5');
+    // The prior follows to the same position, whatever its own order of slices.
+    await expect.poll(() => locationOf(1)).toBe(await locationOf(0));
+    expect((await dataOf(1))['imageIndex']).not.toBe('0');
+    // Beyond the prior's range it rests on its nearest slice.
+    await page.keyboard.press('End');
+    await expect.poll(async () => (await dataOf(0))['imageIndex']).toBe('133');
+    await page.waitForTimeout(300);
+    const atEnd = await locationOf(1);
+    expect(Math.abs(atEnd - (await locationOf(0)))).toBeGreaterThan(0);
+    // Unlinked, the prior stays where it is.
+    await page.keyboard.press('s');
+    expect(await page.getByRole('button', { name: 'Link scrolling' }).getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press('Home');
+    await expect.poll(async () => (await dataOf(0))['imageIndex']).toBe('0');
+    await page.waitForTimeout(300);
+    expect(await locationOf(1)).toBe(atEnd);
+  });
+
   it('closes the prior: its viewport shows the study being read again', async () => {
     await page.getByTestId('comparison-close').click();
     await expect.poll(async () => (await dataOf(1))['series']).not.toBe(prior.seriesInstanceUid);

@@ -11,6 +11,7 @@ import { type ImageInfo, readImageInfo } from './imageInfo';
 import { ImageLoadError, loadImage, urlOfImageId } from './imageLoading';
 import { InstanceBundle } from './instanceBundle';
 import { fullRangeWindow } from './modalityRange';
+import { type SlicePlane, slicePlaneOf } from '../slicePlane';
 
 /** Images requested at once while filling the stack in the background (most wait on the bundle's bytes; 12 kept both decode workers busier than 6). */
 const BACKGROUND_REQUESTS = 12;
@@ -246,6 +247,14 @@ export class StackViewport {
     } finally {
       this.fillInBackground();
     }
+  }
+
+  /** Where image `index` lies along its stack's normal; null until its header has been read. */
+  planeOf(index: number): SlicePlane | null {
+    const imageId = this.images?.imageIds[index];
+    if (imageId === undefined || !this.stack) return null;
+    const plane = this.stack.cornerstone.metaData.get('imagePlaneModule', imageId) as { imagePositionPatient?: number[] | null; rowCosines?: number[] | null; columnCosines?: number[] | null } | undefined;
+    return slicePlaneOf(plane?.imagePositionPatient, plane?.rowCosines, plane?.columnCosines);
   }
 
   step(delta: number): Promise<void> {

@@ -5,6 +5,7 @@ import { expandSegmentedLut } from '../../../renderer/viewer/cornerstone/segment
 import { directionLabel, edgeMarkers } from '../../../renderer/viewer/orientation';
 import { formatScaleBar, formatWindowValue, patientAge, scaleBarLength } from '../../../renderer/viewer/overlayText';
 import { findSeries, matchingSeries } from '../../../renderer/viewer/viewerStore';
+import { nearestSlice, parallelSign, slicePlaneOf } from '../../../renderer/viewer/slicePlane';
 import type { ViewerSeries, ViewerStudy } from '../../../shared/api';
 
 const axialRow = [1, 0, 0] as const;
@@ -146,5 +147,31 @@ describe('the prior’s series put beside the one being read', () => {
     expect(findSeries({ study: reading, comparison }, 'b')).toMatchObject({ study: comparison, isComparison: true });
     expect(findSeries({ study: reading, comparison: null }, 'b')).toBeNull();
     expect(findSeries({ study: reading, comparison }, null)).toBeNull();
+  });
+});
+
+describe('slice positions for linked scrolling', () => {
+  it('measures Image Position (Patient) along the stack’s normal, for axial, sagittal and oblique stacks', () => {
+    expect(slicePlaneOf([-200, -180, 484.9], [1, 0, 0], [0, 1, 0])).toEqual({ position: 484.9, normal: [0, 0, 1] });
+    const sagittal = slicePlaneOf([12.5, -100, 100], [0, 1, 0], [0, 0, -1]);
+    expect(sagittal?.normal).toEqual([-1, 0, 0]);
+    expect(sagittal?.position).toBeCloseTo(-12.5, 9);
+    const c = Math.SQRT1_2;
+    const oblique = slicePlaneOf([0, 10, 10], [1, 0, 0], [0, c, -c]); // normal (0, c, c)
+    expect(oblique?.position).toBeCloseTo(20 * c, 9);
+    expect(slicePlaneOf([0, 10, -10], [1, 0, 0], [0, c, -c])?.position).toBeCloseTo(0, 9);
+    expect(slicePlaneOf([0, 0, 0], [1, 0, 0], [1, 0, 0])).toBeNull(); // no plane
+    expect(slicePlaneOf(null, [1, 0, 0], [0, 1, 0])).toBeNull();
+  });
+
+  it('links only stacks of the same orientation, and finds the nearest slice among those whose position is known', () => {
+    expect(parallelSign([0, 0, 1], [0, 0.05, 0.9987])).toBe(1);
+    expect(parallelSign([0, 0, 1], [0, 0, -1])).toBe(-1);
+    expect(parallelSign([0, 0, 1], [1, 0, 0])).toBe(0);
+    const planes = [{ position: 10, normal: [0, 0, 1] as const }, null, { position: 4, normal: [0, 0, 1] as const }, { position: 1, normal: [0, 0, 1] as const }];
+    expect(nearestSlice(planes, 7.5)).toBe(0);
+    expect(nearestSlice(planes, 6)).toBe(2);
+    expect(nearestSlice(planes, -50)).toBe(3);
+    expect(nearestSlice([null, null], 3)).toBe(-1);
   });
 });
