@@ -156,8 +156,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
     try {
       const study = await client.request('viewer.openStudy', { studyInstanceUid });
       if (get().opening !== studyInstanceUid) return;
-      unlinkStacks();
-      set({ study, priors: null, ...noComparison, linked: false, opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
+      set({ study, priors: null, ...noComparison, opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
     } catch (error) {
       if (get().opening === studyInstanceUid) set({ opening: null, error: messageOf(error) });
       return;
@@ -170,10 +169,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
       if (get().study?.study.studyInstanceUid === studyInstanceUid) set({ priors: [] });
     }
   },
-  closeStudy: () => {
-    unlinkStacks();
-    set({ study: null, priors: null, ...noComparison, linked: false, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
-  },
+  closeStudy: () => set({ study: null, priors: null, ...noComparison, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
   async openComparison(client, studyInstanceUid) {
     const reading = get().study?.study.studyInstanceUid;
     if (!reading || studyInstanceUid === reading) return;
@@ -196,30 +192,21 @@ export const useViewer = create<ViewerState>((set, get) => ({
     const own = fillSlots(viewableSeries(state.study));
     for (let slot = 0; slot < MAX_VIEWPORTS; slot += 1) viewportSeries[slot] ??= own[slot] ?? null;
     if (match) viewportSeries[1] = match.seriesInstanceUid;
-    unlinkStacks();
-    set({ comparison, openingComparison: null, layout, viewportSeries, linked: false, active: match ? 1 : state.active });
+    set({ comparison, openingComparison: null, layout, viewportSeries, active: match ? 1 : state.active });
   },
-  closeComparison: () => {
-    unlinkStacks();
+  closeComparison: () =>
     set((state) => {
       const own = fillSlots(viewableSeries(state.study));
       const viewportSeries = state.viewportSeries.map((uid, slot) => (findSeries(state, uid)?.isComparison ? (own[slot] ?? null) : uid));
-      return { ...noComparison, viewportSeries, linked: false };
-    });
-  },
-  setLayout: (layout) => {
-    unlinkStacks();
-    set((state) => ({ layout, linked: false, active: Math.min(state.active, viewportCount(layout) - 1) }));
-  },
+      return { ...noComparison, viewportSeries };
+    }),
+  setLayout: (layout) => set((state) => ({ layout, active: Math.min(state.active, viewportCount(layout) - 1) })),
   jump: null,
   showSeries: (slot, seriesInstanceUid, imageId) =>
     set((state) => {
       const viewportSeries = [...state.viewportSeries];
-      const changed = viewportSeries[slot] !== seriesInstanceUid;
       viewportSeries[slot] = seriesInstanceUid;
-      // Another series in a linked viewport: the offsets it was linked with no longer hold.
-      if (changed) unlinkStacks();
-      return { viewportSeries, active: slot, linked: changed ? false : state.linked, jump: imageId ? { slot, imageId, seq: (state.jump?.seq ?? 0) + 1 } : state.jump };
+      return { viewportSeries, active: slot, jump: imageId ? { slot, imageId, seq: (state.jump?.seq ?? 0) + 1 } : state.jump };
     }),
   setActive: (active) => set({ active }),
   setSnapshot: (slot, snapshot) =>
@@ -236,3 +223,12 @@ export const useViewer = create<ViewerState>((set, get) => ({
     set({ mouseBindings });
   },
 }));
+
+/**
+ * Linked scrolling keeps offsets between what the viewports show: once a viewport shows another
+ * series, or the layout changes (a study opened, a prior opened or closed), they no longer hold.
+ */
+useViewer.subscribe((state, previous) => {
+  if (!state.linked) return;
+  if (state.layout !== previous.layout || state.viewportSeries.some((uid, slot) => uid !== previous.viewportSeries[slot])) state.setLinked(false);
+});

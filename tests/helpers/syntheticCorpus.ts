@@ -18,6 +18,22 @@ function uidOfLength(length: number, serial: number): string {
   return prefix + digits.padStart(length - prefix.length, '0');
 }
 
+/**
+ * Gives the file new UIDs (a serial per tag), each filling its field's bytes exactly: UIDs are
+ * padded with NUL to an even length. Answers the UIDs written, by tag.
+ */
+function rewriteUids(copy: Buffer, dataSet: dicomParser.DataSet, serialOf: Record<string, number>): Record<string, string> {
+  const written: Record<string, string> = {};
+  for (const tag of UID_TAGS) {
+    const element = dataSet.elements[tag];
+    if (!element?.dataOffset) continue;
+    const uid = uidOfLength(element.length - 1, serialOf[tag] ?? 0);
+    copy.write(uid.padEnd(element.length, '\0'), element.dataOffset, 'latin1');
+    written[tag] = uid;
+  }
+  return written;
+}
+
 export function writeSyntheticSeries(sourceDir: string, targetDir: string, count: number, slicesPerStudy: number): { files: number; bytes: number } {
   const sources = readdirSync(sourceDir)
     .filter((name) => name.endsWith('.dcm'))
@@ -37,13 +53,7 @@ export function writeSyntheticSeries(sourceDir: string, targetDir: string, count
       [Tag.SOPInstanceUID]: 3_000_000 + index,
       x00020003: 3_000_000 + index,
     };
-    for (const tag of UID_TAGS) {
-      const element = dataSet.elements[tag];
-      if (!element?.dataOffset) continue;
-      // UIDs are padded with NUL to an even length; the new one fills the same field.
-      const uid = uidOfLength(element.length - 1, serialOf[tag] ?? 0).padEnd(element.length, '\0');
-      copy.write(uid, element.dataOffset, 'latin1');
-    }
+    rewriteUids(copy, dataSet, serialOf);
     writeFileSync(path.join(targetDir, `${String(index).padStart(5, '0')}.dcm`), copy);
     bytes += copy.length;
   }
@@ -72,14 +82,9 @@ export function writePriorStudy(sourceDir: string, targetDir: string, options: {
       [Tag.SOPInstanceUID]: options.serialBase + 100 + index,
       x00020003: options.serialBase + 100 + index,
     };
-    for (const tag of UID_TAGS) {
-      const element = dataSet.elements[tag];
-      if (!element?.dataOffset) continue;
-      const uid = uidOfLength(element.length - 1, serialOf[tag] ?? 0);
-      copy.write(uid.padEnd(element.length, '\0'), element.dataOffset, 'latin1');
-      if (tag === Tag.StudyInstanceUID) uids.studyInstanceUid = uid;
-      if (tag === Tag.SeriesInstanceUID) uids.seriesInstanceUid = uid;
-    }
+    const written = rewriteUids(copy, dataSet, serialOf);
+    uids.studyInstanceUid = written[Tag.StudyInstanceUID] ?? '';
+    uids.seriesInstanceUid = written[Tag.SeriesInstanceUID] ?? '';
     const date = dataSet.elements[Tag.StudyDate];
     if (!date?.dataOffset || date.length !== 8) throw new Error(`${name} has no 8-byte Study Date to move`);
     copy.write(options.studyDate, date.dataOffset, 'latin1');

@@ -90,13 +90,17 @@ export async function loadStudyAnnotations(client: WorkstationClient, study: Vie
   const stack = await cornerstoneStack();
   replaceAnnotations(stack, []);
   const annotations = await useAnnotations.getState().load(client, study.study.studyInstanceUid);
+  addMissingAnnotations(stack, onTheirImages(study, annotations));
+  redrawAll();
+}
+
+/** Stored annotations with the image each is drawn on (those whose image is not here left out). */
+function onTheirImages(study: ViewerStudy, annotations: readonly StoredAnnotation[]): Array<{ imageId: string; annotation: StoredAnnotation }> {
   const instances = new Map(study.series.flatMap((series) => series.instances.map((instance) => [instance.sopInstanceUid, instance] as const)));
-  const entries = annotations.flatMap((annotation) => {
+  return annotations.flatMap((annotation) => {
     const instance = instances.get(annotation.sopInstanceUid);
     return instance ? [{ imageId: imageIdFor(instance, annotation.frame), annotation }] : [];
   });
-  addMissingAnnotations(stack, entries);
-  for (let slot = 0; slot < MAX_VIEWPORTS; slot += 1) viewportRegistry.get(slot)?.redraw();
 }
 
 /**
@@ -107,14 +111,7 @@ export async function loadStudyAnnotations(client: WorkstationClient, study: Vie
 export async function drawPriorAnnotations(client: WorkstationClient, prior: ViewerStudy): Promise<void> {
   const stack = await cornerstoneStack();
   const { annotations } = await client.request('annotations.list', { studyInstanceUid: prior.study.studyInstanceUid });
-  const instances = new Map(prior.series.flatMap((series) => series.instances.map((instance) => [instance.sopInstanceUid, instance] as const)));
-  addMissingAnnotations(
-    stack,
-    annotations.flatMap((annotation) => {
-      const instance = instances.get(annotation.sopInstanceUid);
-      return instance ? [{ imageId: imageIdFor(instance, annotation.frame), annotation }] : [];
-    }),
-  );
+  addMissingAnnotations(stack, onTheirImages(prior, annotations));
   redrawAll();
 }
 
@@ -122,7 +119,7 @@ export async function drawPriorAnnotations(client: WorkstationClient, prior: Vie
 export async function deleteAnnotation(client: WorkstationClient, id: string): Promise<void> {
   const stack = await cornerstoneStack();
   removeDrawnAnnotation(stack, id);
-  for (let slot = 0; slot < MAX_VIEWPORTS; slot += 1) viewportRegistry.get(slot)?.redraw();
+  redrawAll();
   await useAnnotations.getState().remove(client, id);
 }
 
