@@ -32,10 +32,6 @@ export function unlinkStacks(): void {
   followed.clear();
 }
 
-export function stacksLinked(): boolean {
-  return anchors !== null;
-}
-
 /** A viewport moved to image `index`: the others linked to it follow. */
 export function imageShown(slot: number, index: number): void {
   if (!anchors) return;
