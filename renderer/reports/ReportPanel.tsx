@@ -3,53 +3,15 @@
  * with its autosave state, sign-off, addenda, the version history, templates and printing.
  */
 import { type FocusEvent, type SyntheticEvent, useEffect, useState } from 'react';
-import type { ReportPart, ReportSeverity, SrDocument, ViewerStudy } from '../../shared/api';
+import type { ReportSeverity, SrDocument, ViewerStudy } from '../../shared/api';
 import { useClient } from '../api/clientContext';
 import { useViewer } from '../viewer/viewerStore';
+import { PriorReport } from './PriorReport';
 import { ReportHistory } from './ReportHistory';
 import { type ReportField, useReport } from './reportDraftStore';
+import { FIELDS, formatTime, SignedPart, SrDocumentView } from './ReportParts';
 import { formatSigner, SEVERITY_LABELS, STATUS_LABELS } from './reportText';
 import { TemplatePicker } from './TemplatePicker';
-
-const FIELDS: Array<[ReportField, string, number]> = [
-  ['findings', 'Findings', 10],
-  ['impression', 'Impression', 4],
-  ['recommendations', 'Recommendations', 3],
-];
-
-function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-}
-
-function SignedPart({ part }: { part: ReportPart }) {
-  const client = useClient();
-  const exportSr = useReport((state) => state.exportSr);
-  return (
-    <article className="report-part signed" data-testid="report-signed-part" aria-label={part.sequence === 0 ? 'Signed report' : `Addendum ${part.sequence}`}>
-      <h4>{part.sequence === 0 ? 'Report' : `Addendum ${part.sequence}`}</h4>
-      {part.severity && <p className={`severity ${part.severity}`}>Severity: {SEVERITY_LABELS[part.severity]}</p>}
-      {FIELDS.map(([field, label]) =>
-        part[field] ? (
-          <section key={field}>
-            <h5>{label}</h5>
-            <p className="report-text" data-testid={`signed-${field}`}>
-              {part[field]}
-            </p>
-          </section>
-        ) : null,
-      )}
-      <p className="muted small" data-testid="report-signature">
-        Signed by {formatSigner(part.signedBy ?? '')} · {part.signedAt ? formatTime(part.signedAt) : ''}
-        {part.srSopInstanceUid ? ' · stored as DICOM SR' : ''}
-      </p>
-      {!part.srSopInstanceUid && (
-        <button type="button" className="small" onClick={() => void exportSr(client, part.id)}>
-          Write the DICOM SR again
-        </button>
-      )}
-    </article>
-  );
-}
 
 /** Reports of this study written elsewhere: kept and shown beside ours, never merged into it. */
 function ReportsElsewhere({ documents }: { documents: readonly SrDocument[] }) {
@@ -63,18 +25,7 @@ function ReportsElsewhere({ documents }: { documents: readonly SrDocument[] }) {
         — not written on this workstation (received with the study). Both are kept; neither replaces the other.
       </p>
       {documents.map((document) => (
-        <article key={document.sopInstanceUid} className="report-part signed" data-testid="report-elsewhere-item">
-          <h4>{document.title}</h4>
-          <p className="muted small">
-            {[document.observer ? formatSigner(document.observer) : 'author unknown', document.contentDate, document.verified ? 'verified' : 'not verified'].filter(Boolean).join(' · ')}
-          </p>
-          {document.sections.map((section, index) => (
-            <section key={index}>
-              <h5>{section.title}</h5>
-              <p className="report-text">{section.text}</p>
-            </section>
-          ))}
-        </article>
+        <SrDocumentView key={document.sopInstanceUid} document={document} testId="report-elsewhere-item" />
       ))}
     </section>
   );
@@ -296,10 +247,11 @@ export function ReportPanel() {
           {error}
         </p>
       )}
+      <PriorReport />
       {!report && <p className="muted">Loading the report…</p>}
       {report && <ReportsElsewhere documents={report.elsewhere} />}
       {signed.map((part) => (
-        <SignedPart key={part.id} part={part} />
+        <SignedPart key={part.id} part={part} ofStudyBeingRead />
       ))}
       <DraftEditor study={study} />
       {report && !draft && (

@@ -5,8 +5,10 @@
  * date), measured on, and closed again. Debian's Chromium, the real host; the prior is made
  * from the corpus CT (its first 20 slices, new UIDs, an earlier Study Date).
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { StudyReport } from '../../shared/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium';
 import { cliImport } from '../helpers/cli';
@@ -158,5 +160,37 @@ describe('comparing with a prior', () => {
     await page.waitForFunction(() => !(document.querySelector('[data-testid="viewport-overlay-0"]')?.textContent ?? '').includes('Pancreas'));
     await page.waitForTimeout(500);
     expect(await page.getByTestId('priors').count()).toBe(0);
+  });
+
+  it('shows the prior’s signed report above the report being written, and writes the comparison line into the latter', async () => {
+    // The prior was reported and signed in an earlier session.
+    await callHost(host, 'settings.set', { radiologistName: 'Roe^Jane^^Dr.' });
+    const partId = randomUUID();
+    const content = { findings: 'Pancreas of normal size and texture.', impression: 'No pancreatic mass.', recommendations: '', severity: 'normal', templateId: '' };
+    expect(await callHost(host, 'reports.saveDraft', { studyInstanceUid: prior.studyInstanceUid, partId, baseRevision: 0, editor: randomUUID(), content })).toMatchObject({ ok: true });
+    expect(await callHost(host, 'reports.sign', { studyInstanceUid: prior.studyInstanceUid, partId, revision: 1 })).toMatchObject({ ok: true });
+
+    await openStudyOf('2012-07-06');
+    await page.getByTestId('prior-study').first().click();
+    await page.getByTestId('toggle-report').click();
+    const priorReport = page.getByTestId('prior-report');
+    await expect.poll(async () => (await priorReport.textContent()) ?? '', { timeout: 10_000 }).toContain('No pancreatic mass.');
+    expect(await priorReport.textContent()).toContain('Prior report · 2010-03-15');
+    expect(await priorReport.getByTestId('prior-report-status').textContent()).toBe('Final');
+    expect(await priorReport.getByTestId('report-signature').textContent()).toContain('Jane');
+    // Read-only: no editor and no SR button in it; the editor below is the study being read's.
+    expect(await priorReport.locator('textarea, button:has-text("DICOM SR")').count()).toBe(0);
+    expect(await page.getByTestId('report-status-badge').textContent()).toBe('Unreported');
+
+    // The prior now has an SR series too: the line names the imaging, not the report.
+    await priorReport.getByTestId('prior-report-insert-comparison').click();
+    await expect.poll(() => page.getByTestId('report-findings').inputValue()).toBe('Comparison: CT of 2010-03-15.');
+    const findingsOf = async (studyInstanceUid: string) => ((await callHost(host, 'reports.get', { studyInstanceUid })).value as StudyReport).parts.map((part) => part.findings);
+    await expect.poll(() => findingsOf(currentStudyUid), { timeout: 10_000 }).toEqual(['Comparison: CT of 2010-03-15.']);
+    expect(await findingsOf(prior.studyInstanceUid)).toEqual([content.findings]);
+
+    // Closing the prior takes its report away.
+    await page.getByTestId('comparison-close').click();
+    await expect.poll(() => priorReport.count()).toBe(0);
   });
 });

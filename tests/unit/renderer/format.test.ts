@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatDuration, plural } from '../../../renderer/app/format';
 import { formatPersonName } from '../../../shared/dicom/personName';
+import { comparisonLine } from '../../../renderer/reports/reportText';
 
 describe('what the study list shows', () => {
   it('writes DICOM person names as people read them, keeping every written form', () => {
@@ -24,5 +25,14 @@ describe('what the study list shows', () => {
     expect(formatDuration(0.2)).toBe('1 s');
     expect(formatDuration(75)).toBe('1 min 15 s');
     expect(formatDuration(3900)).toBe('1 h 5 min');
+  });
+});
+
+describe('the comparison line of a report', () => {
+  it('names the prior’s imaging and date, never its report or notes', () => {
+    expect(comparisonLine({ modalities: ['CT', 'SR'], studyDate: '2010-03-15', studyDescription: 'CT ABDOMEN' })).toBe('Comparison: CT of 2010-03-15.');
+    expect(comparisonLine({ modalities: ['PT', 'CT', 'KO'], studyDate: '2019-01-02', studyDescription: '' })).toBe('Comparison: PT/CT of 2019-01-02.');
+    expect(comparisonLine({ modalities: ['SR'], studyDate: '', studyDescription: 'Outside report' })).toBe('Comparison: Outside report (date unknown).');
+    expect(comparisonLine({ modalities: [], studyDate: '2001-05-06', studyDescription: '' })).toBe('Comparison: study of 2001-05-06.');
   });
 });
