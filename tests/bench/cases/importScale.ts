@@ -5,14 +5,14 @@
  * compared with the peak of the same import of a quarter of the files.
  *
  * The comparison is made twice, because on this machine the disk's recent history moves the
- * ratio more than the code does (measured: tests/bench/filesystem.ts says why):
+ * ratio more than the code does:
  *
- * - `import.scale.ratioToCp`, the goal's figure: pairs of (our import, cp) into the same state
- *   of the disk. Before each pair nothing has been deleted for a minute (so ext4 without a
- *   journal is not scanning freed inodes), nothing is deleted between the two, and the order
- *   alternates, because whichever writes first is faster here (up to 1.8×, either side). The
- *   ratio is the geometric mean of the pairs' ratios, over an even number of pairs, so the order
- *   cancels out.
+ * - `import.scale.ratioToCp`, the goal's figure: pairs of (our import, cp), each one started on a
+ *   settled disk: nothing written or deleted in the last minute. Measured here, a writer that
+ *   follows another within the minute takes up to 1.8× longer, whichever it is (the virtual
+ *   disk is still writing back the first one's gigabyte), and on ext4 without a journal every
+ *   file created scans the inodes freed in the last minute (tests/bench/filesystem.ts). The
+ *   order alternates; the ratio is the geometric mean of the pairs' ratios.
  * - `import.scale.afterDeleteRatioToCp`: each import right after deleting the previous run's
  *   2,000 files, as the benchmark used to measure. Kept, so the cost of that case stays seen.
  */
@@ -30,8 +30,12 @@ const FILES = 2000;
 /** Even, so each order (ours first, cp first) is measured as often. */
 const PAIRS = 4;
 const AFTER_DELETE_RUNS = 3;
-/** ext4 without a journal skips inodes freed in the last 60 s (RECENTCY_MIN); a margin on top. */
-const QUIET_MS = 62_000;
+/**
+ * How long the disk is left alone before each paired measurement: ext4 without a journal
+ * skips inodes freed in the last 60 s (RECENTCY_MIN), and a minute also lets the layers below
+ * finish writing back the previous gigabyte.
+ */
+const SETTLE_MS = 62_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const geometricMean = (values: number[]) => Math.exp(values.reduce((sum, value) => sum + Math.log(value), 0) / values.length);
@@ -48,30 +52,36 @@ export async function run(): Promise<BenchResult[]> {
     writeSyntheticSeries(corpusPath('ct-series/pancreas-ct-cbct-seg'), quarter, FILES / 4, 134);
     const small = await timeProcess(process.execPath, [builtFile('node/cli.mjs'), 'import', quarter, '--data-dir', path.join(temp.dir, 'small'), '--json']);
 
-    let lastDeletion = performance.now();
+    let lastDiskWork = performance.now();
     const removeAndSync = async (...folders: string[]) => {
       await timeShell(`rm -rf ${folders.map((folder) => `'${folder}'`).join(' ')} && sync`);
-      lastDeletion = performance.now();
+      lastDiskWork = performance.now();
     };
     const ourImport = (library: string) => importInRunningApp(library, [source], FILES);
     const copy = async (target: string) => (await timeShell(`cp -r '${source}' '${target}' && sync`)).seconds;
+    /** Waits until the disk has been left alone for SETTLE_MS, then measures. */
+    const onSettledDisk = async (measure: () => Promise<number>) => {
+      await sleep(Math.max(0, SETTLE_MS - (performance.now() - lastDiskWork)));
+      const seconds = await measure();
+      lastDiskWork = performance.now();
+      return seconds;
+    };
 
-    // Pairs into the same state of the disk, alternating which goes first.
+    // Pairs, each measurement on a settled disk, alternating which goes first.
     const pairRatios = { oursFirst: [] as number[], cpFirst: [] as number[] };
     const paired = { ours: [] as number[], cp: [] as number[] };
     for (let pair = 0; pair < PAIRS; pair += 1) {
-      if (filesystem.skipsRecentlyFreedInodes) await sleep(Math.max(0, QUIET_MS - (performance.now() - lastDeletion)));
       const library = path.join(temp.dir, `library-${pair}`);
       const copyTarget = path.join(temp.dir, `copy-${pair}`);
       const oursFirst = pair % 2 === 0;
       let ours: number;
       let cp: number;
       if (oursFirst) {
-        ours = await ourImport(library);
-        cp = await copy(copyTarget);
+        ours = await onSettledDisk(() => ourImport(library));
+        cp = await onSettledDisk(() => copy(copyTarget));
       } else {
-        cp = await copy(copyTarget);
-        ours = await ourImport(library);
+        cp = await onSettledDisk(() => copy(copyTarget));
+        ours = await onSettledDisk(() => ourImport(library));
       }
       paired.ours.push(ours);
       paired.cp.push(cp);
@@ -99,7 +109,6 @@ export async function run(): Promise<BenchResult[]> {
     }
     const afterDeleteCp = median(afterDelete.cp);
     const list = (values: number[]) => values.map((value) => round(value)).join(', ');
-    const quiet = filesystem.skipsRecentlyFreedInodes ? ', each pair after a minute without deletions' : '';
 
     return [
       {
@@ -108,7 +117,7 @@ export async function run(): Promise<BenchResult[]> {
         unit: 's',
         anchor: 'cp -r + sync',
         ratio: round(ratio),
-        note: `${FILES} files, ${round(bytes / 1e9, 2)} GB, imported by the browser host already open; ${PAIRS} pairs (ours, cp) into the same disk state${quiet}, order alternating; ratio = geometric mean of the pairs' ratios (ours first: ${list(pairRatios.oursFirst)}; cp first: ${list(pairRatios.cpFirst)}); medians ours ${round(median(paired.ours))} s, cp ${round(median(paired.cp))} s; ${filesystem.description}`,
+        note: `${FILES} files, ${round(bytes / 1e9, 2)} GB, imported by the browser host already open; ${PAIRS} pairs (ours, cp), each measurement after a minute with nothing written or deleted, order alternating; ratio = geometric mean of the pairs' ratios (ours first: ${list(pairRatios.oursFirst)}; cp first: ${list(pairRatios.cpFirst)}); medians ours ${round(median(paired.ours))} s, cp ${round(median(paired.cp))} s; ${filesystem.description}`,
       },
       {
         name: 'import.scale.afterDeleteRatioToCp',
