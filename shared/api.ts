@@ -741,6 +741,15 @@ export const requests = {
     output: z.object({ studies: z.array(RemoteStudy), more: z.boolean() }),
   },
   /**
+   * The patient's other studies on the default server that the library does not hold wholly
+   * (same Patient ID; issuer as in the auto-download), newest first: priors to fetch. `server`
+   * is null when none is set up. Not found when the study is not in the library.
+   */
+  'sync.serverPriors': {
+    input: z.object({ studyInstanceUid: DicomUid }).strict(),
+    output: z.object({ server: z.object({ id: z.string(), name: z.string() }).nullable(), studies: z.array(RemoteStudy) }),
+  },
+  /**
    * Looks for the server's new studies now (those of its last auto-download days not seen
    * before) and queues them; otherwise done every few minutes by itself.
    */

@@ -31,7 +31,11 @@ function useWorkstationEvents(client: WorkstationClient): void {
     client.request('sync.status', {}).then(sync.setStatus, () => undefined);
     client.request('servers.list', {}).then((listed) => sync.setConfigured(listed.servers.length > 0), () => undefined);
     const stopEvents = client.subscribe((event) => {
-      if (event.name === 'library.changed') app.setStats(event.payload);
+      if (event.name === 'library.changed') {
+        app.setStats(event.payload);
+        // A prior being downloaded joins the priors beside the study as it arrives.
+        if (useViewer.getState().serverPriors?.queued.length) void useViewer.getState().refreshPriors(client);
+      }
       else if (event.name === 'sync.status') sync.setStatus(event.payload);
       else if (event.name === 'import.progress') {
         imports.setUpload(null);

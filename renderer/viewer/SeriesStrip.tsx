@@ -3,13 +3,14 @@
  * patient's other studies to compare with, and the series of the prior opened beside it.
  */
 import { type DragEvent, useEffect, useRef, useState } from 'react';
-import type { StudySummary, ViewerSeries, ViewerStudy } from '../../shared/api';
+import type { RemoteStudy, StudySummary, ViewerSeries, ViewerStudy } from '../../shared/api';
 import { useClient } from '../api/clientContext';
+import { plural } from '../app/format';
 import { formatPersonName } from '../../shared/dicom/personName';
 import { imageIdsFor } from './cornerstone/imageLoading';
 import { AnnotationPanel } from './annotations/AnnotationPanel';
 import { renderThumbnail } from './cornerstone/renderImage';
-import { useViewer } from './viewerStore';
+import { type ServerPriorList, useViewer } from './viewerStore';
 
 export const SERIES_DRAG_TYPE = 'application/x-lumen-series';
 
@@ -92,10 +93,14 @@ function Priors({ study }: { study: ViewerStudy }) {
   const comparison = useViewer((state) => state.comparison);
   const opening = useViewer((state) => state.openingComparison);
   const error = useViewer((state) => state.comparisonError);
-  if (!priors || priors.length === 0) return null;
+  const listed = useViewer((state) => state.serverPriors);
+  const serverError = useViewer((state) => state.serverPriorsError);
+  if (!priors) return null;
+  const remote = notWhollyHere(listed, priors);
+  if (priors.length === 0 && remote.length === 0 && !serverError) return null;
   return (
     <section className="priors" aria-label="Priors" data-testid="priors">
-      <h3>Priors ({priors.length})</h3>
+      {priors.length > 0 && <h3>Priors ({priors.length})</h3>}
       <ul>
         {priors.map((prior) => {
           const isOpen = comparison?.study.studyInstanceUid === prior.studyInstanceUid;
@@ -113,7 +118,7 @@ function Priors({ study }: { study: ViewerStudy }) {
               >
                 <span className="prior-date">{prior.studyDate || 'No date'}</span>
                 <span className="muted">
-                  {prior.modalities.join(', ')} · {prior.instanceCount} {prior.instanceCount === 1 ? 'image' : 'images'}
+                  {prior.modalities.join(', ')} · {plural(prior.instanceCount, 'image', 'images')}
                 </span>
                 {prior.studyDescription && <span className="muted">{prior.studyDescription}</span>}
                 {otherName && (
@@ -131,7 +136,58 @@ function Priors({ study }: { study: ViewerStudy }) {
           {error}
         </p>
       )}
+      <ServerPriors listed={listed} remote={remote} error={serverError} />
     </section>
+  );
+}
+
+/** The server's priors not wholly here, counted from the library's priors (which follow a download as it lands). */
+function notWhollyHere(listed: ServerPriorList | null, priors: StudySummary[]): RemoteStudy[] {
+  const instancesHere = new Map(priors.map((prior) => [prior.studyInstanceUid, prior.instanceCount]));
+  return (listed?.studies ?? [])
+    .map((remoteStudy) => ({ ...remoteStudy, instancesHere: instancesHere.get(remoteStudy.studyInstanceUid) ?? remoteStudy.instancesHere }))
+    .filter((remoteStudy) => remoteStudy.instancesHere === 0 || (remoteStudy.instanceCount !== null && remoteStudy.instancesHere < remoteStudy.instanceCount));
+}
+
+/**
+ * The patient's studies on the server that are not here yet, with a Download each: once in the
+ * library they move up into the priors (a study partly here shows in both until it is whole).
+ */
+function ServerPriors({ listed, remote, error }: { listed: ServerPriorList | null; remote: RemoteStudy[]; error: string | null }) {
+  const client = useClient();
+  if (error) {
+    return (
+      <p className="muted small" role="status" data-testid="server-priors-error">
+        Priors on the server could not be listed: {error}
+      </p>
+    );
+  }
+  if (!listed || remote.length === 0) return null;
+  return (
+    <div className="server-priors" data-testid="server-priors">
+      <h4>
+        On {listed.server.name} ({remote.length})
+      </h4>
+      <ul>
+        {remote.map((prior) => {
+          const queued = listed.queued.includes(prior.studyInstanceUid);
+          return (
+            <li key={prior.studyInstanceUid} className="server-prior" data-testid="server-prior">
+              <span className="prior-date">{prior.studyDate || 'No date'}</span>
+              <span className="muted">
+                {prior.modalities.join(', ')}
+                {prior.instanceCount !== null && ` · ${plural(prior.instanceCount, 'image', 'images')}`}
+                {prior.instancesHere > 0 && ` (${prior.instancesHere} here)`}
+              </span>
+              {prior.studyDescription && <span className="muted">{prior.studyDescription}</span>}
+              <button type="button" className="small" disabled={queued} data-testid="server-prior-download" onClick={() => void useViewer.getState().downloadPrior(client, prior.studyInstanceUid)}>
+                {queued ? 'Downloading…' : 'Download'}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 /** The viewer's state: the open study, the layout, which series each viewport shows, settings. */
 import { create } from 'zustand';
-import type { StudySummary, ViewerSeries, ViewerStudy } from '../../shared/api';
+import type { RemoteStudy, StudySummary, ViewerSeries, ViewerStudy } from '../../shared/api';
 import type { WorkstationClient } from '../api/workstationClient';
 import { messageOf } from '../app/format';
 import { DEFAULT_KEY_BINDINGS, DEFAULT_MOUSE_BINDINGS, type KeyBinding, type MouseBindings } from './bindings';
@@ -65,10 +65,21 @@ export function matchingSeries(candidates: ViewerSeries[], shown: ViewerSeries |
   );
 }
 
+/** The patient's studies on the default server not wholly here; `queued`: those asked for here, downloading. */
+export interface ServerPriorList {
+  server: { id: string; name: string };
+  studies: RemoteStudy[];
+  queued: string[];
+}
+
 interface ViewerState {
   study: ViewerStudy | null;
   /** The same patient's other studies in the library, newest first (null while asked for). */
   priors: StudySummary[] | null;
+  /** Null while asked for, or when no server is set up. */
+  serverPriors: ServerPriorList | null;
+  /** Why the server could not be asked (offline, refused…); the library's priors still show. */
+  serverPriorsError: string | null;
   /** A prior opened beside the study being read, its series in the strip and the viewports. */
   comparison: ViewerStudy | null;
   openingComparison: string | null;
@@ -91,6 +102,10 @@ interface ViewerState {
   mouseBindings: MouseBindings;
   openStudy(client: WorkstationClient, studyInstanceUid: string): Promise<void>;
   closeStudy(): void;
+  /** Asks the library for the priors again (a download brought one in). */
+  refreshPriors(client: WorkstationClient): Promise<void>;
+  /** Queues a prior on the server for download; it joins the library's priors as it arrives. */
+  downloadPrior(client: WorkstationClient, studyInstanceUid: string): Promise<void>;
   /** Opens a prior beside the study: in the second viewport (1 × 2 when the layout has one). */
   openComparison(client: WorkstationClient, studyInstanceUid: string): Promise<void>;
   /** Closes the prior: its viewports show the study's series again. */
@@ -129,10 +144,11 @@ function fillSlots(series: ViewerSeries[]): Array<string | null> {
 }
 
 const noComparison = { comparison: null, openingComparison: null, comparisonError: null } as const;
+const noPriors = { priors: null, serverPriors: null, serverPriorsError: null } as const;
 
 export const useViewer = create<ViewerState>((set, get) => ({
   study: null,
-  priors: null,
+  ...noPriors,
   ...noComparison,
   opening: null,
   error: null,
@@ -156,11 +172,23 @@ export const useViewer = create<ViewerState>((set, get) => ({
     try {
       const study = await client.request('viewer.openStudy', { studyInstanceUid });
       if (get().opening !== studyInstanceUid) return;
-      set({ study, priors: null, ...noComparison, opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
+      set({ study, ...noPriors, ...noComparison, opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
     } catch (error) {
       if (get().opening === studyInstanceUid) set({ opening: null, error: messageOf(error) });
       return;
     }
+    await get().refreshPriors(client);
+    // The server's answer comes after the library's, which is shown meanwhile.
+    try {
+      const { server, studies } = await client.request('sync.serverPriors', { studyInstanceUid });
+      if (get().study?.study.studyInstanceUid === studyInstanceUid) set({ serverPriors: server ? { server, studies, queued: [] } : null });
+    } catch (error) {
+      if (get().study?.study.studyInstanceUid === studyInstanceUid) set({ serverPriorsError: messageOf(error) });
+    }
+  },
+  async refreshPriors(client) {
+    const studyInstanceUid = get().study?.study.studyInstanceUid;
+    if (!studyInstanceUid) return;
     try {
       const { studies } = await client.request('library.priorStudies', { studyInstanceUid });
       if (get().study?.study.studyInstanceUid === studyInstanceUid) set({ priors: studies });
@@ -169,7 +197,18 @@ export const useViewer = create<ViewerState>((set, get) => ({
       if (get().study?.study.studyInstanceUid === studyInstanceUid) set({ priors: [] });
     }
   },
-  closeStudy: () => set({ study: null, priors: null, ...noComparison, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
+  async downloadPrior(client, studyInstanceUid) {
+    const listed = get().serverPriors;
+    if (!listed) return;
+    try {
+      await client.request('sync.download', { studyInstanceUids: [studyInstanceUid], serverId: listed.server.id });
+      const now = get().serverPriors;
+      if (now) set({ serverPriors: { ...now, queued: [...now.queued, studyInstanceUid] }, serverPriorsError: null });
+    } catch (error) {
+      set({ serverPriorsError: messageOf(error) });
+    }
+  },
+  closeStudy: () => set({ study: null, ...noPriors, ...noComparison, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
   async openComparison(client, studyInstanceUid) {
     const reading = get().study?.study.studyInstanceUid;
     if (!reading || studyInstanceUid === reading) return;

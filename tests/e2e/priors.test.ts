@@ -6,6 +6,7 @@
  * from the corpus CT (its first 20 slices, new UIDs, an earlier Study Date).
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { StudyReport } from '../../shared/api';
@@ -15,6 +16,7 @@ import { cliImport } from '../helpers/cli';
 import { corpusPath } from '../helpers/corpus';
 import { callHost } from '../helpers/hostEvents';
 import { type HostProcess, startHostProcess } from '../helpers/hostProcess';
+import { startOrthanc } from '../helpers/orthanc';
 import { writePriorStudy } from '../helpers/syntheticCorpus';
 import { makeTempDir } from '../helpers/tempDir';
 import { dragMouse } from '../helpers/viewerPage';
@@ -192,5 +194,44 @@ describe('comparing with a prior', () => {
     // Closing the prior takes its report away.
     await page.getByTestId('comparison-close').click();
     await expect.poll(() => priorReport.count()).toBe(0);
+  });
+
+  it('lists the patient’s studies on the server that are not here, and downloads one into the priors', async () => {
+    const orthanc = await startOrthanc();
+    try {
+      // An older study of the same patient, only in the archive.
+      const onServer = writePriorStudy(CT, path.join(temp.dir, 'archive-only'), { count: 12, studyDate: '20080101', serialBase: 8_000_000 });
+      for (const name of readdirSync(path.join(temp.dir, 'archive-only'))) {
+        const stored = await fetch(`${orthanc.baseUrl}/instances`, { method: 'POST', body: readFileSync(path.join(temp.dir, 'archive-only', name)), headers: orthanc.authHeaders });
+        expect(stored.ok).toBe(true);
+      }
+      expect(await callHost(host, 'servers.save', { name: 'Archive', baseUrl: orthanc.dicomWebUrl, auth: 'none', isDefault: true })).toMatchObject({ ok: true });
+
+      await openStudyOf('2012-07-06');
+      const serverPriors = page.getByTestId('server-prior');
+      await expect.poll(() => serverPriors.count(), { timeout: 10_000 }).toBe(1);
+      expect(await page.getByTestId('server-priors').textContent()).toContain('On Archive (1)');
+      expect(await serverPriors.first().textContent()).toContain('2008-01-01');
+      expect(await serverPriors.first().textContent()).toContain('12 images');
+      expect(await page.getByTestId('prior-study').count()).toBe(1);
+
+      await serverPriors.first().getByTestId('server-prior-download').click();
+      // Once whole in the library it is one of the priors, and no longer offered from the server.
+      await expect.poll(() => page.getByTestId('prior-study').count(), { timeout: 30_000 }).toBe(2);
+      await expect.poll(() => page.getByTestId('server-prior').count(), { timeout: 10_000 }).toBe(0);
+      expect(await page.getByTestId('prior-study').nth(1).textContent()).toContain('2008-01-01');
+      const here = (await callHost(host, 'library.studyDetail', { studyInstanceUid: onServer.studyInstanceUid })).value as { study: { instanceCount: number } };
+      expect(here.study.instanceCount).toBe(12);
+    } finally {
+      await orthanc.stop();
+    }
+  });
+
+  it('says why when the server cannot be asked, and still lists the priors here', async () => {
+    // The archive of the previous test is gone: the server refuses the connection.
+    await openStudyOf('2010-03-15');
+    await expect.poll(async () => (await page.getByTestId('server-priors-error').count()) > 0, { timeout: 20_000 }).toBe(true);
+    expect(await page.getByTestId('server-priors-error').textContent()).toContain('Archive');
+    expect(await page.getByTestId('prior-study').count()).toBeGreaterThan(0);
   });
 });

@@ -443,6 +443,9 @@ describe('sync with a DICOMweb server (real Orthanc)', () => {
       await until('today’s study and its prior arriving by themselves', arrived, (found) => found.studies.length === 2 && found.studies.every((study) => study.instanceCount === 3), 60_000);
       expect((await drained(reading)).parked).toBe(0);
       expect((await arrived()).studies.map((study) => study.studyInstanceUid)).toEqual([todayStudy, scoutStudy]);
+      // The viewer's priors on the server, beside today's study: none. The scout is here already,
+      // and the 2015 study is the other hospital's.
+      expect(await call(reading, 'sync.serverPriors', { studyInstanceUid: todayStudy })).toEqual({ server: { id: archive.id, name: 'Archive' }, studies: [] });
       const queued = (await call<{ entries: AuditEntry[] }>(reading, 'audit.query', { action: 'sync.download-queued', limit: 10 })).entries;
       expect(queued.map((entry) => [entry.subject, entry.detail['automatic']]).sort()).toEqual([
         [scoutStudy, true],

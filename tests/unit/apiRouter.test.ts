@@ -36,6 +36,7 @@ const handlers = (overrides: Partial<RequestHandlers> = {}): RequestHandlers => 
   'servers.test': notUsedHere,
   'servers.trustCertificate': notUsedHere,
   'sync.searchServer': notUsedHere,
+  'sync.serverPriors': notUsedHere,
   'sync.upload': notUsedHere,
   'sync.download': notUsedHere,
   'sync.transfers': notUsedHere,

@@ -140,19 +140,25 @@ const PRIORS_LIMIT = 50;
  * modality to the next; the window shows it, so a reader sees any mismatch). A study without a
  * Patient ID has none: nothing else safely says two studies are the same person's.
  */
-export function priorStudies(db: LibraryDatabase, studyInstanceUid: string): StudySummary[] | null {
-  const patient = db
+/** Whose a study is, as priors are matched: Patient ID and Issuer of Patient ID. Null when the study is not here. */
+export function studyPatient(db: LibraryDatabase, studyInstanceUid: string): { patientId: string; issuer: string } | null {
+  const row = db
     .prepare<[string], { patient_id: string; issuer: string }>('SELECT p.patient_id, p.issuer FROM studies s JOIN patients p ON p.id = s.patient_ref WHERE s.study_uid = ?')
     .get(studyInstanceUid);
+  return row ? { patientId: row.patient_id, issuer: row.issuer } : null;
+}
+
+export function priorStudies(db: LibraryDatabase, studyInstanceUid: string): StudySummary[] | null {
+  const patient = studyPatient(db, studyInstanceUid);
   if (!patient) return null;
-  if (patient.patient_id.trim() === '') return [];
+  if (patient.patientId.trim() === '') return [];
   return db
     .prepare<[string, string, string, number], StudyRow>(
       `SELECT ${studyColumns} FROM studies s JOIN patients p ON p.id = s.patient_ref
        WHERE p.patient_id = ? AND p.issuer = ? AND s.study_uid <> ?
        ORDER BY s.study_date DESC, s.study_time DESC, s.id DESC LIMIT ?`,
     )
-    .all(patient.patient_id, patient.issuer, studyInstanceUid, PRIORS_LIMIT)
+    .all(patient.patientId, patient.issuer, studyInstanceUid, PRIORS_LIMIT)
     .map(toSummary);
 }
 

@@ -7,7 +7,7 @@ import { instanceFilePath } from '../instanceFiles';
 import { deleteAnnotation, listAnnotations, type SaveOutcome, saveAnnotation, setKeyImage } from './annotationStore';
 import { appendAudit, type NewAuditEntry, queryAudit } from './auditLog';
 import { type LibraryDatabase, schemaVersionOf } from './database';
-import { priorStudies, searchStudies, studyDetail, studySummaries } from './librarySearch';
+import { priorStudies, searchStudies, studyDetail, studyPatient, studySummaries } from './librarySearch';
 import { libraryDiskOf } from '../diskSpace';
 import { readLibraryStats } from './libraryStats';
 import * as reportStore from './reportStore';
@@ -31,6 +31,7 @@ export function createStoreApi(db: LibraryDatabase, instancesDir: string) {
     searchStudies: (query: ValidatedInput<'library.searchStudies'>): StudyPage => searchStudies(db, query),
     studySummaries: (studyInstanceUids: string[]): StudySummary[] => studySummaries(db, studyInstanceUids),
     priorStudies: (studyInstanceUid: string): StudySummary[] | null => priorStudies(db, studyInstanceUid),
+    studyPatient: (studyInstanceUid: string) => studyPatient(db, studyInstanceUid),
     studyDetail: (studyInstanceUid: string): StudyDetail | null => {
       const detail = studyDetail(db, studyInstanceUid);
       return detail && { ...detail, uploads: studyUploads(db, studyInstanceUid) };

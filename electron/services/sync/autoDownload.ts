@@ -14,7 +14,8 @@ import { log, describeError } from '../../logging/log';
 import type { SecretStore } from './secretStore';
 import type { StoredServer } from '../store/syncStore';
 import { type DicomWebClient, jsonString } from './dicomwebClient';
-import { type QidoStudy, queueStudyDownload, STUDY_FIELDS, type StudyDownloadOptions } from './studyDownloads';
+import { ISSUER_OF_PATIENT_ID, PATIENT_STUDY_FIELDS, patientStudiesOnServer, studyUidOf } from './serverPatients';
+import { type QidoStudy, queueStudyDownload, type StudyDownloadOptions } from './studyDownloads';
 import { serverClient, type SyncEngine } from './syncEngine';
 
 /** How often the servers are asked for new studies. */
@@ -95,21 +96,21 @@ export class AutoDownloader {
     // pages, taken already, must not hide the later ones round after round.
     const studies: QidoStudy[] = [];
     for (let page = 0; page < PAGES_PER_ROUND; page += 1) {
-      const found = await client.search('studies', { StudyDate: sinceRange(server.autoDownloadDays), includefield: AUTO_FIELDS, offset: page * STUDIES_PER_PAGE, limit: STUDIES_PER_PAGE });
+      const found = await client.search('studies', { StudyDate: sinceRange(server.autoDownloadDays), includefield: PATIENT_STUDY_FIELDS, offset: page * STUDIES_PER_PAGE, limit: STUDIES_PER_PAGE });
       studies.push(...found);
       if (found.length < STUDIES_PER_PAGE) break;
     }
-    const unseen = new Set(await store.call('unseenAutoDownloads', server.id, studies.map(uidOf).filter((uid) => uid !== '')));
+    const unseen = new Set(await store.call('unseenAutoDownloads', server.id, studies.map(studyUidOf).filter((uid) => uid !== '')));
     // `taken`: a prior may also be in the window, later in the list; taken once.
     const counts = { queued: 0, instances: 0, taken: new Set<string>() };
     for (const study of studies) {
       if (this.closed) break;
-      if (!unseen.has(uidOf(study)) || counts.taken.has(uidOf(study))) continue;
+      if (!unseen.has(studyUidOf(study)) || counts.taken.has(studyUidOf(study))) continue;
       await this.take(server, client, study, counts);
       if (server.autoDownloadPriors > 0) {
         for (const prior of await this.priorsOf(client, study, server.autoDownloadPriors)) {
-          if (counts.taken.has(uidOf(prior))) continue;
-          if ((await store.call('unseenAutoDownloads', server.id, [uidOf(prior)])).length > 0) await this.take(server, client, prior, counts);
+          if (counts.taken.has(studyUidOf(prior))) continue;
+          if ((await store.call('unseenAutoDownloads', server.id, [studyUidOf(prior)])).length > 0) await this.take(server, client, prior, counts);
         }
       }
     }
@@ -124,7 +125,7 @@ export class AutoDownloader {
   /** Queues a study not here whole, and notes it taken (once queued: a round cut short takes the rest next time). */
   private async take(server: StoredServer, client: DicomWebClient, study: QidoStudy, counts: { queued: number; instances: number; taken: Set<string> }): Promise<void> {
     const { store } = this.options;
-    const studyInstanceUid = uidOf(study);
+    const studyInstanceUid = studyUidOf(study);
     counts.taken.add(studyInstanceUid);
     const onServer = Number(jsonString(study, '00201208'));
     const here = await store.call('studyInstanceCount', studyInstanceUid);
@@ -138,30 +139,13 @@ export class AutoDownloader {
 
   /**
    * The patient's `count` most recent studies on the server from before this one (by Study
-   * Date): the priors a radiologist compares with. Searched by Patient ID (a study without one
-   * has none); a study whose Issuer of Patient ID differs from this one's is another hospital's
-   * patient who happens to have the same number, and is left out. (Where either has no issuer,
-   * the ID alone decides, as most archives fill it in for none or all of their studies.)
+   * Date): the priors a radiologist compares with (who counts as the same patient: serverPatients.ts).
    */
   private async priorsOf(client: DicomWebClient, study: QidoStudy, count: number): Promise<QidoStudy[]> {
-    const patientId = jsonString(study, '00100020');
-    if (patientId === '') return [];
-    const issuer = jsonString(study, ISSUER_OF_PATIENT_ID);
     const date = jsonString(study, '00080020');
-    const all = await client.search('studies', { PatientID: patientId, includefield: AUTO_FIELDS, limit: 200 });
-    const samePatient = (other: QidoStudy) => {
-      const otherIssuer = jsonString(other, ISSUER_OF_PATIENT_ID);
-      return jsonString(other, '00100020') === patientId && (issuer === '' || otherIssuer === '' || otherIssuer === issuer);
-    };
-    return all
-      .filter((other) => uidOf(other) !== uidOf(study) && samePatient(other) && jsonString(other, '00080020') <= date)
-      .sort((a, b) => jsonString(b, '00080020').localeCompare(jsonString(a, '00080020')))
-      .slice(0, count);
+    const patient = { patientId: jsonString(study, '00100020'), issuer: jsonString(study, ISSUER_OF_PATIENT_ID) };
+    const others = await patientStudiesOnServer(client, patient, studyUidOf(study));
+    return others.filter((other) => jsonString(other, '00080020') <= date).slice(0, count);
   }
 }
 
-const uidOf = (study: QidoStudy) => jsonString(study, '0020000D');
-
-/** Issuer of Patient ID: which hospital's numbering a Patient ID is in (not a default QIDO-RS return attribute). */
-const ISSUER_OF_PATIENT_ID = '00100021';
-const AUTO_FIELDS = [...STUDY_FIELDS, ISSUER_OF_PATIENT_ID];

@@ -15,10 +15,11 @@ import { DicomWebError, jsonString } from './dicomwebClient';
 import { certificateProblem, presentedCertificate, trustedCertificateInfo } from './serverCertificates';
 import type { SecretStore } from './secretStore';
 import type { AutoDownloader } from './autoDownload';
-import { queueStudyDownload, STUDY_FIELDS } from './studyDownloads';
+import { patientStudiesOnServer, studyUidOf } from './serverPatients';
+import { type QidoStudy, queueStudyDownload, STUDY_FIELDS } from './studyDownloads';
 import { serverClient, type SyncEngine } from './syncEngine';
 
-type SyncRequest = 'servers.list' | 'servers.save' | 'servers.delete' | 'servers.test' | 'servers.trustCertificate' | 'sync.searchServer' | 'sync.checkAutoDownload' | 'sync.upload' | 'sync.download' | 'sync.transfers' | 'sync.transferGroups' | 'sync.retry' | 'sync.cancel' | 'sync.status';
+type SyncRequest = 'servers.list' | 'servers.save' | 'servers.delete' | 'servers.test' | 'servers.trustCertificate' | 'sync.searchServer' | 'sync.serverPriors' | 'sync.checkAutoDownload' | 'sync.upload' | 'sync.download' | 'sync.transfers' | 'sync.transferGroups' | 'sync.retry' | 'sync.cancel' | 'sync.status';
 
 export interface SyncServiceOptions {
   store: StoreClient;
@@ -79,6 +80,29 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
     const server = await store.call('getServer', id);
     if (!server) throw new UserFacingError('not-found', id ? 'That server is not in the settings.' : 'No server is set up yet: add one in the sync settings.');
     return server;
+  }
+
+  /** QIDO-RS studies as the window lists them, each with how much of it the library holds. */
+  async function remoteStudies(found: QidoStudy[]): Promise<RemoteStudy[]> {
+    // A study only partly here (a download cut off or cancelled) is not marked as here.
+    const here = await store.call('cachedInstanceCounts', found.map(studyUidOf));
+    return found.map((item) => {
+      const count = Number(jsonString(item, '00201208'));
+      const instanceCount = Number.isInteger(count) && count >= 0 ? count : null;
+      const instancesHere = here[studyUidOf(item)] ?? 0;
+      return {
+        studyInstanceUid: studyUidOf(item),
+        patientName: jsonString(item, '00100010'),
+        patientId: jsonString(item, '00100020'),
+        studyDate: dicomDateToIso(jsonString(item, '00080020')),
+        accessionNumber: jsonString(item, '00080050'),
+        studyDescription: jsonString(item, '00081030'),
+        modalities: (item['00080061']?.Value ?? []).filter((value): value is string => typeof value === 'string'),
+        instanceCount,
+        instancesHere,
+        cached: instancesHere > 0 && (instanceCount === null || instancesHere >= instanceCount),
+      };
+    });
   }
 
   const summary = ({ trustedCertificatePem, ...server }: StoredServer) => ({ ...server, hasSecret: secrets.get(server.id) !== null, trustedCertificate: trustedCertificateInfo(trustedCertificatePem) });
@@ -191,27 +215,22 @@ export function syncHandlers(options: SyncServiceOptions): Pick<RequestHandlers,
           throw error instanceof DicomWebError ? new UserFacingError('conflict', error.message) : error;
         });
       const page = answer.slice(0, query.limit);
-      const uids = page.map((item) => jsonString(item, '0020000D'));
-      // A study only partly here (a download cut off or cancelled) is not marked as here.
-      const here = await store.call('cachedInstanceCounts', uids);
-      const studies: RemoteStudy[] = page.map((item) => {
-        const count = Number(jsonString(item, '00201208'));
-        const instanceCount = Number.isInteger(count) && count >= 0 ? count : null;
-        const instancesHere = here[jsonString(item, '0020000D')] ?? 0;
-        return {
-          studyInstanceUid: jsonString(item, '0020000D'),
-          patientName: jsonString(item, '00100010'),
-          patientId: jsonString(item, '00100020'),
-          studyDate: dicomDateToIso(jsonString(item, '00080020')),
-          accessionNumber: jsonString(item, '00080050'),
-          studyDescription: jsonString(item, '00081030'),
-          modalities: (item['00080061']?.Value ?? []).filter((value): value is string => typeof value === 'string'),
-          instanceCount,
-          instancesHere,
-          cached: instancesHere > 0 && (instanceCount === null || instancesHere >= instanceCount),
-        };
-      });
+      const studies = await remoteStudies(page);
       return { studies, more: answer.length > query.limit };
+    },
+    'sync.serverPriors': async ({ studyInstanceUid }) => {
+      const patient = await store.call('studyPatient', studyInstanceUid);
+      if (!patient) throw new UserFacingError('not-found', 'That study is not in the library.');
+      const server = await store.call('getServer', undefined);
+      // No server set up: nothing to look at, and nothing wrong.
+      if (!server) return { server: null, studies: [] };
+      const client = serverClient(server, secrets, 15_000);
+      const found = await patientStudiesOnServer(client, patient, studyInstanceUid).catch((error: unknown) => {
+        throw error instanceof DicomWebError ? new UserFacingError('conflict', `${server.name}: ${error.message}`) : error;
+      });
+      // Those wholly here are the library's priors already.
+      const studies = (await remoteStudies(found)).filter((study) => !study.cached);
+      return { server: { id: server.id, name: server.name }, studies };
     },
     'sync.checkAutoDownload': async ({ serverId }) => {
       const server = await serverOrFail(serverId);
