@@ -35,8 +35,7 @@ function useWorkstationEvents(client: WorkstationClient): void {
         app.setStats(event.payload);
         // A prior being downloaded joins the priors beside the study as it arrives.
         if (useViewer.getState().serverPriors?.queued.length) void useViewer.getState().refreshPriors(client);
-      }
-      else if (event.name === 'sync.status') sync.setStatus(event.payload);
+      } else if (event.name === 'sync.status') sync.setStatus(event.payload);
       else if (event.name === 'import.progress') {
         imports.setUpload(null);
         if (event.payload.phase === 'discovering' || event.payload.phase === 'importing') imports.setProgress(event.payload);
