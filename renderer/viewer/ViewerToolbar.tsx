@@ -133,6 +133,7 @@ export function ViewerToolbar() {
 
   const listHidden = useViewer((state) => state.studyListHidden);
   const linked = useViewer((state) => state.linked);
+  const referenceLines = useViewer((state) => state.referenceLines);
   const reportOpen = useReport((state) => state.panelOpen);
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
@@ -148,6 +149,11 @@ export function ViewerToolbar() {
         {layout !== '1x1' && (
           <button type="button" className={`small${linked ? ' pressed' : ''}`} aria-pressed={linked} aria-label="Link scrolling" title="Link the viewports' scrolling, keeping the offset they have now (S)" onClick={() => runViewerCommand('toggleLink')}>
             Link
+          </button>
+        )}
+        {layout !== '1x1' && (
+          <button type="button" className={`small${referenceLines ? ' pressed' : ''}`} aria-pressed={referenceLines} aria-label="Reference lines" title="Draw the active viewport's slice where it cuts the other viewports' images (X)" onClick={() => runViewerCommand('toggleReferenceLines')}>
+            Ref lines
           </button>
         )}
       </div>

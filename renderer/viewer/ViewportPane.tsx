@@ -5,6 +5,7 @@ import { persistMeasurement } from './annotations/annotationSync';
 import { imageIdFor, imageIdsFor, urlOfImageId } from './cornerstone/imageLoading';
 import { StackViewport } from './cornerstone/stackViewport';
 import { SERIES_DRAG_TYPE } from './SeriesStrip';
+import { ReferenceLines } from './ReferenceLines';
 import { ViewportOverlay } from './ViewportOverlay';
 import { findSeries, useViewer } from './viewerStore';
 import { imageShown } from './linkedScrolling';
@@ -127,6 +128,7 @@ export function ViewportPane({ slot }: { slot: number }) {
       onDrop={onDrop}
     >
       <div ref={elementRef} className="viewport-element" tabIndex={0} aria-label={`Viewport ${slot + 1}`} />
+      <ReferenceLines slot={slot} />
       <ViewportOverlay slot={slot} series={series} study={ownerStudy} snapshot={snapshot} />
     </div>
   );

@@ -89,6 +89,10 @@ export function runViewerCommand(command: ViewerCommand, client?: WorkstationCli
     toggleLink();
     return true;
   }
+  if (command === 'toggleReferenceLines') {
+    state.setReferenceLines(!state.referenceLines);
+    return true;
+  }
   if (command === 'toggleOverlays') {
     state.toggleOverlays();
     return true;

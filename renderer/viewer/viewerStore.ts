@@ -92,6 +92,9 @@ interface ViewerState {
   active: number;
   snapshots: Array<ViewportSnapshot | null>;
   overlaysVisible: boolean;
+  /** The active viewport's slice drawn where it cuts the other viewports' images (ReferenceLines.tsx); remembered. */
+  referenceLines: boolean;
+  setReferenceLines(shown: boolean): void;
   /** The viewports scroll together (linkedScrolling.ts); undone when what they show changes. */
   linked: boolean;
   setLinked(linked: boolean): void;
@@ -124,6 +127,7 @@ interface ViewerState {
 }
 
 const MOUSE_BINDINGS_KEY = 'lumen.viewer.mouseBindings';
+const REFERENCE_LINES_KEY = 'lumen.viewer.referenceLines';
 
 function storedMouseBindings(): MouseBindings {
   try {
@@ -157,6 +161,12 @@ export const useViewer = create<ViewerState>((set, get) => ({
   active: 0,
   snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null),
   overlaysVisible: true,
+  // Shown unless turned off once: every reading workstation draws them.
+  referenceLines: localStorage.getItem(REFERENCE_LINES_KEY) !== 'off',
+  setReferenceLines: (referenceLines) => {
+    localStorage.setItem(REFERENCE_LINES_KEY, referenceLines ? 'on' : 'off');
+    set({ referenceLines });
+  },
   linked: false,
   setLinked: (linked) => {
     if (!linked) unlinkStacks();

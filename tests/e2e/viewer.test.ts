@@ -4,8 +4,12 @@
  * presets, layouts, dragging a series, cine on a multi-frame file, overlays and help, and a
  * visible error when the decoder does not answer. Debian's Chromium, the real host, corpus files.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import dicomParser from 'dicom-parser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ViewerStudy } from '../../shared/api';
 import { CT_PRESETS } from '../../shared/viewer/windowPresets';
 import { launchChromium } from '../helpers/chromium';
 import { cliImport } from '../helpers/cli';
@@ -243,6 +247,152 @@ describe('viewing studies', () => {
     await until((d) => Number(d['loadedCount']) > 0, 3);
     await page.getByRole('button', { name: 'Layout 1 × 1' }).click();
   });
+
+  it('draws the active viewport’s slice across the other: an axial of the spine on the sagittal, where the headers put it', async () => {
+    // The CD is open (previous test). Sagittal T2 on the left, the axial T2 (five angled stacks, one per disc) on the right.
+    const study = await cdStudy();
+    const geometry = cdGeometry();
+    await page.getByRole('button', { name: 'Layout 1 × 2' }).click();
+    const seriesNamed = (name: string) => page.getByTestId('series-item').filter({ hasText: name }).first();
+    await seriesNamed('T2 SAG').dragTo(viewport(0));
+    await seriesNamed('T2 AX').dragTo(viewport(1));
+    const sagittal = await until((d) => d['series'] !== '' && Number(d['loadedCount']) > 0, 0);
+    await until((d) => d['series'] !== sagittal['series'] && Number(d['loadedCount']) > 0, 1);
+    const lineIn = (slot: number) => viewport(slot).getByTestId('reference-line');
+    const clickIn = async (slot: number) => {
+      const box = (await viewport(slot).boundingBox())!;
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    };
+
+    // The axial viewport active: its slice on the sagittal.
+    await clickIn(1);
+    await lineIn(0).waitFor();
+    expect(await lineIn(1).count()).toBe(0);
+    const first = await shownLine(0, study, geometry);
+    expectLineOnSlice(first);
+    // Scrolling the axial moves the line with it (the stack runs from the head down).
+    for (let step = 0; step < 4; step += 1) await page.keyboard.press('ArrowDown');
+    await until((d) => d['imageIndex'] === '4', 1);
+    await expect.poll(async () => (await lineIn(0).getAttribute('data-image-start')) !== first.start.join(',')).toBe(true);
+    const moved = await shownLine(0, study, geometry);
+    expectLineOnSlice(moved);
+    expect(moved.source.sopInstanceUid).not.toBe(first.source.sopInstanceUid);
+    // On screen: inside the viewport.
+    const box = (await viewport(0).boundingBox())!;
+    for (const attribute of ['x1', 'y1', 'x2', 'y2']) {
+      const value = Number(await lineIn(0).getAttribute(attribute));
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThanOrEqual(attribute.startsWith('x') ? box.width : box.height);
+    }
+
+    // The sagittal active instead: its slice on the axial, and none on itself.
+    await clickIn(0);
+    await lineIn(1).waitFor();
+    expect(await lineIn(0).count()).toBe(0);
+    expectLineOnSlice(await shownLine(1, study, geometry));
+
+    // X hides them (remembered), and brings them back.
+    await page.keyboard.press('x');
+    await expect.poll(() => lineIn(1).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Reference lines' }).getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press('x');
+    await lineIn(1).waitFor();
+
+    // Two sagittal stacks are parallel: no line between them.
+    await seriesNamed('T1 SAG').dragTo(viewport(1));
+    await until((d) => d['series'] !== '' && d['series'] !== sagittal['series'] && Number(d['loadedCount']) > 0 && d['imageCount'] === '11', 1);
+    await clickIn(0);
+    await page.waitForTimeout(300);
+    expect(await lineIn(1).count()).toBe(0);
+    await page.getByRole('button', { name: 'Layout 1 × 1' }).click();
+  });
+
+  interface Geometry {
+    frameOfReference: string;
+    position: number[];
+    row: number[];
+    column: number[];
+    rowSpacing: number;
+    columnSpacing: number;
+    rows: number;
+    columns: number;
+  }
+
+  /** Each CD image's geometry by SOP Instance UID, read from its header here (dicom-parser), not through the viewer. */
+  function cdGeometry(): Map<string, Geometry> {
+    const folder = corpusPath('dicomdir/wakasa-mr-lspine-cd/DCMDT');
+    const found = new Map<string, Geometry>();
+    for (const name of readdirSync(folder)) {
+      const dataSet = dicomParser.parseDicom(readFileSync(path.join(folder, name)), { untilTag: 'x7fe00010' });
+      const numbers = (tag: string) => (dataSet.string(tag) ?? '').split('\\').map(Number);
+      const [rowSpacing = NaN, columnSpacing = NaN] = numbers('x00280030');
+      const orientation = numbers('x00200037');
+      found.set(dataSet.string('x00080018') ?? '', {
+        frameOfReference: dataSet.string('x00200052') ?? '',
+        position: numbers('x00200032'),
+        row: orientation.slice(0, 3),
+        column: orientation.slice(3, 6),
+        rowSpacing,
+        columnSpacing,
+        rows: dataSet.uint16('x00280010') ?? 0,
+        columns: dataSet.uint16('x00280011') ?? 0,
+      });
+    }
+    return found;
+  }
+
+  async function cdStudy(): Promise<ViewerStudy> {
+    const found = await callHost(host, 'library.searchStudies', { modality: 'MR' });
+    const uid = (found.value as { studies: Array<{ studyInstanceUid: string; seriesCount: number }> }).studies.find((s) => s.seriesCount === 5)?.studyInstanceUid;
+    return (await callHost(host, 'viewer.openStudy', { studyInstanceUid: uid })).value as ViewerStudy;
+  }
+
+  interface ShownLine {
+    start: number[];
+    end: number[];
+    target: Geometry & { sopInstanceUid: string };
+    source: Geometry & { sopInstanceUid: string };
+  }
+
+  /** The reference line drawn in `slot`, with the geometry of the two images it joins (by the viewports' series and image index). */
+  async function shownLine(slot: number, study: ViewerStudy, geometry: Map<string, Geometry>): Promise<ShownLine> {
+    const line = viewport(slot).getByTestId('reference-line');
+    const sourceSlot = Number(await line.getAttribute('data-source-slot'));
+    const imageOf = async (viewportSlot: number) => {
+      const d = await data(viewportSlot);
+      const sopInstanceUid = study.series.find((s) => s.seriesInstanceUid === d['series'])?.instances[Number(d['imageIndex'])]?.sopInstanceUid ?? '';
+      return { ...geometry.get(sopInstanceUid)!, sopInstanceUid };
+    };
+    const point = async (attribute: string) => ((await line.getAttribute(attribute)) ?? '').split(',').map(Number);
+    return { start: await point('data-image-start'), end: await point('data-image-end'), target: await imageOf(slot), source: await imageOf(sourceSlot) };
+  }
+
+  /**
+   * Both ends of the line, taken back into the patient through the target image's header (PS3.3
+   * C.7.6.2.1.1; cornerstone's pixel (i, j) has its centre at i + 0.5, j + 0.5), lie on the source
+   * image's slice and within both images.
+   */
+  function expectLineOnSlice({ start, end, target, source }: ShownLine): void {
+    expect(target.frameOfReference).toBe(source.frameOfReference);
+    const dot = (a: number[], b: number[]) => a.reduce((sum, value, i) => sum + value * (b[i] ?? NaN), 0);
+    const normal = [source.row[1]! * source.column[2]! - source.row[2]! * source.column[1]!, source.row[2]! * source.column[0]! - source.row[0]! * source.column[2]!, source.row[0]! * source.column[1]! - source.row[1]! * source.column[0]!];
+    expect(Math.hypot(end[0]! - start[0]!, end[1]! - start[1]!)).toBeGreaterThan(20);
+    for (const [x = NaN, y = NaN] of [start, end]) {
+      expect(x).toBeGreaterThanOrEqual(-0.01);
+      expect(x).toBeLessThanOrEqual(target.columns + 0.01);
+      expect(y).toBeGreaterThanOrEqual(-0.01);
+      expect(y).toBeLessThanOrEqual(target.rows + 0.01);
+      const patient = [0, 1, 2].map((axis) => target.position[axis]! + (x - 0.5) * target.columnSpacing * target.row[axis]! + (y - 0.5) * target.rowSpacing * target.column[axis]!);
+      const offset = patient.map((value, axis) => value - source.position[axis]!);
+      // Within 0.1 mm of the slice (the ends are rounded to 0.01 pixel).
+      expect(Math.abs(dot(offset, normal))).toBeLessThan(0.1);
+      const inSource = { x: dot(offset, source.row) / source.columnSpacing + 0.5, y: dot(offset, source.column) / source.rowSpacing + 0.5 };
+      expect(inSource.x).toBeGreaterThanOrEqual(-0.05);
+      expect(inSource.x).toBeLessThanOrEqual(source.columns + 0.05);
+      expect(inSource.y).toBeGreaterThanOrEqual(-0.05);
+      expect(inSource.y).toBeLessThanOrEqual(source.rows + 0.05);
+    }
+  }
 
   it('plays a multi-frame file as cine at its own frame rate, and pauses', async () => {
     await openStudy('US Echo');

@@ -12,6 +12,7 @@ import { ImageLoadError, loadImage, urlOfImageId } from './imageLoading';
 import { InstanceBundle } from './instanceBundle';
 import { fullRangeWindow } from './modalityRange';
 import { type SlicePlane, slicePlaneOf } from '../slicePlane';
+import { type ImagePlane, type ImagePlaneModule, imagePlaneOf, type ImagePoint } from '../referenceLine';
 
 /** Images requested at once while filling the stack in the background (most wait on the bundle's bytes; 12 kept both decode workers busier than 6). */
 const BACKGROUND_REQUESTS = 12;
@@ -255,6 +256,19 @@ export class StackViewport {
     if (imageId === undefined || !this.stack) return null;
     const plane = this.stack.cornerstone.metaData.get('imagePlaneModule', imageId) as { imagePositionPatient?: number[] | null; rowCosines?: number[] | null; columnCosines?: number[] | null } | undefined;
     return slicePlaneOf(plane?.imagePositionPatient, plane?.rowCosines, plane?.columnCosines);
+  }
+
+  /** The shown image's plane in patient space (reference lines); null when its header cannot place it. */
+  shownPlane(): ImagePlane | null {
+    const imageId = this.shownImage?.imageId;
+    if (!imageId || !this.stack) return null;
+    return imagePlaneOf(this.stack.cornerstone.metaData.get('imagePlaneModule', imageId) as ImagePlaneModule | undefined);
+  }
+
+  /** Where an image pixel coordinate lies on the viewport (CSS pixels), zoom, pan, rotation and flips applied. */
+  canvasPointOf(point: ImagePoint): ImagePoint | null {
+    if (!this.stack || !this.shownImage) return null;
+    return this.stack.cornerstone.pixelToCanvas(this.element, point);
   }
 
   step(delta: number): Promise<void> {

@@ -85,6 +85,9 @@ declare module 'cornerstone-core' {
     draw(element: HTMLElement): void;
     updateImage(element: HTMLElement, invalidated?: boolean): void;
     renderToCanvas(canvas: HTMLCanvasElement, image: Image, viewport?: Partial<Viewport>): void;
+    /** Image pixel coordinates to the canvas's (CSS pixels: the canvas is not scaled by the device pixel ratio), and back. */
+    pixelToCanvas(element: HTMLElement, point: { x: number; y: number }): { x: number; y: number };
+    canvasToPixel(element: HTMLElement, point: { x: number; y: number }): { x: number; y: number };
     imageCache: {
       setMaximumSizeBytes(bytes: number): void;
       getCacheInfo(): { maximumSizeInBytes: number; cacheSizeInBytes: number; numberOfImagesCached: number };
