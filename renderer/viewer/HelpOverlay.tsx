@@ -57,6 +57,10 @@ export function HelpOverlay() {
               <th scope="row">Scroll images</th>
               <td>wheel</td>
             </tr>
+            <tr>
+              <th scope="row">Cross-reference: the other viewports go to the slice through that point</th>
+              <td>Shift + left click or drag</td>
+            </tr>
           </tbody>
         </table>
         <h3>Keys</h3>

@@ -1,42 +1,83 @@
 /**
- * The reference line over one viewport: where the slice shown in the active viewport cuts this
- * viewport's image (referenceLine.ts), in the active viewport's colour. Redrawn when either
- * image changes and when this viewport is zoomed, panned, turned or flipped (each publishes a
- * snapshot). None in the active viewport itself, across frames of reference, between slices
- * nearer than 30° to parallel, or while the overlays are hidden.
+ * What is drawn over one viewport to say where the others are (referenceLine.ts):
+ *   - the reference line: where the slice shown in the active viewport cuts this viewport's
+ *     image, in the active viewport's colour. None in the active viewport itself, across frames
+ *     of reference, or between slices nearer than 30° to parallel;
+ *   - the cross-reference point picked with Shift+click (crossReference.ts): a ring where it lies
+ *     on this image, with its distance from this slice when it is not on it.
+ * Both are redrawn when either image changes and when this viewport is zoomed, panned, turned or
+ * flipped (each publishes a snapshot), and are hidden with the overlays or with X.
  */
-import { referenceLine } from './referenceLine';
-import { useViewer } from './viewerStore';
+import { distanceFromPlane, imagePointOf, referenceLine } from './referenceLine';
+import { type CrossPoint, useViewer } from './viewerStore';
+import type { StackViewport } from './cornerstone/stackViewport';
 import { viewportRegistry } from './viewportRegistry';
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
+/** Closer than this to the slice, the point counts as on it (no distance shown). */
+const ON_SLICE_MM = 1;
+
+function Line({ target, source, sourceSlot }: { target: StackViewport; source: StackViewport | undefined; sourceSlot: number }) {
+  const sourcePlane = source?.shownPlane() ?? null;
+  const targetPlane = target.shownPlane();
+  const segment = sourcePlane && targetPlane ? referenceLine(targetPlane, sourcePlane) : null;
+  const start = segment ? target.canvasPointOf(segment.start) : null;
+  const end = segment ? target.canvasPointOf(segment.end) : null;
+  if (!segment || !start || !end) return null;
+  return (
+    <line
+      className="reference-line"
+      data-testid="reference-line"
+      data-image-start={`${round(segment.start.x)},${round(segment.start.y)}`}
+      data-image-end={`${round(segment.end.x)},${round(segment.end.y)}`}
+      data-source-slot={sourceSlot}
+      x1={start.x}
+      y1={start.y}
+      x2={end.x}
+      y2={end.y}
+    />
+  );
+}
+
+function PointMark({ target, point }: { target: StackViewport; point: CrossPoint }) {
+  const plane = target.shownPlane();
+  if (!plane || plane.frameOfReferenceUid !== point.frameOfReferenceUid) return null;
+  const onImage = imagePointOf(plane, point.position);
+  if (onImage.x < 0 || onImage.y < 0 || onImage.x > plane.columns || onImage.y > plane.rows) return null;
+  const at = target.canvasPointOf(onImage);
+  if (!at) return null;
+  const distance = Math.abs(distanceFromPlane(plane, point.position));
+  const away = distance >= ON_SLICE_MM;
+  return (
+    <g className={`cross-point${away ? ' away' : ''}`} data-testid="cross-point" data-distance={distance.toFixed(1)} data-image-point={`${round(onImage.x)},${round(onImage.y)}`}>
+      <circle cx={at.x} cy={at.y} r={7} />
+      <line x1={at.x - 13} y1={at.y} x2={at.x - 8} y2={at.y} />
+      <line x1={at.x + 8} y1={at.y} x2={at.x + 13} y2={at.y} />
+      <line x1={at.x} y1={at.y - 13} x2={at.x} y2={at.y - 8} />
+      <line x1={at.x} y1={at.y + 8} x2={at.x} y2={at.y + 13} />
+      {away && (
+        <text x={at.x + 12} y={at.y - 12}>
+          {distance.toFixed(distance < 10 ? 1 : 0)} mm away
+        </text>
+      )}
+    </g>
+  );
+}
+
 export function ReferenceLines({ slot }: { slot: number }) {
   const shown = useViewer((state) => state.referenceLines && state.overlaysVisible);
   const active = useViewer((state) => state.active);
+  const crossPoint = useViewer((state) => state.crossPoint);
   // Read so that a new image in the active viewport, or any change of this one, draws again.
   const sourceImage = useViewer((state) => state.snapshots[state.active]?.imageId ?? null);
   const own = useViewer((state) => state.snapshots[slot] ?? null);
-  if (!shown || active === slot || !sourceImage || !own?.imageId) return null;
   const target = viewportRegistry.get(slot);
-  const sourcePlane = viewportRegistry.get(active)?.shownPlane() ?? null;
-  const targetPlane = target?.shownPlane() ?? null;
-  const segment = sourcePlane && targetPlane ? referenceLine(targetPlane, sourcePlane) : null;
-  const start = segment ? target?.canvasPointOf(segment.start) : null;
-  const end = segment ? target?.canvasPointOf(segment.end) : null;
-  if (!segment || !start || !end) return null;
+  if (!shown || !own?.imageId || !target) return null;
   return (
     <svg className="reference-lines" aria-hidden="true">
-      <line
-        data-testid="reference-line"
-        data-image-start={`${round(segment.start.x)},${round(segment.start.y)}`}
-        data-image-end={`${round(segment.end.x)},${round(segment.end.y)}`}
-        data-source-slot={active}
-        x1={start.x}
-        y1={start.y}
-        x2={end.x}
-        y2={end.y}
-      />
+      {active !== slot && sourceImage && <Line target={target} source={viewportRegistry.get(active)} sourceSlot={active} />}
+      {crossPoint && <PointMark target={target} point={crossPoint} />}
     </svg>
   );
 }

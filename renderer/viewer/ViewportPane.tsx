@@ -5,6 +5,7 @@ import { persistMeasurement } from './annotations/annotationSync';
 import { imageIdFor, imageIdsFor, urlOfImageId } from './cornerstone/imageLoading';
 import { StackViewport } from './cornerstone/stackViewport';
 import { SERIES_DRAG_TYPE } from './SeriesStrip';
+import { listenForCrossReference } from './crossReference';
 import { ReferenceLines } from './ReferenceLines';
 import { ViewportOverlay } from './ViewportOverlay';
 import { findSeries, useViewer } from './viewerStore';
@@ -13,6 +14,7 @@ import { viewportRegistry } from './viewportRegistry';
 
 export function ViewportPane({ slot }: { slot: number }) {
   const client = useClient();
+  const paneRef = useRef<HTMLDivElement>(null);
   const elementRef = useRef<HTMLDivElement>(null);
   const viewportRef = useRef<{ viewport: StackViewport; ready: Promise<void> } | null>(null);
   const seriesUid = useViewer((state) => state.viewportSeries[slot] ?? null);
@@ -24,7 +26,8 @@ export function ViewportPane({ slot }: { slot: number }) {
 
   useEffect(() => {
     const element = elementRef.current;
-    if (!element) return;
+    const pane = paneRef.current;
+    if (!element || !pane) return;
     const viewport = new StackViewport(element);
     const ready = viewport.attach();
     viewportRef.current = { viewport, ready };
@@ -52,7 +55,9 @@ export function ViewportPane({ slot }: { slot: number }) {
     const onContextMenu = (event: MouseEvent) => event.preventDefault();
     element.addEventListener('wheel', onWheel, { passive: false });
     element.addEventListener('contextmenu', onContextMenu);
+    const stopCrossReference = listenForCrossReference(pane, element, slot);
     return () => {
+      stopCrossReference();
       element.removeEventListener('wheel', onWheel);
       element.removeEventListener('contextmenu', onContextMenu);
       unsubscribe();
@@ -101,6 +106,7 @@ export function ViewportPane({ slot }: { slot: number }) {
 
   return (
     <div
+      ref={paneRef}
       className={`viewport${isActive ? ' active' : ''}`}
       data-testid={`viewport-${slot}`}
       data-image-index={snapshot?.imageIndex ?? ''}

@@ -18,7 +18,7 @@ export function linkStacks(slots: readonly number[]): boolean {
   const found = new Map<number, SlicePlane>();
   for (const slot of slots) {
     const viewport = viewportRegistry.get(slot);
-    const plane = viewport?.planeOf(viewport.imageIndex) ?? null;
+    const plane = viewport?.slicePlaneAt(viewport.imageIndex) ?? null;
     if (plane) found.set(slot, plane);
   }
   const linkable = [...found.values()].some((plane, i, all) => all.some((other, j) => j !== i && parallelSign(plane.normal, other.normal) !== 0));
@@ -40,7 +40,7 @@ export function imageShown(slot: number, index: number): void {
     return;
   }
   const source = anchors.get(slot);
-  const plane = source ? viewportRegistry.get(slot)?.planeOf(index) : null;
+  const plane = source ? viewportRegistry.get(slot)?.slicePlaneAt(index) : null;
   if (!source || !plane) return;
   for (const [other, anchor] of anchors) {
     if (other === slot) continue;
@@ -48,7 +48,7 @@ export function imageShown(slot: number, index: number): void {
     const viewport = viewportRegistry.get(other);
     if (sign === 0 || !viewport) continue;
     const target = anchor.position + sign * (plane.position - source.position);
-    const planes = Array.from({ length: viewport.imageCount }, (_, i) => viewport.planeOf(i));
+    const planes = Array.from({ length: viewport.imageCount }, (_, i) => viewport.slicePlaneAt(i));
     const nearest = nearestSlice(planes, target);
     if (nearest < 0 || nearest === viewport.imageIndex) continue;
     followed.set(other, nearest);

@@ -187,3 +187,22 @@ export function referenceLine(target: ImagePlane, source: ImagePlane): Reference
   if (!first || !second || Math.hypot(...minus(first, second)) < 1e-6) return null;
   return clipToRectangle(imagePointOf(target, first), imagePointOf(target, second), target.columns, target.rows);
 }
+
+/**
+ * The slice of a stack through a point (cross-reference: a point picked in one viewport, the
+ * slice of another stack that holds it): among the images whose rectangle the point falls in
+ * (projected along their normal), the one whose plane is nearest. Each image is taken with its
+ * own plane, so a series of several angled stacks (a spine's disc slices) is handled. Null when
+ * the point lies beside every image, or no plane is known.
+ */
+export function sliceThrough(planes: ReadonlyArray<ImagePlane | null>, frameOfReferenceUid: string, point: Vector3): { index: number; distance: number } | null {
+  let best: { index: number; distance: number } | null = null;
+  planes.forEach((plane, index) => {
+    if (!plane || plane.frameOfReferenceUid !== frameOfReferenceUid) return;
+    const inImage = imagePointOf(plane, point);
+    if (inImage.x < 0 || inImage.y < 0 || inImage.x > plane.columns || inImage.y > plane.rows) return;
+    const distance = Math.abs(distanceFromPlane(plane, point));
+    if (!best || distance < best.distance) best = { index, distance };
+  });
+  return best;
+}

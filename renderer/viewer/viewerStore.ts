@@ -6,6 +6,7 @@ import { messageOf } from '../app/format';
 import { DEFAULT_KEY_BINDINGS, DEFAULT_MOUSE_BINDINGS, type KeyBinding, type MouseBindings } from './bindings';
 import type { ViewportSnapshot } from './cornerstone/stackViewport';
 import { unlinkStacks } from './linkedScrolling';
+import type { Vector3 } from './orientation';
 
 export type Layout = '1x1' | '1x2' | '2x2';
 
@@ -95,6 +96,9 @@ interface ViewerState {
   /** The active viewport's slice drawn where it cuts the other viewports' images (ReferenceLines.tsx); remembered. */
   referenceLines: boolean;
   setReferenceLines(shown: boolean): void;
+  /** The point picked with Shift+click (crossReference.ts), marked in each viewport of its frame of reference. */
+  crossPoint: CrossPoint | null;
+  setCrossPoint(point: CrossPoint | null): void;
   /** The viewports scroll together (linkedScrolling.ts); undone when what they show changes. */
   linked: boolean;
   setLinked(linked: boolean): void;
@@ -124,6 +128,12 @@ interface ViewerState {
   toggleStudyList(): void;
   setHelpOpen(open: boolean): void;
   setMouseBindings(bindings: MouseBindings): void;
+}
+
+/** A point in the patient, in millimetres of its frame of reference. */
+export interface CrossPoint {
+  position: Vector3;
+  frameOfReferenceUid: string;
 }
 
 const MOUSE_BINDINGS_KEY = 'lumen.viewer.mouseBindings';
@@ -167,6 +177,8 @@ export const useViewer = create<ViewerState>((set, get) => ({
     localStorage.setItem(REFERENCE_LINES_KEY, referenceLines ? 'on' : 'off');
     set({ referenceLines });
   },
+  crossPoint: null,
+  setCrossPoint: (crossPoint) => set({ crossPoint }),
   linked: false,
   setLinked: (linked) => {
     if (!linked) unlinkStacks();
@@ -182,7 +194,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
     try {
       const study = await client.request('viewer.openStudy', { studyInstanceUid });
       if (get().opening !== studyInstanceUid) return;
-      set({ study, ...noPriors, ...noComparison, opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
+      set({ study, ...noPriors, ...noComparison, crossPoint: null, opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
     } catch (error) {
       if (get().opening === studyInstanceUid) set({ opening: null, error: messageOf(error) });
       return;
@@ -218,7 +230,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
       set({ serverPriorsError: messageOf(error) });
     }
   },
-  closeStudy: () => set({ study: null, ...noPriors, ...noComparison, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
+  closeStudy: () => set({ study: null, ...noPriors, ...noComparison, crossPoint: null, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
   async openComparison(client, studyInstanceUid) {
     const reading = get().study?.study.studyInstanceUid;
     if (!reading || studyInstanceUid === reading) return;

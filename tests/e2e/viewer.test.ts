@@ -307,6 +307,55 @@ describe('viewing studies', () => {
     await page.getByRole('button', { name: 'Layout 1 × 1' }).click();
   });
 
+  it('Shift+drag on the sagittal takes the axial viewport to the slice through the point under the pointer, marked in both; no window/level change', async () => {
+    await page.getByRole('button', { name: 'Layout 1 × 2' }).click();
+    const seriesNamed = (name: string) => page.getByTestId('series-item').filter({ hasText: name }).first();
+    await seriesNamed('T2 SAG').dragTo(viewport(0));
+    await seriesNamed('T2 AX').dragTo(viewport(1));
+    await until((d) => d['imageCount'] === '17' && d['loadedCount'] === '17', 1);
+    await until((d) => d['imageCount'] === '11' && d['loadedCount'] === '11', 0);
+    // The axial's 11th slice, seen as its line on the sagittal.
+    const axialBox = (await viewport(1).boundingBox())!;
+    await page.mouse.click(axialBox.x + axialBox.width / 2, axialBox.y + axialBox.height / 2);
+    await page.keyboard.press('Home');
+    for (let step = 0; step < 10; step += 1) await page.keyboard.press('ArrowDown');
+    await until((d) => d['imageIndex'] === '10', 1);
+    const line = viewport(0).getByTestId('reference-line');
+    await line.waitFor();
+    await expect.poll(async () => (await line.getAttribute('data-source-slot')) === '1' && (await line.getAttribute('data-image-start')) !== null).toBe(true);
+    const [x1, y1, x2, y2] = await Promise.all(['x1', 'y1', 'x2', 'y2'].map(async (name) => Number(await line.getAttribute(name))));
+    await page.keyboard.press('Home');
+    await until((d) => d['imageIndex'] === '0', 1);
+
+    // Shift+drag from 40 px below to the middle of where that slice crossed the sagittal
+    // (a drag the window/level tool would have taken, had it seen the press).
+    const before = await data(0);
+    const element = (await viewport(0).locator('.viewport-element').boundingBox())!;
+    const middle = { x: element.x + (x1! + x2!) / 2, y: element.y + (y1! + y2!) / 2 };
+    await page.keyboard.down('Shift');
+    await dragMouse(page, { x: middle.x - 30, y: middle.y + 40 }, middle);
+    await page.keyboard.up('Shift');
+    await until((d) => d['imageIndex'] === '10', 1);
+    const marks = async (slot: number) => Number(await viewport(slot).getByTestId('cross-point').getAttribute('data-distance'));
+    await expect.poll(() => viewport(0).getByTestId('cross-point').count()).toBe(1);
+    expect(await marks(0)).toBe(0);
+    await expect.poll(() => viewport(1).getByTestId('cross-point').count()).toBe(1);
+    // On that slice, within the pointer's half-pixel (slices here are 4 mm thick).
+    expect(await marks(1)).toBeLessThan(2);
+    // The press went to the cross-reference, not to the window/level drag under it; the sagittal is now the active viewport.
+    const after = await data(0);
+    expect([after['ww'], after['wc'], after['imageIndex']]).toEqual([before['ww'], before['wc'], before['imageIndex']]);
+    expect(await viewport(0).getAttribute('class')).toContain('active');
+
+    // Scrolled off it, the axial says how far the point is.
+    await page.mouse.click(axialBox.x + axialBox.width / 2, axialBox.y + axialBox.height / 2);
+    await page.keyboard.press('ArrowUp');
+    await until((d) => d['imageIndex'] === '9', 1);
+    await expect.poll(() => marks(1)).toBeGreaterThan(2);
+    expect(await viewport(1).getByTestId('cross-point').textContent()).toMatch(/\d+(\.\d)? mm away/);
+    await page.getByRole('button', { name: 'Layout 1 × 1' }).click();
+  });
+
   interface Geometry {
     frameOfReference: string;
     position: number[];

@@ -251,17 +251,27 @@ export class StackViewport {
   }
 
   /** Where image `index` lies along its stack's normal; null until its header has been read. */
-  planeOf(index: number): SlicePlane | null {
+  slicePlaneAt(index: number): SlicePlane | null {
     const imageId = this.images?.imageIds[index];
     if (imageId === undefined || !this.stack) return null;
-    const plane = this.stack.cornerstone.metaData.get('imagePlaneModule', imageId) as { imagePositionPatient?: number[] | null; rowCosines?: number[] | null; columnCosines?: number[] | null } | undefined;
+    const plane = this.stack.cornerstone.metaData.get('imagePlaneModule', imageId) as ImagePlaneModule | undefined;
     return slicePlaneOf(plane?.imagePositionPatient, plane?.rowCosines, plane?.columnCosines);
   }
 
   /** The shown image's plane in patient space (reference lines); null when its header cannot place it. */
   shownPlane(): ImagePlane | null {
     const imageId = this.shownImage?.imageId;
-    if (!imageId || !this.stack) return null;
+    return imageId ? this.planeOfImage(imageId) : null;
+  }
+
+  /** Image `index`'s plane in patient space; null until its header has been read, or when it cannot place it. */
+  imagePlaneAt(index: number): ImagePlane | null {
+    const imageId = this.images?.imageIds[index];
+    return imageId === undefined ? null : this.planeOfImage(imageId);
+  }
+
+  private planeOfImage(imageId: string): ImagePlane | null {
+    if (!this.stack) return null;
     return imagePlaneOf(this.stack.cornerstone.metaData.get('imagePlaneModule', imageId) as ImagePlaneModule | undefined);
   }
 
@@ -269,6 +279,12 @@ export class StackViewport {
   canvasPointOf(point: ImagePoint): ImagePoint | null {
     if (!this.stack || !this.shownImage) return null;
     return this.stack.cornerstone.pixelToCanvas(this.element, point);
+  }
+
+  /** The image pixel coordinate under a point of the viewport (CSS pixels from its top left). */
+  imagePointAt(canvasPoint: ImagePoint): ImagePoint | null {
+    if (!this.stack || !this.shownImage) return null;
+    return this.stack.cornerstone.canvasToPixel(this.element, canvasPoint);
   }
 
   step(delta: number): Promise<void> {

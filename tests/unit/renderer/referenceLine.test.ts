@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipToRectangle, distanceFromPlane, type ImagePlane, imagePlaneOf, imagePointOf, patientPointOf, referenceLine } from '../../../renderer/viewer/referenceLine';
+import { clipToRectangle, distanceFromPlane, type ImagePlane, imagePlaneOf, imagePointOf, patientPointOf, referenceLine, sliceThrough } from '../../../renderer/viewer/referenceLine';
 
 /** 200 × 200 axial slice at z = 50, 1 mm pixels, first pixel centre at (-100, -100). */
 const axial: ImagePlane = { frameOfReferenceUid: '1.2.3', position: [-100, -100, 50], row: [1, 0, 0], column: [0, 1, 0], rowSpacing: 1, columnSpacing: 1, rows: 200, columns: 200 };
@@ -101,6 +101,27 @@ describe('reference lines', () => {
     expect(imagePlaneOf({ ...module, rowPixelSpacing: null })).toBeNull();
     expect(imagePlaneOf({ ...module, columnCosines: [1, 0, 0] })).toBeNull();
     expect(imagePlaneOf(undefined)).toBeNull();
+  });
+
+  it('finds the slice of a stack through a point: the nearest plane whose image holds it, each slice with its own angle', () => {
+    // Axial slices every 4 mm from z = 40 to 60, and one tilted slice at z = 47 with a small field of view.
+    const stack: Array<ImagePlane | null> = [40, 44, 48, 52, 56, 60].map((z) => ({ ...axial, position: [-100, -100, z] }));
+    expect(sliceThrough(stack, '1.2.3', [0, 0, 49])).toEqual({ index: 2, distance: 1 });
+    expect(sliceThrough(stack, '1.2.3', [0, 0, 50.5])).toEqual({ index: 3, distance: 1.5 });
+    // Beyond the last slice: still the nearest, with its distance said.
+    expect(sliceThrough(stack, '1.2.3', [0, 0, 70])).toEqual({ index: 5, distance: 10 });
+    // Beside every image (x = 150 mm), in another frame of reference, or with no plane known: none.
+    expect(sliceThrough(stack, '1.2.3', [150, 0, 49])).toBeNull();
+    expect(sliceThrough(stack, '9.9', [0, 0, 49])).toBeNull();
+    expect(sliceThrough([null, null], '1.2.3', [0, 0, 49])).toBeNull();
+    const angle = (30 * Math.PI) / 180;
+    const tilted: ImagePlane = { ...axial, position: [-20, -20 * Math.cos(angle), 47 - 20 * Math.sin(angle)], column: [0, Math.cos(angle), Math.sin(angle)], rows: 40, columns: 40 };
+    stack.push(tilted);
+    // On the tilted slice, 4 mm down its columns from its centre (z = 49): it, not the axial at 48 nearby.
+    const onTilted = patientPointOf(tilted, { x: 20.5, y: 24.5 });
+    expect(onTilted[2]).toBeCloseTo(49, 9);
+    expect(sliceThrough(stack, '1.2.3', onTilted)?.index).toBe(6);
+    expect(sliceThrough(stack, '1.2.3', onTilted)?.distance).toBeCloseTo(0, 9);
   });
 
   it('clips a segment to the image rectangle', () => {
