@@ -172,7 +172,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
   snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null),
   overlaysVisible: true,
   // Shown unless turned off once: every reading workstation draws them.
-  referenceLines: localStorage.getItem(REFERENCE_LINES_KEY) !== 'off',
+  referenceLines: globalThis.localStorage?.getItem(REFERENCE_LINES_KEY) !== 'off',
   setReferenceLines: (referenceLines) => {
     localStorage.setItem(REFERENCE_LINES_KEY, referenceLines ? 'on' : 'off');
     set({ referenceLines });

@@ -89,7 +89,8 @@ describe('bindings and presets', () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(commandForKey(DEFAULT_KEY_BINDINGS, 'Escape')).toBe('reset');
     expect(commandForKey(DEFAULT_KEY_BINDINGS, ' ')).toBe('reset');
-    expect(commandForKey(DEFAULT_KEY_BINDINGS, 'x')).toBeNull();
+    expect(commandForKey(DEFAULT_KEY_BINDINGS, 'x')).toBe('toggleReferenceLines');
+    expect(commandForKey(DEFAULT_KEY_BINDINGS, 'j')).toBeNull();
   });
 
   it('swaps mouse buttons so that every tool keeps one', () => {
