@@ -134,6 +134,7 @@ export function ViewerToolbar() {
   const listHidden = useViewer((state) => state.studyListHidden);
   const linked = useViewer((state) => state.linked);
   const referenceLines = useViewer((state) => state.referenceLines);
+  const mprOpen = useViewer((state) => state.reformats.some(Boolean));
   const reportOpen = useReport((state) => state.panelOpen);
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
@@ -151,6 +152,9 @@ export function ViewerToolbar() {
             Link
           </button>
         )}
+        <button type="button" className={`small${mprOpen ? ' pressed' : ''}`} aria-pressed={mprOpen} aria-label="MPR" title="The series with its sagittal and coronal (or axial) reformats, 1 × 3; again: back (M)" onClick={() => runViewerCommand('toggleMpr')}>
+          MPR
+        </button>
         {layout !== '1x1' && (
           <button type="button" className={`small${referenceLines ? ' pressed' : ''}`} aria-pressed={referenceLines} aria-label="Reference lines" title="Draw the active viewport's slice where it cuts the other viewports' images (X)" onClick={() => runViewerCommand('toggleReferenceLines')}>
             Ref lines

@@ -79,6 +79,11 @@ export function ViewportOverlay({ slot, series, study: fullStudy, snapshot }: { 
             <div>
               {series ? `Se ${series.seriesNumber ?? '–'}${series.description ? ` · ${series.description}` : ''}` : ''}
             </div>
+            {info?.reformat && (
+              <div className="reformat-tag" data-testid="reformat-tag">
+                MPR {info.reformat}
+              </div>
+            )}
           </div>
           <div className="corner bottom-left">
             <div data-testid="image-position">

@@ -69,17 +69,23 @@ export function ViewportPane({ slot }: { slot: number }) {
     };
   }, [slot, client]);
 
+  const reformat = useViewer((state) => state.reformats[slot] ?? null);
   useEffect(() => {
     const current = viewportRef.current;
     if (!current || !series) return;
     const { viewport, ready } = current;
+    if (reformat) {
+      // A reformat of the series (MPR): its images by plane position, from the middle.
+      void ready.then(() => viewport.setImages({ key: reformat.imageIds[0] ?? reformat.name, imageIds: reformat.imageIds }, Math.floor(reformat.imageIds.length / 2)));
+      return;
+    }
     const imageIds = imageIdsFor(series.instances);
     const jump = useViewer.getState().jump;
     const start = jump?.slot === slot ? Math.max(0, imageIds.indexOf(jump.imageId)) : 0;
     const bundleUrl = findSeries(useViewer.getState(), series.seriesInstanceUid)?.study.bundleUrl;
     const bundle = bundleUrl ? { url: bundleUrl, files: series.instances.map((instance) => ({ url: urlOfImageId(imageIdFor(instance, 0)), sopInstanceUid: instance.sopInstanceUid })) } : undefined;
     void ready.then(() => viewport.setImages({ key: series.seriesInstanceUid, imageIds, bundle }, start));
-  }, [series, slot]);
+  }, [series, slot, reformat]);
 
   // A jump within the series already shown (from the measurement list).
   const jump = useViewer((state) => (state.jump?.slot === slot ? state.jump : null));

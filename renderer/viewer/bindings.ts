@@ -27,6 +27,7 @@ export type ViewerCommand =
   | 'toggleOverlays'
   | 'toggleLink'
   | 'toggleReferenceLines'
+  | 'toggleMpr'
   | 'toggleHelp'
   | 'toggleStudyList'
   | 'deleteMeasurement'
@@ -63,6 +64,7 @@ export const DEFAULT_KEY_BINDINGS: readonly KeyBinding[] = [
   ...([1, 2, 3, 4, 5, 6, 7, 8, 9] as const).map((n) => ({ keys: [String(n)], command: `preset${n}` as const, label: `Window preset ${n}` })),
   { keys: ['o', 'O'], command: 'toggleOverlays', label: 'Show / hide overlays' },
   { keys: ['s', 'S'], command: 'toggleLink', label: 'Link / unlink scrolling of the viewports (line up the same anatomy first)' },
+  { keys: ['m', 'M'], command: 'toggleMpr', label: 'MPR: the series with its two reformats, 1 × 3 (again: back)' },
   { keys: ['x', 'X'], command: 'toggleReferenceLines', label: 'Show / hide reference lines (the active viewport’s slice across the others)' },
   { keys: ['\\'], command: 'toggleStudyList', label: 'Show / hide the study list (more room for images)' },
   { keys: ['l', 'L'], command: 'draw-length', label: 'Draw: length (again: back to window/level)' },

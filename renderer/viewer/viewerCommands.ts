@@ -65,6 +65,28 @@ export function toggleLink(): void {
   if (!linked) useAnnotations.setState({ error: 'Nothing to link: scrolling is linked between two or more viewports showing stacks of the same orientation.' });
 }
 
+/**
+ * MPR: the active viewport's series beside its two orthogonal reformats (1 × 3), or, when
+ * reformats are shown, back to its acquired slices. A series that makes no volume says why.
+ */
+export async function toggleMpr(): Promise<void> {
+  const state = useViewer.getState();
+  if (state.reformats.some(Boolean)) {
+    state.closeMpr();
+    return;
+  }
+  const seriesInstanceUid = state.viewportSeries[state.active];
+  const viewport = activeViewport();
+  if (!viewport || !seriesInstanceUid) return;
+  const result = await viewport.reformats();
+  if (!result.ok) {
+    useAnnotations.setState({ error: `No MPR of this series: ${result.reason}.` });
+    return;
+  }
+  // The person may have moved on while the images loaded.
+  if (useViewer.getState().viewportSeries[useViewer.getState().active] === seriesInstanceUid) useViewer.getState().openMpr(seriesInstanceUid, result.reformats);
+}
+
 /** Runs a command; answers false when it did not apply (so the key can do its usual thing). */
 export function runViewerCommand(command: ViewerCommand, client?: WorkstationClient): boolean {
   const state = useViewer.getState();
@@ -87,6 +109,10 @@ export function runViewerCommand(command: ViewerCommand, client?: WorkstationCli
   }
   if (command === 'toggleLink') {
     toggleLink();
+    return true;
+  }
+  if (command === 'toggleMpr') {
+    void toggleMpr();
     return true;
   }
   if (command === 'toggleReferenceLines') {

@@ -8,11 +8,12 @@ import type { ViewportSnapshot } from './cornerstone/stackViewport';
 import { unlinkStacks } from './linkedScrolling';
 import type { Vector3 } from './orientation';
 
-export type Layout = '1x1' | '1x2' | '2x2';
+export type Layout = '1x1' | '1x2' | '1x3' | '2x2';
 
 export const LAYOUTS: Readonly<Record<Layout, { columns: number; rows: number; label: string }>> = {
   '1x1': { columns: 1, rows: 1, label: '1 × 1' },
   '1x2': { columns: 2, rows: 1, label: '1 × 2' },
+  '1x3': { columns: 3, rows: 1, label: '1 × 3' },
   '2x2': { columns: 2, rows: 2, label: '2 × 2' },
 };
 
@@ -96,6 +97,15 @@ interface ViewerState {
   /** The active viewport's slice drawn where it cuts the other viewports' images (ReferenceLines.tsx); remembered. */
   referenceLines: boolean;
   setReferenceLines(shown: boolean): void;
+  /**
+   * Per viewport slot, the reformat (MPR) it shows of its series instead of the acquired slices:
+   * the plane's name and its images (cornerstone/mprImages.ts); null for the acquired slices.
+   */
+  reformats: Array<ShownReformat | null>;
+  /** Shows the acquired series with its two reformats beside it, 1 × 3. */
+  openMpr(seriesInstanceUid: string, reformats: ShownReformat[]): void;
+  /** Back to the acquired slices, one viewport. */
+  closeMpr(): void;
   /** The point picked with Shift+click (crossReference.ts), marked in each viewport of its frame of reference. */
   crossPoint: CrossPoint | null;
   setCrossPoint(point: CrossPoint | null): void;
@@ -129,6 +139,13 @@ interface ViewerState {
   setHelpOpen(open: boolean): void;
   setMouseBindings(bindings: MouseBindings): void;
 }
+
+export interface ShownReformat {
+  name: string;
+  imageIds: string[];
+}
+
+const noReformats = (): Array<ShownReformat | null> => Array.from({ length: MAX_VIEWPORTS }, () => null);
 
 /** A point in the patient, in millimetres of its frame of reference. */
 export interface CrossPoint {
@@ -177,6 +194,15 @@ export const useViewer = create<ViewerState>((set, get) => ({
     localStorage.setItem(REFERENCE_LINES_KEY, referenceLines ? 'on' : 'off');
     set({ referenceLines });
   },
+  reformats: noReformats(),
+  openMpr: (seriesInstanceUid, reformats) =>
+    set((state) => ({
+      layout: '1x3',
+      active: 0,
+      viewportSeries: state.viewportSeries.map((uid, slot) => (slot < 1 + reformats.length ? seriesInstanceUid : uid)),
+      reformats: noReformats().map((_, slot) => (slot === 0 ? null : (reformats[slot - 1] ?? null))),
+    })),
+  closeMpr: () => set({ layout: '1x1', active: 0, reformats: noReformats() }),
   crossPoint: null,
   setCrossPoint: (crossPoint) => set({ crossPoint }),
   linked: false,
@@ -194,7 +220,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
     try {
       const study = await client.request('viewer.openStudy', { studyInstanceUid });
       if (get().opening !== studyInstanceUid) return;
-      set({ study, ...noPriors, ...noComparison, crossPoint: null, opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
+      set({ study, ...noPriors, ...noComparison, crossPoint: null, reformats: noReformats(), opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
     } catch (error) {
       if (get().opening === studyInstanceUid) set({ opening: null, error: messageOf(error) });
       return;
@@ -230,7 +256,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
       set({ serverPriorsError: messageOf(error) });
     }
   },
-  closeStudy: () => set({ study: null, ...noPriors, ...noComparison, crossPoint: null, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
+  closeStudy: () => set({ study: null, ...noPriors, ...noComparison, crossPoint: null, reformats: noReformats(), studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
   async openComparison(client, studyInstanceUid) {
     const reading = get().study?.study.studyInstanceUid;
     if (!reading || studyInstanceUid === reading) return;
@@ -253,7 +279,9 @@ export const useViewer = create<ViewerState>((set, get) => ({
     const own = fillSlots(viewableSeries(state.study));
     for (let slot = 0; slot < MAX_VIEWPORTS; slot += 1) viewportSeries[slot] ??= own[slot] ?? null;
     if (match) viewportSeries[1] = match.seriesInstanceUid;
-    set({ comparison, openingComparison: null, layout, viewportSeries, active: match ? 1 : state.active });
+    // The prior's viewport shows its acquired slices.
+    const reformats = state.reformats.map((reformat, slot) => (match && slot === 1 ? null : reformat));
+    set({ comparison, openingComparison: null, layout, viewportSeries, reformats, active: match ? 1 : state.active });
   },
   closeComparison: () =>
     set((state) => {
@@ -267,7 +295,9 @@ export const useViewer = create<ViewerState>((set, get) => ({
     set((state) => {
       const viewportSeries = [...state.viewportSeries];
       viewportSeries[slot] = seriesInstanceUid;
-      return { viewportSeries, active: slot, jump: imageId ? { slot, imageId, seq: (state.jump?.seq ?? 0) + 1 } : state.jump };
+      // A series put in a viewport shows its acquired slices.
+      const reformats = state.reformats.map((reformat, index) => (index === slot ? null : reformat));
+      return { viewportSeries, reformats, active: slot, jump: imageId ? { slot, imageId, seq: (state.jump?.seq ?? 0) + 1 } : state.jump };
     }),
   setActive: (active) => set({ active }),
   setSnapshot: (slot, snapshot) =>

@@ -229,6 +229,48 @@ describe('viewing studies', () => {
     await help.waitFor({ state: 'detached' });
   });
 
+  it('M shows the CT beside its sagittal and coronal reformats, head up, placed as the headers say; M again goes back', async () => {
+    await page.keyboard.press('Home');
+    await until((d) => d['imageIndex'] === '0' && d['loadedCount'] === '134');
+    await page.keyboard.press('m');
+    await expect.poll(() => page.getByRole('button', { name: 'Layout 1 × 3' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'MPR' }).getAttribute('aria-pressed')).toBe('true');
+    // 512 sagittal and 512 coronal images (one per column and row of the 512 × 512 slices), from the middle.
+    for (const slot of [1, 2]) await until((d) => d['imageCount'] === '512' && d['imageIndex'] === '256' && d['ww'] === '400', slot);
+    expect(await viewport(1).getByTestId('reformat-tag').textContent()).toBe('MPR sagittal');
+    expect(await viewport(2).getByTestId('reformat-tag').textContent()).toBe('MPR coronal');
+    expect(await viewport(0).getByTestId('reformat-tag').count()).toBe(0);
+    // Head at the top: on the sagittal the axial slice shown (the lowest, by its header) is a
+    // horizontal line one slice (3 mm) from the bottom row per slice it lies below the highest.
+    const ct = await ctSlices();
+    const highest = Math.max(...ct.map((slice) => slice.z));
+    const shownZ = ct[Number((await data(0))['imageIndex'])]!.z;
+    await page.mouse.click(...(await centreOf(0)));
+    const line = viewport(1).getByTestId('reference-line');
+    // Attached, not "visible": a horizontal SVG line has no height, which Playwright counts as hidden.
+    await line.waitFor({ state: 'attached' });
+    const [start, end] = await Promise.all(['data-image-start', 'data-image-end'].map(async (name) => ((await line.getAttribute(name)) ?? '').split(',').map(Number)));
+    expect(start![1]).toBeCloseTo((highest - shownZ) / 3 + 0.5, 1);
+    expect(end![1]).toBeCloseTo(start![1]!, 2);
+    expect(Math.abs(end![0]! - start![0]!)).toBeCloseTo(512, 1);
+
+    // Shift+click a point on the axial: the sagittal goes to its column, the coronal to its row.
+    const box = (await viewport(0).locator('.viewport-element').boundingBox())!;
+    await page.keyboard.down('Shift');
+    await page.mouse.click(box.x + box.width * 0.4, box.y + box.height * 0.55);
+    await page.keyboard.up('Shift');
+    const picked = ((await viewport(0).getByTestId('cross-point').getAttribute('data-image-point')) ?? '').split(',').map(Number);
+    // Image n's centre is at n + 0.5: the nearest one (either, on a tie).
+    const nearest = (index: string | undefined, at: number) => Math.abs(Number(index) + 0.5 - at) <= 0.5;
+    await until((d) => nearest(d['imageIndex'], picked[0]!), 1);
+    await until((d) => nearest(d['imageIndex'], picked[1]!), 2);
+    for (const slot of [1, 2]) await expect.poll(async () => Number(await viewport(slot).getByTestId('cross-point').getAttribute('data-distance'))).toBeLessThan(0.6);
+
+    await page.keyboard.press('m');
+    await expect.poll(() => page.getByRole('button', { name: 'Layout 1 × 1' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('reformat-tag').count()).toBe(0);
+  });
+
   it('moves between series with PgDn/PgUp, and a series dragged onto a 2×2 layout shows there', async () => {
     await openStudy(await firstNameOfCd());
     const series = page.getByTestId('series-item');
@@ -353,8 +395,33 @@ describe('viewing studies', () => {
     await until((d) => d['imageIndex'] === '9', 1);
     await expect.poll(() => marks(1)).toBeGreaterThan(2);
     expect(await viewport(1).getByTestId('cross-point').textContent()).toMatch(/\d+(\.\d)? mm away/);
+
+    // The axial series is five stacks at five angles: no volume to reformat, and the reader is told why.
+    await page.keyboard.press('m');
+    await expect.poll(async () => (await page.getByRole('alert').allTextContents()).join(' ')).toMatch(/No MPR of this series: the slices are not parallel/);
+    expect(await page.getByRole('button', { name: 'Layout 1 × 2' }).getAttribute('aria-pressed')).toBe('true');
     await page.getByRole('button', { name: 'Layout 1 × 1' }).click();
   });
+
+  /** The centre of a viewport, in page coordinates. */
+  async function centreOf(slot: number): Promise<[number, number]> {
+    const box = (await viewport(slot).boundingBox())!;
+    return [box.x + box.width / 2, box.y + box.height / 2];
+  }
+
+  /** The CT's slices in the viewer's order, with each one's height (z of Image Position (Patient)) read from its file here. */
+  async function ctSlices(): Promise<Array<{ sopInstanceUid: string; z: number }>> {
+    const folder = corpusPath('ct-series/pancreas-ct-cbct-seg');
+    const zOf = new Map<string, number>();
+    for (const name of readdirSync(folder).filter((file) => file.endsWith('.dcm'))) {
+      const dataSet = dicomParser.parseDicom(readFileSync(path.join(folder, name)), { untilTag: 'x7fe00010' });
+      zOf.set(dataSet.string('x00080018') ?? '', Number((dataSet.string('x00200032') ?? '').split('\\')[2]));
+    }
+    const found = await callHost(host, 'library.searchStudies', { modality: 'CT' });
+    const uid = (found.value as { studies: Array<{ studyInstanceUid: string }> }).studies[0]?.studyInstanceUid;
+    const study = (await callHost(host, 'viewer.openStudy', { studyInstanceUid: uid })).value as ViewerStudy;
+    return study.series[0]!.instances.map((instance) => ({ sopInstanceUid: instance.sopInstanceUid, z: zOf.get(instance.sopInstanceUid) ?? NaN }));
+  }
 
   interface Geometry {
     frameOfReference: string;

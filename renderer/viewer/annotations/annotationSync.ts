@@ -8,6 +8,7 @@ import type { WorkstationClient } from '../../api/workstationClient';
 import { addMissingAnnotations, annotationToolOf, calibrationOf, drawAnnotation, handlePoints, measurementValues, removeDrawnAnnotation, replaceAnnotations, setAskText } from '../cornerstone/annotationTools';
 import { cornerstoneStack } from '../cornerstone/cornerstoneSetup';
 import { frameOfImageId, imageIdFor, urlOfImageId } from '../cornerstone/imageLoading';
+import { isMprImageId } from '../cornerstone/mprImages';
 import type { DrawnMeasurement, MeasurementChange } from '../cornerstone/stackViewport';
 import { viewportRegistry } from '../viewportRegistry';
 import { MAX_VIEWPORTS } from '../viewerStore';
@@ -49,7 +50,11 @@ export async function persistMeasurement(client: WorkstationClient, study: Viewe
     return;
   }
   const ref = imageRefOf(study, imageId);
-  if (!ref) return;
+  if (!ref) {
+    // A reformatted image is no file of the study: what is drawn on it cannot be kept with it.
+    if (isMprImageId(imageId) && change === 'completed') useAnnotations.setState({ error: 'Measurements on a reformat (MPR) are not saved: they go when the study closes. Measure on the acquired slices to keep them.' });
+    return;
+  }
   data.lumenId ??= newId();
   const id = data.lumenId;
   const stack = await cornerstoneStack();

@@ -17,6 +17,7 @@ import { createMetadataFixes } from './metadataFixes';
 import { DEFAULT_MOUSE_BINDINGS } from '../bindings';
 import { registerAnnotationTools } from './annotationTools';
 import { applyMouseBindings } from './mouseBindings';
+import { registerMprImages } from './mprImages';
 
 /** Decoded images kept in memory; a 134-slice CT is ~70 MB, so several studies fit. */
 const IMAGE_CACHE_BYTES = 1536 * 1024 * 1024;
@@ -69,6 +70,7 @@ async function start(): Promise<CornerstoneStack> {
   const stack = { cornerstone, tools: cornerstoneTools, loader };
   // Before the loader's own provider (priority 0): see metadataFixes.ts.
   cornerstone.metaData.addProvider(createMetadataFixes(stack), 100);
+  registerMprImages(stack);
   registerAnnotationTools(stack);
   applyMouseBindings(stack, DEFAULT_MOUSE_BINDINGS);
   return stack;

@@ -3,8 +3,10 @@ import type { Image } from 'cornerstone-core';
 import type { DataSet } from 'dicom-parser';
 import type { Calibration } from '../../../shared/api';
 import { calibrationOf } from './annotationTools';
+import { planeNameOf } from '../volumeGeometry';
 import type { CornerstoneStack } from './cornerstoneSetup';
 import { urlOfImageId } from './imageLoading';
+import { headerImageIdOf } from './mprImages';
 
 export type Vector3 = readonly [number, number, number];
 
@@ -39,6 +41,8 @@ export interface ImageInfo {
   patientAge: string;
   /** What distances on this image rest on. */
   calibration: Calibration;
+  /** A reformatted (MPR) image: its plane's name; null for acquired images. */
+  reformat: 'sagittal' | 'coronal' | 'axial' | null;
 }
 
 interface ImagePlaneModule {
@@ -55,6 +59,12 @@ function vector(values: number[] | null | undefined): Vector3 | null {
   return [x, y, z].every(Number.isFinite) ? [x, y, z] : null;
 }
 
+function cross(a: number[], b: number[]): Vector3 {
+  const [ax = 0, ay = 0, az = 0] = a;
+  const [bx = 0, by = 0, bz = 0] = b;
+  return [ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx];
+}
+
 function finite(value: number | undefined | null): number | null {
   return value !== undefined && value !== null && Number.isFinite(value) ? value : null;
 }
@@ -68,10 +78,12 @@ function numbersOf(text: string | undefined): number[] {
 
 export function readImageInfo(stack: CornerstoneStack, image: Image): ImageInfo {
   const { imageId } = image;
-  const dataSet = stack.loader.wadouri.dataSetCacheManager.get(urlOfImageId(imageId)) as DataSet | undefined;
+  // A reformatted image has no header of its own: an acquired slice's speaks for it, but for its plane.
+  const headerImageId = headerImageIdOf(imageId);
+  const dataSet = stack.loader.wadouri.dataSetCacheManager.get(urlOfImageId(headerImageId ?? imageId)) as DataSet | undefined;
   const plane = (stack.cornerstone.metaData.get('imagePlaneModule', imageId) ?? {}) as ImagePlaneModule;
   const text = (tag: string): string => dataSet?.string(tag)?.trim() ?? '';
-  const frames = Math.max(1, Number.parseInt(text('x00280008'), 10) || 1);
+  const frames = headerImageId ? 1 : Math.max(1, Number.parseInt(text('x00280008'), 10) || 1);
   const frameMatch = /[?&]frame=(\d+)/.exec(imageId);
 
   const centers = numbersOf(dataSet?.string('x00281050'));
@@ -97,12 +109,12 @@ export function readImageInfo(stack: CornerstoneStack, image: Image): ImageInfo 
 
   return {
     modality: text('x00080060'),
-    instanceNumber: Number.isFinite(Number.parseInt(text('x00200013'), 10)) ? Number.parseInt(text('x00200013'), 10) : null,
+    instanceNumber: !headerImageId && Number.isFinite(Number.parseInt(text('x00200013'), 10)) ? Number.parseInt(text('x00200013'), 10) : null,
     frameNumber: frames > 1 && frameMatch?.[1] ? Number.parseInt(frameMatch[1], 10) + 1 : null,
     frames,
     seriesNumber: Number.isFinite(Number.parseInt(text('x00200011'), 10)) ? Number.parseInt(text('x00200011'), 10) : null,
     seriesDescription: text('x0008103e'),
-    sliceLocation: finite(plane.sliceLocation) ?? (text('x00201041') ? finite(Number.parseFloat(text('x00201041'))) : null),
+    sliceLocation: headerImageId ? null : (finite(plane.sliceLocation) ?? (text('x00201041') ? finite(Number.parseFloat(text('x00201041'))) : null)),
     sliceThickness: finite(plane.sliceThickness) ?? (text('x00180050') ? finite(Number.parseFloat(text('x00180050'))) : null),
     rowCosines: vector(plane.rowCosines),
     columnCosines: vector(plane.columnCosines),
@@ -114,6 +126,7 @@ export function readImageInfo(stack: CornerstoneStack, image: Image): ImageInfo 
     photometricInterpretation: text('x00280004'),
     patientAge: text('x00101010'),
     calibration: calibrationOf(stack, imageId),
+    reformat: headerImageId && plane.rowCosines && plane.columnCosines ? planeNameOf(cross(plane.rowCosines, plane.columnCosines)) : null,
   };
 }
 

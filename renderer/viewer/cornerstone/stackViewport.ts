@@ -11,6 +11,7 @@ import { type ImageInfo, readImageInfo } from './imageInfo';
 import { ImageLoadError, loadImage, urlOfImageId } from './imageLoading';
 import { InstanceBundle } from './instanceBundle';
 import { fullRangeWindow } from './modalityRange';
+import { buildVolume, isMprImageId, type VolumeResult } from './mprImages';
 import { type SlicePlane, slicePlaneOf } from '../slicePlane';
 import { type ImagePlane, type ImagePlaneModule, imagePlaneOf, type ImagePoint } from '../referenceLine';
 
@@ -256,6 +257,23 @@ export class StackViewport {
     if (imageId === undefined || !this.stack) return null;
     const plane = this.stack.cornerstone.metaData.get('imagePlaneModule', imageId) as ImagePlaneModule | undefined;
     return slicePlaneOf(plane?.imagePositionPatient, plane?.rowCosines, plane?.columnCosines);
+  }
+
+  /**
+   * The reformats (MPR) of the stack shown, once all its images are loaded (they mostly are: the
+   * stack loads in the background); or why it has none.
+   */
+  async reformats(): Promise<VolumeResult> {
+    const { images, stack } = this;
+    if (!images || !stack || images.imageIds.length === 0) return { ok: false, reason: 'no series is shown' };
+    if (images.imageIds.some(isMprImageId)) return { ok: false, reason: 'this viewport shows a reformat already' };
+    try {
+      const loader = this.bundle?.loader;
+      const loaded = await Promise.all(images.imageIds.map((imageId) => loadImage(imageId, { loader })));
+      return buildVolume(stack, images.key, loaded);
+    } catch (error) {
+      return { ok: false, reason: error instanceof Error ? error.message : 'an image could not be loaded' };
+    }
   }
 
   /** The shown image's plane in patient space (reference lines); null when its header cannot place it. */

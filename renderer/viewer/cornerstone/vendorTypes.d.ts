@@ -86,6 +86,8 @@ declare module 'cornerstone-core' {
     updateImage(element: HTMLElement, invalidated?: boolean): void;
     renderToCanvas(canvas: HTMLCanvasElement, image: Image, viewport?: Partial<Viewport>): void;
     /** Image pixel coordinates to the canvas's (CSS pixels: the canvas is not scaled by the device pixel ratio), and back. */
+    /** Answers image ids of `scheme:` (our MPR images). */
+    registerImageLoader(scheme: string, loader: (imageId: string) => { promise: Promise<Image> }): void;
     pixelToCanvas(element: HTMLElement, point: { x: number; y: number }): { x: number; y: number };
     canvasToPixel(element: HTMLElement, point: { x: number; y: number }): { x: number; y: number };
     imageCache: {

@@ -1,0 +1,181 @@
+/**
+ * MPR images for cornerstone: one volume at a time, built from a stack's decoded images
+ * (volumeGeometry.ts says whether they make one), and the `mpr:` image loader and metadata
+ * provider that answer for its reformatted images. The metadata gives each reformatted image
+ * its plane in the patient, so orientation markers, the scale bar, measurements, reference lines
+ * and cross-reference work on them as on acquired slices; everything else (modality, patient,
+ * windows) is the acquired images' own.
+ */
+import type { Image } from 'cornerstone-core';
+import type { CornerstoneStack } from './cornerstoneSetup';
+import { imagePlaneOf, type ImagePlaneModule } from '../referenceLine';
+import { type PlaneName, planVolume, type Reformat, reformatPlane, reformatsOf, sampleReformat, type VolumeLayout } from '../volumeGeometry';
+
+export const MPR_SCHEME = 'mpr';
+
+type PixelArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+
+interface Volume {
+  id: number;
+  /** What it was built from (the series UID): asked for again, it is not rebuilt. */
+  key: string;
+  layout: VolumeLayout;
+  reformats: Reformat[];
+  voxels: PixelArray;
+  slope: number;
+  intercept: number;
+  /** A slice from the middle of the stack: its header answers everything but the plane. */
+  sourceImageId: string;
+  first: Image;
+}
+
+/** The one volume kept (a 134-slice CT is 70 MB of voxels): building another drops it. */
+let current: Volume | null = null;
+let nextId = 1;
+
+function arrayLike(kind: ArrayLike<number>, length: number): PixelArray {
+  if (kind instanceof Int16Array) return new Int16Array(length);
+  if (kind instanceof Uint16Array) return new Uint16Array(length);
+  if (kind instanceof Uint8Array) return new Uint8Array(length);
+  if (kind instanceof Int8Array) return new Int8Array(length);
+  if (kind instanceof Int32Array) return new Int32Array(length);
+  if (kind instanceof Uint32Array) return new Uint32Array(length);
+  if (kind instanceof Float64Array) return new Float64Array(length);
+  return new Float32Array(length);
+}
+
+/** A reformatted image's id: the volume, which reformat, which position along it. */
+function mprImageId(volume: Volume, reformat: number, index: number): string {
+  return `${MPR_SCHEME}:${volume.id}/${reformat}/${index}`;
+}
+
+function parse(imageId: string): { volume: Volume; reformat: Reformat; index: number } | null {
+  const match = /^mpr:(\d+)\/(\d+)\/(\d+)$/.exec(imageId);
+  if (!match || !current || Number(match[1]) !== current.id) return null;
+  const reformat = current.reformats[Number(match[2])];
+  const index = Number(match[3]);
+  return reformat && index < reformat.count ? { volume: current, reformat, index } : null;
+}
+
+export function isMprImageId(imageId: string): boolean {
+  return imageId.startsWith(`${MPR_SCHEME}:`);
+}
+
+/** The acquired image whose header speaks for a reformatted one (modality, patient, windows); null for other ids. */
+export function headerImageIdOf(imageId: string): string | null {
+  return parse(imageId)?.volume.sourceImageId ?? null;
+}
+
+export interface ReformatSeries {
+  name: PlaneName;
+  imageIds: string[];
+}
+
+export type VolumeResult = { ok: true; reformats: ReformatSeries[] } | { ok: false; reason: string };
+
+/**
+ * The reformats of a stack whose images are all loaded (`images`, in the stack's order), built
+ * once per `key`. Refuses colour images and stacks that are not one regular volume, saying why.
+ */
+export function buildVolume(stack: CornerstoneStack, key: string, images: readonly Image[]): VolumeResult {
+  if (current?.key !== key) {
+    if (images.some((image) => image.color)) return { ok: false, reason: 'colour images are not reformatted' };
+    const plan = planVolume(images.map((image) => imagePlaneOf(stack.cornerstone.metaData.get('imagePlaneModule', image.imageId) as ImagePlaneModule | undefined)));
+    if (!plan.ok) return plan;
+    const { layout } = plan;
+    const first = images[layout.order[0]!]!;
+    const sliceSize = layout.columns * layout.rows;
+    // Stored values when every slice shares one rescale (CT does); else modality values.
+    const oneRescale = images.every((image) => image.slope === first.slope && image.intercept === first.intercept);
+    const voxels = oneRescale ? arrayLike(first.getPixelData(), sliceSize * layout.slices) : new Float32Array(sliceSize * layout.slices);
+    layout.order.forEach((imageIndex, slice) => {
+      const image = images[imageIndex]!;
+      const pixels = image.getPixelData();
+      const offset = slice * sliceSize;
+      if (oneRescale) voxels.set(pixels, offset);
+      else for (let i = 0; i < sliceSize; i += 1) voxels[offset + i] = (pixels[i] ?? 0) * image.slope + image.intercept;
+    });
+    current = {
+      id: nextId++,
+      key,
+      layout,
+      reformats: reformatsOf(layout),
+      voxels,
+      slope: oneRescale ? first.slope : 1,
+      intercept: oneRescale ? first.intercept : 0,
+      sourceImageId: images[layout.order[Math.floor(layout.slices / 2)]!]!.imageId,
+      first,
+    };
+  }
+  const volume = current;
+  return { ok: true, reformats: volume.reformats.map((reformat, r) => ({ name: reformat.name, imageIds: Array.from({ length: reformat.count }, (_, index) => mprImageId(volume, r, index)) })) };
+}
+
+function reformattedImage(imageId: string): Image {
+  const found = parse(imageId);
+  if (!found) throw new Error('this reformat is no longer in memory (another series was reformatted since): press MPR again');
+  const { volume, reformat, index } = found;
+  const pixels = arrayLike(volume.voxels, reformat.rows * reformat.columns);
+  sampleReformat(volume.voxels, volume.layout, reformat, index, pixels);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const value of pixels) {
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  const plane = reformatPlane(volume.layout, reformat, index);
+  return {
+    imageId,
+    minPixelValue: min,
+    maxPixelValue: max,
+    slope: volume.slope,
+    intercept: volume.intercept,
+    windowCenter: volume.first.windowCenter,
+    windowWidth: volume.first.windowWidth,
+    rows: plane.rows,
+    columns: plane.columns,
+    height: plane.rows,
+    width: plane.columns,
+    color: false,
+    columnPixelSpacing: plane.columnSpacing,
+    rowPixelSpacing: plane.rowSpacing,
+    invert: volume.first.invert,
+    sizeInBytes: pixels.byteLength,
+    getPixelData: () => pixels,
+  };
+}
+
+/** Registers the `mpr:` image loader and the metadata of its images; once, when the stack starts. */
+export function registerMprImages(stack: CornerstoneStack): void {
+  const { cornerstone } = stack;
+  cornerstone.registerImageLoader(MPR_SCHEME, (imageId: string) => ({
+    promise: new Promise<Image>((resolve) => resolve(reformattedImage(imageId))),
+  }));
+  cornerstone.metaData.addProvider((type: string, imageId: string): unknown => {
+    const found = isMprImageId(imageId) ? parse(imageId) : null;
+    if (!found) return undefined;
+    const { volume, reformat, index } = found;
+    if (type === 'imagePlaneModule') {
+      const plane = reformatPlane(volume.layout, reformat, index);
+      const fixedSpacing = reformat.fixed === 'x' ? volume.layout.columnSpacing : volume.layout.rowSpacing;
+      return {
+        frameOfReferenceUID: plane.frameOfReferenceUid,
+        rows: plane.rows,
+        columns: plane.columns,
+        imagePositionPatient: [...plane.position],
+        rowCosines: [...plane.row],
+        columnCosines: [...plane.column],
+        imageOrientationPatient: [...plane.row, ...plane.column],
+        pixelSpacing: [plane.rowSpacing, plane.columnSpacing],
+        rowPixelSpacing: plane.rowSpacing,
+        columnPixelSpacing: plane.columnSpacing,
+        // One voxel thick: nearest-slice sampling, no slab.
+        sliceThickness: fixedSpacing,
+        sliceLocation: undefined,
+      };
+    }
+    if (type === 'modalityLutModule') return { rescaleSlope: volume.slope, rescaleIntercept: volume.intercept };
+    // Everything else (modality, patient, pixel format) is the acquired slices'.
+    return cornerstone.metaData.get(type, volume.sourceImageId);
+  }, 200);
+}
