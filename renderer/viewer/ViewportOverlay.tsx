@@ -9,7 +9,7 @@ import { imageRefOf } from './annotations/annotationSync';
 import { useViewer } from './viewerStore';
 
 function Loading({ snapshot }: { snapshot: ViewportSnapshot }) {
-  if (snapshot.imageCount === 0) return null;
+  if (snapshot.imageCount === 0 || snapshot.onDemand) return null;
   const done = snapshot.loadedCount + snapshot.failedCount >= snapshot.imageCount;
   if (done && snapshot.failedCount === 0) return null;
   return (

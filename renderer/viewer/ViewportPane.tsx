@@ -76,7 +76,7 @@ export function ViewportPane({ slot }: { slot: number }) {
     const { viewport, ready } = current;
     if (reformat) {
       // A reformat of the series (MPR): its images by plane position, from the middle.
-      void ready.then(() => viewport.setImages({ key: reformat.imageIds[0] ?? reformat.name, imageIds: reformat.imageIds }, Math.floor(reformat.imageIds.length / 2)));
+      void ready.then(() => viewport.setImages({ key: reformat.imageIds[0] ?? reformat.name, imageIds: reformat.imageIds, onDemand: true }, Math.floor(reformat.imageIds.length / 2)));
       return;
     }
     const imageIds = imageIdsFor(series.instances);

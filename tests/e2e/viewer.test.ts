@@ -240,6 +240,8 @@ describe('viewing studies', () => {
     expect(await viewport(1).getByTestId('reformat-tag').textContent()).toBe('MPR sagittal');
     expect(await viewport(2).getByTestId('reformat-tag').textContent()).toBe('MPR coronal');
     expect(await viewport(0).getByTestId('reformat-tag').count()).toBe(0);
+    // Reformats are made as they are shown, not loaded ahead: no loading line for them.
+    for (const slot of [1, 2]) expect(await viewport(slot).getByTestId('viewport-loading').count()).toBe(0);
     // Head at the top: on the sagittal the axial slice shown (the lowest, by its header) is a
     // horizontal line one slice (3 mm) from the bottom row per slice it lies below the highest.
     const ct = await ctSlices();

@@ -29,6 +29,9 @@ interface Volume {
   first: Image;
 }
 
+/** Voxels kept in memory at most (a 134-slice CT is 70 MB; 1,000 slices of 512 × 512 at 2 bytes, 512 MB). */
+const MAX_VOLUME_BYTES = 1024 * 1024 * 1024;
+
 /** The one volume kept (a 134-slice CT is 70 MB of voxels): building another drops it. */
 let current: Volume | null = null;
 let nextId = 1;
@@ -85,8 +88,11 @@ export function buildVolume(stack: CornerstoneStack, key: string, images: readon
     const { layout } = plan;
     const first = images[layout.order[0]!]!;
     const sliceSize = layout.columns * layout.rows;
-    // Stored values when every slice shares one rescale (CT does); else modality values.
-    const oneRescale = images.every((image) => image.slope === first.slope && image.intercept === first.intercept);
+    // Stored values when every slice shares one rescale and pixel type (CT does); else modality values.
+    const kind = first.getPixelData().constructor;
+    const oneRescale = images.every((image) => image.slope === first.slope && image.intercept === first.intercept && image.getPixelData().constructor === kind);
+    const bytes = sliceSize * layout.slices * (oneRescale ? arrayLike(first.getPixelData(), 0).BYTES_PER_ELEMENT : Float32Array.BYTES_PER_ELEMENT);
+    if (bytes > MAX_VOLUME_BYTES) return { ok: false, reason: `the volume would take ${Math.round(bytes / 1024 / 1024)} MB of memory, more than the ${MAX_VOLUME_BYTES / 1024 / 1024} MB kept for it` };
     const voxels = oneRescale ? arrayLike(first.getPixelData(), sliceSize * layout.slices) : new Float32Array(sliceSize * layout.slices);
     layout.order.forEach((imageIndex, slice) => {
       const image = images[imageIndex]!;

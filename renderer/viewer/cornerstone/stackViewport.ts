@@ -24,6 +24,8 @@ export interface ViewportSnapshot {
   imageCount: number;
   /** Images decoded and ready to show. */
   loadedCount: number;
+  /** The images are made when shown (reformats), so there is no loading to show. */
+  onDemand: boolean;
   failedCount: number;
   /** Why the current image cannot be shown, when it cannot. */
   error: string | null;
@@ -65,6 +67,11 @@ export interface StackImages {
    * stack's files: their URL (as in the image ids) and SOP Instance UID.
    */
   bundle?: { url: string; files: ReadonlyArray<{ url: string; sopInstanceUid: string }> };
+  /**
+   * Images made when shown (reformats: a millisecond each), not loaded ahead: a CT's 1,024
+   * reformats ahead would take hundreds of MB of cache for images nobody may look at.
+   */
+  onDemand?: boolean;
 }
 
 function outwardOrder(center: number, count: number): number[] {
@@ -333,7 +340,7 @@ export class StackViewport {
   /** Requests the nearest images not yet requested, keeping a few requests in flight. */
   private fillInBackground(): void {
     const images = this.images;
-    if (!images || this.destroyed) return;
+    if (!images || this.destroyed || images.onDemand) return;
     const order = outwardOrder(this.index, images.imageIds.length);
     this.bundle ??= this.startBundle(images, order);
     const loader = this.bundle?.loader;
@@ -556,6 +563,7 @@ export class StackViewport {
       imageIndex: this.index,
       imageCount: this.imageCount,
       loadedCount: this.loaded.size,
+      onDemand: this.images?.onDemand === true,
       failedCount: this.failed.size,
       error: this.error,
       waiting: this.waiting,
