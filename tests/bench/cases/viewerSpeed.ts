@@ -10,7 +10,10 @@
  *   own performance.now() readings are reported beside it); a frame is dropped when an image
  *   took more than 1.5 frame intervals to follow the previous one;
  * - window/level: a real left-button drag, cornerstone's render time per rendered frame;
- * - memory: resident memory of the renderer process after the series is loaded.
+ * - memory: resident memory of the renderer process after the series is loaded;
+ * - MPR: from the M that asks for it to both reformats (sagittal, coronal) on screen beside the
+ *   CT, then scrolling the sagittal one image per frame (each is made when shown), and the
+ *   renderer's memory with the volume built.
  * Headless Chromium here renders with the CPU (no GPU), like a reading-room PC without
  * accelerated canvas; numbers on real hardware are lower.
  */
@@ -75,10 +78,10 @@ interface ScrollFigures {
   missing: number;
 }
 
-/** One ArrowDown per animation frame from the first slice to the last. */
-function scrollThrough(page: Page, steps: number): Promise<ScrollFigures> {
-  return page.evaluate(async (count) => {
-    const element = document.querySelector<HTMLElement>('[data-testid="viewport-0"] .viewport-element');
+/** One ArrowDown per animation frame, `steps` times, in viewport `slot`. */
+function scrollThrough(page: Page, steps: number, slot = 0): Promise<ScrollFigures> {
+  return page.evaluate(async ([count, viewportSlot]) => {
+    const element = document.querySelector<HTMLElement>(`[data-testid="viewport-${viewportSlot}"] .viewport-element`);
     if (!element) throw new Error('no viewport');
     element.focus();
     const renders: Array<{ at: number; frame: number; ms: number }> = [];
@@ -101,7 +104,32 @@ function scrollThrough(page: Page, steps: number): Promise<ScrollFigures> {
     const wallMs = renders.slice(1).map((render, i) => render.frame - (renders[i]?.frame ?? render.frame));
     const eventMs = renders.slice(1).map((render, i) => render.at - (renders[i]?.at ?? render.at));
     return { renderMs: renders.map((r) => r.ms), wallMs, eventMs, missing: Math.max(0, count - renders.length) };
-  }, steps);
+  }, [steps, slot] as const);
+}
+
+/** Milliseconds from the M key to both reformats shown (their viewports windowed, tagged MPR). */
+async function openMprAndTime(page: Page): Promise<number> {
+  await page.evaluate(() => {
+    const marks: { t0?: number; shown?: number } = {};
+    (window as unknown as { __mpr: typeof marks }).__mpr = marks;
+    window.addEventListener('keydown', (event) => {
+      if (event.key === 'm' && marks.t0 === undefined) marks.t0 = performance.now();
+    }, { capture: true });
+    const shown = (slot: number) => {
+      const viewport = document.querySelector<HTMLElement>(`[data-testid="viewport-${slot}"]`);
+      return Boolean(viewport?.dataset['ww']) && viewport?.querySelector('[data-testid="reformat-tag"]') !== null;
+    };
+    const observer = new MutationObserver(() => {
+      if (marks.shown === undefined && shown(1) && shown(2)) marks.shown = performance.now();
+    });
+    observer.observe(document.body, { subtree: true, attributes: true, childList: true });
+  });
+  await page.keyboard.press('m');
+  await page.waitForFunction(() => (window as unknown as { __mpr: { shown?: number } }).__mpr.shown !== undefined, null, { timeout: 60_000 });
+  return page.evaluate(() => {
+    const marks = (window as unknown as { __mpr: { t0: number; shown: number } }).__mpr;
+    return marks.shown - marks.t0;
+  });
 }
 
 /** A left-button drag across the image, collecting cornerstone's render times. */
@@ -200,6 +228,9 @@ export async function run(): Promise<BenchResult[]> {
     const urls = await ctUrls(host);
     let memoryBefore = 0;
     let memoryAfter = 0;
+    const mprOpens: number[] = [];
+    const mprScroll: ScrollFigures = { renderMs: [], wallMs: [], eventMs: [], missing: 0 };
+    let mprMemory = 0;
     for (let runIndex = 0; runIndex < RUNS; runIndex += 1) {
       // A fresh page each run: nothing of the CT decoded or cached.
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -223,6 +254,17 @@ export async function run(): Promise<BenchResult[]> {
       scroll.missing += figures.missing;
       wl.push(...(await windowDrag(page)));
       fetchFloor.push(await fetchFloorMs(page, urls));
+      await page.getByTestId('viewport-0').locator('.viewport-element').focus();
+      mprOpens.push(await openMprAndTime(page));
+      mprMemory = Math.max(mprMemory, rendererRssMb());
+      // Keys go to the active viewport: a click makes the sagittal one active.
+      const sagittalBox = await page.getByTestId('viewport-1').boundingBox();
+      if (!sagittalBox) throw new Error('no sagittal viewport');
+      await page.mouse.click(sagittalBox.x + sagittalBox.width / 2, sagittalBox.y + sagittalBox.height / 2);
+      const sagittal = await scrollThrough(page, 200, 1);
+      mprScroll.wallMs.push(...sagittal.wallMs);
+      mprScroll.renderMs.push(...sagittal.renderMs);
+      mprScroll.missing += sagittal.missing;
       await page.close();
     }
     const dropped = scroll.wallMs.filter((ms) => ms > FRAME_MS * 1.5).length + scroll.missing;
@@ -251,6 +293,16 @@ export async function run(): Promise<BenchResult[]> {
       { name: 'viewer.droppedFrames', value: dropped, unit: 'frames', note: `frames slower than 1.5 × 16.7 ms or never rendered, of ${RUNS} × 133 steps (goal 0)` },
       { name: 'viewer.wlRenderP95Ms', value: round(percentile(wl, 95), 2), unit: 'ms', note: `cornerstone render time during left-button window/level drags, ${wl.length} renders (goal ≤ 4)` },
       { name: 'viewer.rendererMemoryMb', value: round(memoryAfter, 0), unit: 'MB', note: `renderer process RSS with the CT loaded (${round(memoryBefore, 0)} MB before opening it)` },
+      { name: 'viewer.mpr.openMs', value: round(median(mprOpens), 1), unit: 'ms', note: `M → sagittal and coronal reformats of the loaded 134-slice CT on screen (volume of 70 MB built from the decoded slices); all: ${mprOpens.map((ms) => round(ms, 0)).join(', ')}` },
+      {
+        name: 'viewer.mpr.scrollFrameP99Ms',
+        value: round(percentile(mprScroll.wallMs, 99), 2),
+        unit: 'ms',
+        anchor: `an empty requestAnimationFrame loop in the same page, p99 interval ${round(emptyP99, 2)} ms`,
+        ratio: round(percentile(mprScroll.wallMs, 99) / emptyP99, 2),
+        note: `the sagittal reformat scrolled one image per frame, each made when shown (512 × 134 pixels sampled), ${mprScroll.wallMs.length} frames; median ${round(median(mprScroll.wallMs), 2)} ms; render alone p99 ${round(percentile(mprScroll.renderMs, 99), 2)} ms; ${mprScroll.wallMs.filter((ms) => ms > FRAME_MS * 1.5).length + mprScroll.missing} frames dropped`,
+      },
+      { name: 'viewer.mpr.rendererMemoryMb', value: round(mprMemory, 0), unit: 'MB', note: 'renderer process RSS with the CT loaded and its MPR volume built' },
     ];
   } finally {
     await browser.close();
