@@ -154,6 +154,8 @@ export interface CrossPoint {
 }
 
 const MOUSE_BINDINGS_KEY = 'lumen.viewer.mouseBindings';
+/** The layout last chosen for each modality: the next study of that modality opens in it. */
+const LAYOUT_BY_MODALITY_KEY = 'lumen.viewer.layoutByModality';
 const REFERENCE_LINES_KEY = 'lumen.viewer.referenceLines';
 
 function storedMouseBindings(): MouseBindings {
@@ -168,6 +170,30 @@ function storedMouseBindings(): MouseBindings {
     // Unreadable settings fall back to the defaults.
   }
   return DEFAULT_MOUSE_BINDINGS;
+}
+
+/** The modality a study is read as: its first series with images (not a report or key-object note). */
+export function readingModality(study: ViewerStudy | null): string {
+  return viewableSeries(study)[0]?.modality ?? '';
+}
+
+function storedLayouts(): Partial<Record<string, Layout>> {
+  try {
+    const stored = JSON.parse(globalThis.localStorage?.getItem(LAYOUT_BY_MODALITY_KEY) ?? '{}') as unknown;
+    if (!stored || typeof stored !== 'object') return {};
+    return Object.fromEntries(Object.entries(stored).filter((entry): entry is [string, Layout] => typeof entry[1] === 'string' && entry[1] in LAYOUTS));
+  } catch {
+    // Unreadable settings: every study opens 1 × 1.
+    return {};
+  }
+}
+
+/**
+ * The layout a study opens in (a simple hanging protocol, learnt from the reader): the one last
+ * chosen for its modality, else 1 × 1. The first viewports show its first series in order.
+ */
+export function layoutToOpen(study: ViewerStudy): Layout {
+  return storedLayouts()[readingModality(study)] ?? '1x1';
 }
 
 function fillSlots(series: ViewerSeries[]): Array<string | null> {
@@ -220,7 +246,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
     try {
       const study = await client.request('viewer.openStudy', { studyInstanceUid });
       if (get().opening !== studyInstanceUid) return;
-      set({ study, ...noPriors, ...noComparison, crossPoint: null, reformats: noReformats(), opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
+      set({ study, ...noPriors, ...noComparison, crossPoint: null, reformats: noReformats(), layout: layoutToOpen(study), opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
     } catch (error) {
       if (get().opening === studyInstanceUid) set({ opening: null, error: messageOf(error) });
       return;
@@ -289,7 +315,13 @@ export const useViewer = create<ViewerState>((set, get) => ({
       const viewportSeries = state.viewportSeries.map((uid, slot) => (findSeries(state, uid)?.isComparison ? (own[slot] ?? null) : uid));
       return { ...noComparison, viewportSeries };
     }),
-  setLayout: (layout) => set((state) => ({ layout, active: Math.min(state.active, viewportCount(layout) - 1) })),
+  setLayout: (layout) =>
+    set((state) => {
+      // Chosen by the reader for this study: the next study of its modality opens so.
+      const modality = readingModality(state.study);
+      if (modality) globalThis.localStorage?.setItem(LAYOUT_BY_MODALITY_KEY, JSON.stringify({ ...storedLayouts(), [modality]: layout }));
+      return { layout, active: Math.min(state.active, viewportCount(layout) - 1) };
+    }),
   jump: null,
   showSeries: (slot, seriesInstanceUid, imageId) =>
     set((state) => {

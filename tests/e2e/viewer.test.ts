@@ -512,6 +512,19 @@ describe('viewing studies', () => {
     }
   }
 
+  it('opens a study in the layout last chosen for its modality, its first series in order', async () => {
+    await page.getByRole('button', { name: 'Layout 2 × 2' }).click();
+    const mr = await cdStudy();
+    const firstFour = mr.series.slice(0, 4).map((series) => series.seriesInstanceUid);
+    await openStudy('Pancreas');
+    // No layout was chosen for CT: one viewport.
+    expect(await page.getByRole('button', { name: 'Layout 1 × 1' }).getAttribute('aria-pressed')).toBe('true');
+    await openStudy(await firstNameOfCd());
+    expect(await page.getByRole('button', { name: 'Layout 2 × 2' }).getAttribute('aria-pressed')).toBe('true');
+    for (const slot of [0, 1, 2, 3]) await until((d) => d['series'] === firstFour[slot], slot);
+    await page.getByRole('button', { name: 'Layout 1 × 1' }).click();
+  });
+
   it('plays a multi-frame file as cine at its own frame rate, and pauses', async () => {
     await openStudy('US Echo');
     const before = await until((d) => Number(d['imageCount']) >= 8);
