@@ -10,6 +10,7 @@ import type { ViewerCommand } from './bindings';
 import type { ImageWindow } from './cornerstone/imageInfo';
 import { formatWindowValue } from './overlayText';
 import { applyPreset, runViewerCommand } from './viewerCommands';
+import type { SlabMode } from './volumeGeometry';
 import { LAYOUTS, type Layout, useViewer } from './viewerStore';
 import { viewportRegistry } from './viewportRegistry';
 
@@ -125,6 +126,44 @@ function DrawingTools() {
   );
 }
 
+const SLAB_THICKNESSES_MM = [0, 5, 10, 20, 40] as const;
+const SLAB_MODES: ReadonlyArray<{ mode: SlabMode; label: string }> = [
+  { mode: 'mip', label: 'MIP' },
+  { mode: 'minip', label: 'MinIP' },
+  { mode: 'mean', label: 'Mean' },
+];
+
+/** The MPR's slab: how thick (the nearest odd number of images to it) and how its images combine. */
+function SlabControls() {
+  const slab = useViewer((state) => state.slab);
+  const set = (thicknessMm: number, mode: SlabMode) => {
+    useViewer.getState().setSlab(thicknessMm, mode);
+    // The keys go back to the images (arrows scroll, not change the slab).
+    document.querySelector<HTMLElement>('.viewport.active .viewport-element')?.focus();
+  };
+  return (
+    <>
+      <label className="field inline">
+        Slab
+        <select aria-label="Slab thickness" value={slab.thicknessMm} onChange={(event) => set(Number(event.target.value), slab.mode)}>
+          {SLAB_THICKNESSES_MM.map((mm) => (
+            <option key={mm} value={mm}>
+              {mm === 0 ? 'none' : `${mm} mm`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <select aria-label="Slab mode" value={slab.mode} disabled={slab.thicknessMm === 0} onChange={(event) => set(slab.thicknessMm, event.target.value as SlabMode)}>
+        {SLAB_MODES.map(({ mode, label }) => (
+          <option key={mode} value={mode}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
 export function ViewerToolbar() {
   const layout = useViewer((state) => state.layout);
   const playing = useViewer((state) => state.snapshots[state.active]?.cine.playing ?? false);
@@ -134,7 +173,7 @@ export function ViewerToolbar() {
   const listHidden = useViewer((state) => state.studyListHidden);
   const linked = useViewer((state) => state.linked);
   const referenceLines = useViewer((state) => state.referenceLines);
-  const mprOpen = useViewer((state) => state.reformats.some(Boolean));
+  const mprOpen = useViewer((state) => state.mpr !== null);
   const reportOpen = useReport((state) => state.panelOpen);
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
@@ -155,6 +194,7 @@ export function ViewerToolbar() {
         <button type="button" className={`small${mprOpen ? ' pressed' : ''}`} aria-pressed={mprOpen} aria-label="MPR" title="The series with its sagittal and coronal (or axial) reformats, 1 × 3; again: back (M)" onClick={() => runViewerCommand('toggleMpr')}>
           MPR
         </button>
+        {mprOpen && <SlabControls />}
         {layout !== '1x1' && (
           <button type="button" className={`small${referenceLines ? ' pressed' : ''}`} aria-pressed={referenceLines} aria-label="Reference lines" title="Draw the active viewport's slice where it cuts the other viewports' images (X)" onClick={() => runViewerCommand('toggleReferenceLines')}>
             Ref lines

@@ -81,7 +81,7 @@ export function ViewportOverlay({ slot, series, study: fullStudy, snapshot }: { 
             </div>
             {info?.reformat && (
               <div className="reformat-tag" data-testid="reformat-tag">
-                MPR {info.reformat}
+                {info.reformat}
               </div>
             )}
           </div>

@@ -75,13 +75,19 @@ export function ViewportPane({ slot }: { slot: number }) {
     if (!current || !series) return;
     const { viewport, ready } = current;
     if (reformat) {
-      // A reformat of the series (MPR): its images by plane position, from the middle.
-      void ready.then(() => viewport.setImages({ key: reformat.imageIds[0] ?? reformat.name, imageIds: reformat.imageIds, onDemand: true }, Math.floor(reformat.imageIds.length / 2)));
+      // A reformat of the series (MPR): from the slice through the centre of what is shown now
+      // (the acquired slice, or the same reformat with another slab), else from the middle.
+      void ready.then(() => {
+        const near = viewport.indexNearShown(reformat.imageIds);
+        return viewport.setImages({ key: reformat.imageIds[0] ?? reformat.name, imageIds: reformat.imageIds, onDemand: true }, near >= 0 ? near : Math.floor(reformat.imageIds.length / 2));
+      });
       return;
     }
     const imageIds = imageIdsFor(series.instances);
     const jump = useViewer.getState().jump;
-    const start = jump?.slot === slot ? Math.max(0, imageIds.indexOf(jump.imageId)) : 0;
+    // Back from a reformat of this series (a slab removed): the acquired slice it was showing.
+    const near = viewport.showsReformat ? viewport.indexNearShown(imageIds) : -1;
+    const start = jump?.slot === slot ? Math.max(0, imageIds.indexOf(jump.imageId)) : Math.max(0, near);
     const bundleUrl = findSeries(useViewer.getState(), series.seriesInstanceUid)?.study.bundleUrl;
     const bundle = bundleUrl ? { url: bundleUrl, files: series.instances.map((instance) => ({ url: urlOfImageId(imageIdFor(instance, 0)), sopInstanceUid: instance.sopInstanceUid })) } : undefined;
     void ready.then(() => viewport.setImages({ key: series.seriesInstanceUid, imageIds, bundle }, start));

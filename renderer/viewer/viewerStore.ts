@@ -5,6 +5,8 @@ import type { WorkstationClient } from '../api/workstationClient';
 import { messageOf } from '../app/format';
 import { DEFAULT_KEY_BINDINGS, DEFAULT_MOUSE_BINDINGS, type KeyBinding, type MouseBindings } from './bindings';
 import type { ViewportSnapshot } from './cornerstone/stackViewport';
+import { type ReformatSeries, withSlab } from './cornerstone/mprImages';
+import type { SlabMode } from './volumeGeometry';
 import { unlinkStacks } from './linkedScrolling';
 import type { Vector3 } from './orientation';
 
@@ -101,9 +103,18 @@ interface ViewerState {
    * Per viewport slot, the reformat (MPR) it shows of its series instead of the acquired slices:
    * the plane's name and its images (cornerstone/mprImages.ts); null for the acquired slices.
    */
-  reformats: Array<ShownReformat | null>;
+  reformats: Array<ReformatSeries | null>;
+  /** The series reformatted, and its three reformats without a slab (across rows, across columns, the acquired plane). */
+  mpr: { seriesInstanceUid: string; reformats: ReformatSeries[] } | null;
+  /** The slab the reformats are made with: millimetres (0: none) and how its images combine. */
+  slab: { thicknessMm: number; mode: SlabMode };
   /** Shows the acquired series with its two reformats beside it, 1 × 3. */
-  openMpr(seriesInstanceUid: string, reformats: ShownReformat[]): void;
+  openMpr(seriesInstanceUid: string, reformats: ReformatSeries[]): void;
+  /**
+   * Makes the MPR's images with a slab (0 mm: none). With one, the first viewport shows the
+   * acquired plane made from the volume too, so all three show the same slab.
+   */
+  setSlab(thicknessMm: number, mode: SlabMode): void;
   /** Back to the acquired slices, one viewport. */
   closeMpr(): void;
   /** The point picked with Shift+click (crossReference.ts), marked in each viewport of its frame of reference. */
@@ -140,12 +151,9 @@ interface ViewerState {
   setMouseBindings(bindings: MouseBindings): void;
 }
 
-export interface ShownReformat {
-  name: string;
-  imageIds: string[];
-}
+const NO_SLAB_CHOICE = { thicknessMm: 0, mode: 'mip' } as const satisfies { thicknessMm: number; mode: SlabMode };
 
-const noReformats = (): Array<ShownReformat | null> => Array.from({ length: MAX_VIEWPORTS }, () => null);
+const noReformats = (): Array<ReformatSeries | null> => Array.from({ length: MAX_VIEWPORTS }, () => null);
 
 /** A point in the patient, in millimetres of its frame of reference. */
 export interface CrossPoint {
@@ -221,14 +229,34 @@ export const useViewer = create<ViewerState>((set, get) => ({
     set({ referenceLines });
   },
   reformats: noReformats(),
+  mpr: null,
+  slab: NO_SLAB_CHOICE,
   openMpr: (seriesInstanceUid, reformats) =>
     set((state) => ({
       layout: '1x3',
       active: 0,
-      viewportSeries: state.viewportSeries.map((uid, slot) => (slot < 1 + reformats.length ? seriesInstanceUid : uid)),
-      reformats: noReformats().map((_, slot) => (slot === 0 ? null : (reformats[slot - 1] ?? null))),
+      mpr: { seriesInstanceUid, reformats },
+      slab: NO_SLAB_CHOICE,
+      viewportSeries: state.viewportSeries.map((uid, slot) => (slot < 3 ? seriesInstanceUid : uid)),
+      // The acquired slices first, then the reformats across rows and across columns.
+      reformats: noReformats().map((_, slot) => (slot === 1 || slot === 2 ? (reformats[slot - 1] ?? null) : null)),
     })),
-  closeMpr: () => set({ layout: '1x1', active: 0, reformats: noReformats() }),
+  setSlab: (thicknessMm, mode) =>
+    set((state) => {
+      const { mpr } = state;
+      if (!mpr) return {};
+      const reformats = state.reformats.map((shown, slot) => {
+        if (state.viewportSeries[slot] !== mpr.seriesInstanceUid) return shown;
+        // The first viewport: the acquired slices without a slab, the acquired plane from the volume with one.
+        if (slot === 0 && (shown === null || shown.reformat === 2)) {
+          const acquiredPlane = mpr.reformats[2];
+          return thicknessMm > 0 && acquiredPlane ? withSlab(acquiredPlane, thicknessMm, mode) : null;
+        }
+        return shown ? (withSlab(shown, thicknessMm, mode) ?? shown) : shown;
+      });
+      return { slab: { thicknessMm, mode }, reformats };
+    }),
+  closeMpr: () => set({ layout: '1x1', active: 0, reformats: noReformats(), mpr: null, slab: NO_SLAB_CHOICE }),
   crossPoint: null,
   setCrossPoint: (crossPoint) => set({ crossPoint }),
   linked: false,
@@ -246,7 +274,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
     try {
       const study = await client.request('viewer.openStudy', { studyInstanceUid });
       if (get().opening !== studyInstanceUid) return;
-      set({ study, ...noPriors, ...noComparison, crossPoint: null, reformats: noReformats(), layout: layoutToOpen(study), opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
+      set({ study, ...noPriors, ...noComparison, crossPoint: null, reformats: noReformats(), mpr: null, slab: NO_SLAB_CHOICE, layout: layoutToOpen(study), opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
     } catch (error) {
       if (get().opening === studyInstanceUid) set({ opening: null, error: messageOf(error) });
       return;
@@ -282,7 +310,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
       set({ serverPriorsError: messageOf(error) });
     }
   },
-  closeStudy: () => set({ study: null, ...noPriors, ...noComparison, crossPoint: null, reformats: noReformats(), studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
+  closeStudy: () => set({ study: null, ...noPriors, ...noComparison, crossPoint: null, reformats: noReformats(), mpr: null, slab: NO_SLAB_CHOICE, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
   async openComparison(client, studyInstanceUid) {
     const reading = get().study?.study.studyInstanceUid;
     if (!reading || studyInstanceUid === reading) return;

@@ -130,17 +130,18 @@ export interface Reformat {
 }
 
 /**
- * The two reformats of a volume: cut across its rows (fixed x) and across its columns (fixed y),
- * each shown head up (else front up) and patient left (else back) to the right.
+ * The three reformats of a volume: cut across its rows (fixed x), across its columns (fixed y),
+ * and along its slices (fixed k: the acquired plane, for slabs), each shown head up (else front
+ * up) and patient left (else back) to the right.
  */
 export function reformatsOf(layout: VolumeLayout): Reformat[] {
   const axes = axesOf(layout);
-  return (['x', 'y'] as const).map((fixed) => {
-    const inPlane = [fixed === 'x' ? axes.y : axes.x, axes.k] as const;
-    const headFoot = Math.max(...inPlane.map((axis) => Math.abs(axis.direction[2])));
+  return (['x', 'y', 'k'] as const).map((fixed) => {
+    const [first, second] = (['x', 'y', 'k'] as const).filter((key) => key !== fixed).map((key) => axes[key]) as [Axis, Axis];
+    const headFoot = Math.max(Math.abs(first.direction[2]), Math.abs(second.direction[2]));
     // Down: the axis most along head–foot, towards the feet; without one, the most front–back, towards the back.
-    const downAxis = headFoot >= 0.5 ? (Math.abs(inPlane[0].direction[2]) >= Math.abs(inPlane[1].direction[2]) ? inPlane[0] : inPlane[1]) : Math.abs(inPlane[0].direction[1]) >= Math.abs(inPlane[1].direction[1]) ? inPlane[0] : inPlane[1];
-    const acrossAxis = downAxis === inPlane[0] ? inPlane[1] : inPlane[0];
+    const downAxis = headFoot >= 0.5 ? (Math.abs(first.direction[2]) >= Math.abs(second.direction[2]) ? first : second) : Math.abs(first.direction[1]) >= Math.abs(second.direction[1]) ? first : second;
+    const acrossAxis = downAxis === first ? second : first;
     const downSign = headFoot >= 0.5 ? (downAxis.direction[2] > 0 ? -1 : 1) : downAxis.direction[1] < 0 ? -1 : 1;
     const acrossSign = Math.abs(acrossAxis.direction[0]) >= 0.5 ? (acrossAxis.direction[0] < 0 ? -1 : 1) : acrossAxis.direction[1] < 0 ? -1 : 1;
     return {
@@ -155,6 +156,26 @@ export function reformatsOf(layout: VolumeLayout): Reformat[] {
       rows: downAxis.size,
     };
   });
+}
+
+/** Millimetres between a reformat's images (along its fixed axis). */
+export function reformatSpacing(layout: VolumeLayout, reformat: Reformat): number {
+  return axesOf(layout)[reformat.fixed].spacing;
+}
+
+export type SlabMode = 'mip' | 'minip' | 'mean';
+
+/** A slab: `half` images each side of the one shown, combined by `mode`; half 0 is the image alone. */
+export interface Slab {
+  half: number;
+  mode: SlabMode;
+}
+
+export const NO_SLAB: Slab = { half: 0, mode: 'mip' };
+
+/** The slab nearest a thickness asked for, in images each side (an odd number of images in all). */
+export function slabHalfWidth(thicknessMm: number, spacing: number): number {
+  return thicknessMm > 0 && spacing > 0 ? Math.max(0, Math.round((thicknessMm / spacing - 1) / 2)) : 0;
 }
 
 /** The plane of reformatted image `index` (0 … count − 1), in the volume's frame of reference. */
@@ -189,11 +210,7 @@ export interface NumberArray {
   [index: number]: number;
 }
 
-/**
- * The pixels of reformatted image `index` into `out` (rows × columns, row by row), from the
- * volume's voxels stored slice by slice in volume order, each slice row by row.
- */
-export function sampleReformat(voxels: NumberArray, layout: VolumeLayout, reformat: Reformat, index: number, out: NumberArray): void {
+function sampleOne(voxels: NumberArray, layout: VolumeLayout, reformat: Reformat, index: number, out: NumberArray): void {
   const strides: Record<AxisKey, number> = { x: 1, y: layout.columns, k: layout.columns * layout.rows };
   const acrossStride = strides[reformat.across] * reformat.acrossSign;
   const downStride = strides[reformat.down] * reformat.downSign;
@@ -207,4 +224,33 @@ export function sampleReformat(voxels: NumberArray, layout: VolumeLayout, reform
       source += acrossStride;
     }
   }
+}
+
+/**
+ * The pixels of reformatted image `index` into `out` (rows × columns, row by row), from the
+ * volume's voxels stored slice by slice in volume order, each slice row by row. With a slab, the
+ * images `slab.half` each side (as far as the volume goes) are combined pixel by pixel: the
+ * highest (MIP), the lowest (MinIP) or the mean, rounded.
+ */
+export function sampleReformat(voxels: NumberArray, layout: VolumeLayout, reformat: Reformat, index: number, out: NumberArray, slab: Slab = NO_SLAB): void {
+  const first = Math.max(0, index - slab.half);
+  const last = Math.min(reformat.count - 1, index + slab.half);
+  if (first === last) {
+    sampleOne(voxels, layout, reformat, index, out);
+    return;
+  }
+  const size = reformat.rows * reformat.columns;
+  const combined = new Float64Array(size).fill(slab.mode === 'mip' ? -Infinity : slab.mode === 'minip' ? Infinity : 0);
+  const plane = new Float64Array(size);
+  for (let at = first; at <= last; at += 1) {
+    sampleOne(voxels, layout, reformat, at, plane);
+    for (let i = 0; i < size; i += 1) {
+      const value = plane[i]!;
+      if (slab.mode === 'mip') combined[i] = Math.max(combined[i]!, value);
+      else if (slab.mode === 'minip') combined[i] = Math.min(combined[i]!, value);
+      else combined[i] = combined[i]! + value;
+    }
+  }
+  const count = last - first + 1;
+  for (let i = 0; i < size; i += 1) out[i] = slab.mode === 'mean' ? Math.round(combined[i]! / count) : combined[i]!;
 }

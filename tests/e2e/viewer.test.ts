@@ -268,6 +268,24 @@ describe('viewing studies', () => {
     await until((d) => nearest(d['imageIndex'], picked[1]!), 2);
     for (const slot of [1, 2]) await expect.poll(async () => Number(await viewport(slot).getByTestId('cross-point').getAttribute('data-distance'))).toBeLessThan(0.6);
 
+    // A 10 mm MIP slab: all three made from the volume (the axial too, at the same height), thicker, brighter.
+    const acquiredIndex = Number((await data(0))['imageIndex']);
+    const upward = [...ct.map((slice) => slice.z)].sort((a, b) => a - b);
+    const sagittalBefore = await canvasHash(1);
+    await page.getByLabel('Slab thickness').selectOption('10');
+    await expect.poll(() => viewport(0).getByTestId('reformat-tag').textContent()).toBe('MPR axial · MIP slab');
+    expect(await viewport(1).getByTestId('reformat-tag').textContent()).toBe('MPR sagittal · MIP slab');
+    await until((d) => d['imageIndex'] === String(upward.indexOf(ct[acquiredIndex]!.z)) && d['imageCount'] === '134');
+    // 10 mm is 3 slices of 3 mm on the axial, 9 columns of 1.07 mm on the sagittal.
+    await expect.poll(() => viewport(0).textContent()).toContain('Thk 9.0 mm');
+    await expect.poll(() => viewport(1).textContent()).toContain('Thk 9.7 mm');
+    await expect.poll(() => canvasHash(1)).not.toBe(sagittalBefore);
+    // No slab: the acquired slice it was at.
+    await page.getByLabel('Slab thickness').selectOption('0');
+    await until((d) => d['imageIndex'] === String(acquiredIndex));
+    await expect.poll(() => viewport(0).getByTestId('reformat-tag').count()).toBe(0);
+    expect(await viewport(1).getByTestId('reformat-tag').textContent()).toBe('MPR sagittal');
+
     await page.keyboard.press('m');
     await expect.poll(() => page.getByRole('button', { name: 'Layout 1 × 1' }).getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByTestId('reformat-tag').count()).toBe(0);

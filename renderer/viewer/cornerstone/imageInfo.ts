@@ -3,10 +3,9 @@ import type { Image } from 'cornerstone-core';
 import type { DataSet } from 'dicom-parser';
 import type { Calibration } from '../../../shared/api';
 import { calibrationOf } from './annotationTools';
-import { planeNameOf } from '../volumeGeometry';
 import type { CornerstoneStack } from './cornerstoneSetup';
 import { urlOfImageId } from './imageLoading';
-import { headerImageIdOf } from './mprImages';
+import { describeReformat, headerImageIdOf } from './mprImages';
 
 export type Vector3 = readonly [number, number, number];
 
@@ -41,8 +40,8 @@ export interface ImageInfo {
   patientAge: string;
   /** What distances on this image rest on. */
   calibration: Calibration;
-  /** A reformatted (MPR) image: its plane's name; null for acquired images. */
-  reformat: 'sagittal' | 'coronal' | 'axial' | null;
+  /** A reformatted (MPR) image: what it is ("MPR sagittal · MIP slab"); null for acquired images. */
+  reformat: string | null;
 }
 
 interface ImagePlaneModule {
@@ -57,12 +56,6 @@ function vector(values: number[] | null | undefined): Vector3 | null {
   if (!values || values.length < 3) return null;
   const [x = NaN, y = NaN, z = NaN] = values;
   return [x, y, z].every(Number.isFinite) ? [x, y, z] : null;
-}
-
-function cross(a: number[], b: number[]): Vector3 {
-  const [ax = 0, ay = 0, az = 0] = a;
-  const [bx = 0, by = 0, bz = 0] = b;
-  return [ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx];
 }
 
 function finite(value: number | undefined | null): number | null {
@@ -126,7 +119,7 @@ export function readImageInfo(stack: CornerstoneStack, image: Image): ImageInfo 
     photometricInterpretation: text('x00280004'),
     patientAge: text('x00101010'),
     calibration: calibrationOf(stack, imageId),
-    reformat: headerImageId && plane.rowCosines && plane.columnCosines ? planeNameOf(cross(plane.rowCosines, plane.columnCosines)) : null,
+    reformat: describeReformat(imageId),
   };
 }
 

@@ -9,7 +9,7 @@
 import type { Image } from 'cornerstone-core';
 import type { CornerstoneStack } from './cornerstoneSetup';
 import { imagePlaneOf, type ImagePlaneModule } from '../referenceLine';
-import { type PlaneName, planVolume, type Reformat, reformatPlane, reformatsOf, sampleReformat, type VolumeLayout } from '../volumeGeometry';
+import { NO_SLAB, type PlaneName, planVolume, type Reformat, reformatPlane, reformatSpacing, reformatsOf, sampleReformat, type Slab, type SlabMode, slabHalfWidth, type VolumeLayout } from '../volumeGeometry';
 
 export const MPR_SCHEME = 'mpr';
 
@@ -47,17 +47,17 @@ function arrayLike(kind: ArrayLike<number>, length: number): PixelArray {
   return new Float32Array(length);
 }
 
-/** A reformatted image's id: the volume, which reformat, which position along it. */
-function mprImageId(volume: Volume, reformat: number, index: number): string {
-  return `${MPR_SCHEME}:${volume.id}/${reformat}/${index}`;
+/** A reformatted image's id: the volume, which reformat, which position along it, and its slab. */
+function mprImageId(volume: Volume, reformat: number, index: number, slab: Slab): string {
+  return `${MPR_SCHEME}:${volume.id}/${reformat}/${index}/${slab.half}/${slab.mode}`;
 }
 
-function parse(imageId: string): { volume: Volume; reformat: Reformat; index: number } | null {
-  const match = /^mpr:(\d+)\/(\d+)\/(\d+)$/.exec(imageId);
+function parse(imageId: string): { volume: Volume; reformat: Reformat; index: number; slab: Slab } | null {
+  const match = /^mpr:(\d+)\/(\d+)\/(\d+)\/(\d+)\/(mip|minip|mean)$/.exec(imageId);
   if (!match || !current || Number(match[1]) !== current.id) return null;
   const reformat = current.reformats[Number(match[2])];
   const index = Number(match[3]);
-  return reformat && index < reformat.count ? { volume: current, reformat, index } : null;
+  return reformat && index < reformat.count ? { volume: current, reformat, index, slab: { half: Number(match[4]), mode: match[5] as SlabMode } } : null;
 }
 
 export function isMprImageId(imageId: string): boolean {
@@ -69,12 +69,44 @@ export function headerImageIdOf(imageId: string): string | null {
   return parse(imageId)?.volume.sourceImageId ?? null;
 }
 
+/** One reformat's images as a viewport shows them, with the slab they are made with. */
+const SLAB_NAMES: Readonly<Record<SlabMode, string>> = { mip: 'MIP', minip: 'MinIP', mean: 'mean' };
+
+/** What a reformatted image is, for its overlay: "MPR sagittal", "MPR coronal · MIP slab"; null for other ids. */
+export function describeReformat(imageId: string): string | null {
+  const found = parse(imageId);
+  if (!found) return null;
+  return `MPR ${found.reformat.name}${found.slab.half > 0 ? ` · ${SLAB_NAMES[found.slab.mode]} slab` : ''}`;
+}
+
 export interface ReformatSeries {
   name: PlaneName;
+  /** Which of the volume's reformats (reformatsOf): across rows, across columns, along the slices. */
+  reformat: number;
   imageIds: string[];
+  /** Millimetres the slab covers; 0 without one. */
+  slabMm: number;
+  mode: SlabMode;
 }
 
 export type VolumeResult = { ok: true; reformats: ReformatSeries[] } | { ok: false; reason: string };
+
+function seriesOf(volume: Volume, reformat: number, slab: Slab): ReformatSeries {
+  const family = volume.reformats[reformat]!;
+  const images = Array.from({ length: family.count }, (_, index) => mprImageId(volume, reformat, index, slab));
+  return { name: family.name, reformat, imageIds: images, slabMm: slab.half > 0 ? (2 * slab.half + 1) * reformatSpacing(volume.layout, family) : 0, mode: slab.mode };
+}
+
+/**
+ * The same reformat made with a slab of about `thicknessMm` (0: none), combined by `mode`; null
+ * when its volume is no longer in memory.
+ */
+export function withSlab(series: ReformatSeries, thicknessMm: number, mode: SlabMode): ReformatSeries | null {
+  const volume = current;
+  const family = volume?.reformats[series.reformat];
+  if (!volume || !family || !series.imageIds[0] || parse(series.imageIds[0]) === null) return null;
+  return seriesOf(volume, series.reformat, { half: slabHalfWidth(thicknessMm, reformatSpacing(volume.layout, family)), mode });
+}
 
 /**
  * The reformats of a stack whose images are all loaded (`images`, in the stack's order), built
@@ -114,15 +146,15 @@ export function buildVolume(stack: CornerstoneStack, key: string, images: readon
     };
   }
   const volume = current;
-  return { ok: true, reformats: volume.reformats.map((reformat, r) => ({ name: reformat.name, imageIds: Array.from({ length: reformat.count }, (_, index) => mprImageId(volume, r, index)) })) };
+  return { ok: true, reformats: volume.reformats.map((_, r) => seriesOf(volume, r, NO_SLAB)) };
 }
 
 function reformattedImage(imageId: string): Image {
   const found = parse(imageId);
   if (!found) throw new Error('this reformat is no longer in memory (another series was reformatted since): press MPR again');
-  const { volume, reformat, index } = found;
+  const { volume, reformat, index, slab } = found;
   const pixels = arrayLike(volume.voxels, reformat.rows * reformat.columns);
-  sampleReformat(volume.voxels, volume.layout, reformat, index, pixels);
+  sampleReformat(volume.voxels, volume.layout, reformat, index, pixels, slab);
   let min = Infinity;
   let max = -Infinity;
   for (const value of pixels) {
@@ -160,10 +192,10 @@ export function registerMprImages(stack: CornerstoneStack): void {
   cornerstone.metaData.addProvider((type: string, imageId: string): unknown => {
     const found = isMprImageId(imageId) ? parse(imageId) : null;
     if (!found) return undefined;
-    const { volume, reformat, index } = found;
+    const { volume, reformat, index, slab } = found;
     if (type === 'imagePlaneModule') {
       const plane = reformatPlane(volume.layout, reformat, index);
-      const fixedSpacing = reformat.fixed === 'x' ? volume.layout.columnSpacing : volume.layout.rowSpacing;
+      const fixedSpacing = reformatSpacing(volume.layout, reformat);
       return {
         frameOfReferenceUID: plane.frameOfReferenceUid,
         rows: plane.rows,
@@ -175,8 +207,8 @@ export function registerMprImages(stack: CornerstoneStack): void {
         pixelSpacing: [plane.rowSpacing, plane.columnSpacing],
         rowPixelSpacing: plane.rowSpacing,
         columnPixelSpacing: plane.columnSpacing,
-        // One voxel thick: nearest-slice sampling, no slab.
-        sliceThickness: fixedSpacing,
+        // One voxel thick (nearest-slice sampling), or the slab's images together.
+        sliceThickness: fixedSpacing * (2 * slab.half + 1),
         sliceLocation: undefined,
       };
     }

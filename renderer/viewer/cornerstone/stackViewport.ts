@@ -13,7 +13,7 @@ import { InstanceBundle } from './instanceBundle';
 import { fullRangeWindow } from './modalityRange';
 import { buildVolume, isMprImageId, type VolumeResult } from './mprImages';
 import { type SlicePlane, slicePlaneOf } from '../slicePlane';
-import { type ImagePlane, type ImagePlaneModule, imagePlaneOf, type ImagePoint } from '../referenceLine';
+import { type ImagePlane, type ImagePlaneModule, imagePlaneOf, type ImagePoint, patientPointOf, sliceThrough } from '../referenceLine';
 
 /** Images requested at once while filling the stack in the background (most wait on the bundle's bytes; 12 kept both decode workers busier than 6). */
 const BACKGROUND_REQUESTS = 12;
@@ -287,6 +287,23 @@ export class StackViewport {
   shownPlane(): ImagePlane | null {
     const imageId = this.shownImage?.imageId;
     return imageId ? this.planeOfImage(imageId) : null;
+  }
+
+  /**
+   * Among `imageIds`, the image whose slice passes nearest the centre of the image shown now
+   * (a viewport switching between a series' acquired slices and a reformat keeps its place);
+   * -1 when nothing is shown, or no image there holds that point.
+   */
+  indexNearShown(imageIds: readonly string[]): number {
+    const plane = this.shownPlane();
+    if (!plane) return -1;
+    const centre = patientPointOf(plane, { x: plane.columns / 2, y: plane.rows / 2 });
+    return sliceThrough(imageIds.map((imageId) => this.planeOfImage(imageId)), plane.frameOfReferenceUid, centre)?.index ?? -1;
+  }
+
+  /** Whether the image shown is a reformat (MPR). */
+  get showsReformat(): boolean {
+    return this.shownImage !== null && isMprImageId(this.shownImage.imageId);
   }
 
   /** Image `index`'s plane in patient space; null until its header has been read, or when it cannot place it. */

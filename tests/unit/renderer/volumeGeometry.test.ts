@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Vector3 } from '../../../renderer/viewer/orientation';
 import { type ImagePlane, patientPointOf } from '../../../renderer/viewer/referenceLine';
-import { planVolume, reformatPlane, reformatsOf, sampleReformat, type VolumeLayout } from '../../../renderer/viewer/volumeGeometry';
+import { planVolume, reformatPlane, reformatsOf, sampleReformat, slabHalfWidth, type VolumeLayout } from '../../../renderer/viewer/volumeGeometry';
 
 /** A stack as a scanner writes it: `count` slices of 4 × 3 pixels, `gap` mm apart along the normal, the first at `start`. */
 function stack(options: { count?: number; row?: Vector3; column?: Vector3; start?: Vector3; step?: Vector3 } = {}): ImagePlane[] {
@@ -58,9 +58,11 @@ describe('multiplanar reformats', () => {
 
   it('gives an axial stack sagittal and coronal reformats, head up, back (sagittal) and left (coronal) to the right', () => {
     const layout = layoutOf(stack());
-    const [sagittal, coronal] = reformatsOf(layout);
+    const [sagittal, coronal, acquired] = reformatsOf(layout);
     expect(sagittal).toMatchObject({ name: 'sagittal', fixed: 'x', across: 'y', down: 'k', acrossSign: 1, downSign: -1, count: 4, columns: 3, rows: 10 });
     expect(coronal).toMatchObject({ name: 'coronal', fixed: 'y', across: 'x', down: 'k', acrossSign: 1, downSign: -1, count: 3, columns: 4, rows: 10 });
+    // The acquired plane again (for slabs): shown as acquired, from the feet up.
+    expect(acquired).toMatchObject({ name: 'axial', fixed: 'k', across: 'x', down: 'y', acrossSign: 1, downSign: 1, count: 10, columns: 4, rows: 3 });
     const plane = reformatPlane(layout, sagittal!, 2);
     expect(plane.row).toEqual([0, 1, 0]);
     expect(plane.column).toEqual([-0, -0, -1]);
@@ -84,6 +86,29 @@ describe('multiplanar reformats', () => {
     expectPixelsWhereTheyLie(sagittal);
     // Rows running towards the front and columns up: still shown the usual way.
     expectPixelsWhereTheyLie(layoutOf(stack({ row: [0, -1, 0], column: [0, 0, 1], start: [40, -20, 100], step: [2, 0, 0] })));
+  });
+
+  it('combines a slab of images each side: the highest, the lowest or the mean, as far as the volume goes', () => {
+    const layout = layoutOf(stack());
+    const sagittal = reformatsOf(layout)[0]!;
+    // Voxel value: 10 × its column (x) + its slice — so along the sagittal's fixed axis (x) values grow by 10.
+    const voxels = Float64Array.from({ length: 4 * 3 * 10 }, (_, i) => 10 * (i % 4) + Math.floor(i / 12));
+    const sample = (index: number, half: number, mode: 'mip' | 'minip' | 'mean') => {
+      const out = new Float64Array(sagittal.rows * sagittal.columns);
+      sampleReformat(voxels, layout, sagittal, index, out, { half, mode });
+      return out;
+    };
+    const alone = sample(1, 0, 'mip');
+    expect(sample(1, 1, 'mip')).toEqual(alone.map((value) => value + 10));
+    expect(sample(1, 1, 'minip')).toEqual(alone.map((value) => value - 10));
+    expect(sample(1, 1, 'mean')).toEqual(alone);
+    // At the edge only what exists: images 0 and 1 for a slab around 0.
+    expect(sample(0, 1, 'mean')).toEqual(sample(0, 0, 'mip').map((value) => Math.round(value + 5)));
+    // Thickness to images each side: 10 mm of 3 mm slices is 3 slices; of 1.07 mm pixels, 9.
+    expect(slabHalfWidth(10, 3)).toBe(1);
+    expect(slabHalfWidth(10, 1.07)).toBe(4);
+    expect(slabHalfWidth(5, 3)).toBe(0);
+    expect(slabHalfWidth(0, 3)).toBe(0);
   });
 
   it('says why a series is no volume', () => {
