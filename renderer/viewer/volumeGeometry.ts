@@ -210,47 +210,41 @@ export interface NumberArray {
   [index: number]: number;
 }
 
-function sampleOne(voxels: NumberArray, layout: VolumeLayout, reformat: Reformat, index: number, out: NumberArray): void {
-  const strides: Record<AxisKey, number> = { x: 1, y: layout.columns, k: layout.columns * layout.rows };
-  const acrossStride = strides[reformat.across] * reformat.acrossSign;
-  const downStride = strides[reformat.down] * reformat.downSign;
-  const start = strides[reformat.fixed] * index + (reformat.acrossSign > 0 ? 0 : strides[reformat.across] * (reformat.columns - 1)) + (reformat.downSign > 0 ? 0 : strides[reformat.down] * (reformat.rows - 1));
-  let target = 0;
-  for (let row = 0; row < reformat.rows; row += 1) {
-    let source = start + row * downStride;
-    for (let column = 0; column < reformat.columns; column += 1) {
-      out[target] = voxels[source]!;
-      target += 1;
-      source += acrossStride;
-    }
-  }
-}
-
 /**
  * The pixels of reformatted image `index` into `out` (rows × columns, row by row), from the
  * volume's voxels stored slice by slice in volume order, each slice row by row. With a slab, the
  * images `slab.half` each side (as far as the volume goes) are combined pixel by pixel: the
- * highest (MIP), the lowest (MinIP) or the mean, rounded.
+ * highest (MIP), the lowest (MinIP) or the mean, rounded. One pass over the output, the slab's
+ * voxels of each pixel read in a row (fast enough to scroll a 20 mm slab: see the viewer bench).
  */
 export function sampleReformat(voxels: NumberArray, layout: VolumeLayout, reformat: Reformat, index: number, out: NumberArray, slab: Slab = NO_SLAB): void {
+  const strides: Record<AxisKey, number> = { x: 1, y: layout.columns, k: layout.columns * layout.rows };
+  const acrossStride = strides[reformat.across] * reformat.acrossSign;
+  const downStride = strides[reformat.down] * reformat.downSign;
+  const fixedStride = strides[reformat.fixed];
   const first = Math.max(0, index - slab.half);
-  const last = Math.min(reformat.count - 1, index + slab.half);
-  if (first === last) {
-    sampleOne(voxels, layout, reformat, index, out);
-    return;
-  }
-  const size = reformat.rows * reformat.columns;
-  const combined = new Float64Array(size).fill(slab.mode === 'mip' ? -Infinity : slab.mode === 'minip' ? Infinity : 0);
-  const plane = new Float64Array(size);
-  for (let at = first; at <= last; at += 1) {
-    sampleOne(voxels, layout, reformat, at, plane);
-    for (let i = 0; i < size; i += 1) {
-      const value = plane[i]!;
-      if (slab.mode === 'mip') combined[i] = Math.max(combined[i]!, value);
-      else if (slab.mode === 'minip') combined[i] = Math.min(combined[i]!, value);
-      else combined[i] = combined[i]! + value;
+  const count = Math.min(reformat.count - 1, index + slab.half) - first + 1;
+  const start = fixedStride * first + (reformat.acrossSign > 0 ? 0 : strides[reformat.across] * (reformat.columns - 1)) + (reformat.downSign > 0 ? 0 : strides[reformat.down] * (reformat.rows - 1));
+  const mode = slab.mode;
+  let target = 0;
+  for (let row = 0; row < reformat.rows; row += 1) {
+    let source = start + row * downStride;
+    for (let column = 0; column < reformat.columns; column += 1) {
+      let value = voxels[source]!;
+      if (count > 1) {
+        let at = source;
+        for (let image = 1; image < count; image += 1) {
+          at += fixedStride;
+          const next = voxels[at]!;
+          if (mode === 'mip') value = next > value ? next : value;
+          else if (mode === 'minip') value = next < value ? next : value;
+          else value += next;
+        }
+        if (mode === 'mean') value = Math.round(value / count);
+      }
+      out[target] = value;
+      target += 1;
+      source += acrossStride;
     }
   }
-  const count = last - first + 1;
-  for (let i = 0; i < size; i += 1) out[i] = slab.mode === 'mean' ? Math.round(combined[i]! / count) : combined[i]!;
 }

@@ -230,6 +230,7 @@ export async function run(): Promise<BenchResult[]> {
     let memoryAfter = 0;
     const mprOpens: number[] = [];
     const mprScroll: ScrollFigures = { renderMs: [], wallMs: [], eventMs: [], missing: 0 };
+    const slabScroll: ScrollFigures = { renderMs: [], wallMs: [], eventMs: [], missing: 0 };
     let mprMemory = 0;
     for (let runIndex = 0; runIndex < RUNS; runIndex += 1) {
       // A fresh page each run: nothing of the CT decoded or cached.
@@ -265,6 +266,14 @@ export async function run(): Promise<BenchResult[]> {
       mprScroll.wallMs.push(...sagittal.wallMs);
       mprScroll.renderMs.push(...sagittal.renderMs);
       mprScroll.missing += sagittal.missing;
+      // A 20 mm MIP slab: each sagittal image combines 19 columns of voxels.
+      await page.getByLabel('Slab thickness').selectOption('20');
+      await page.waitForFunction(() => document.querySelector('[data-testid="viewport-1"] [data-testid="reformat-tag"]')?.textContent?.includes('slab') === true);
+      await page.mouse.click(sagittalBox.x + sagittalBox.width / 2, sagittalBox.y + sagittalBox.height / 2);
+      const slabbed = await scrollThrough(page, 100, 1);
+      slabScroll.wallMs.push(...slabbed.wallMs);
+      slabScroll.renderMs.push(...slabbed.renderMs);
+      slabScroll.missing += slabbed.missing;
       await page.close();
     }
     const dropped = scroll.wallMs.filter((ms) => ms > FRAME_MS * 1.5).length + scroll.missing;
@@ -301,6 +310,14 @@ export async function run(): Promise<BenchResult[]> {
         anchor: `an empty requestAnimationFrame loop in the same page, p99 interval ${round(emptyP99, 2)} ms`,
         ratio: round(percentile(mprScroll.wallMs, 99) / emptyP99, 2),
         note: `the sagittal reformat scrolled one image per frame, each made when shown (512 × 134 pixels sampled), ${mprScroll.wallMs.length} frames; median ${round(median(mprScroll.wallMs), 2)} ms; render alone p99 ${round(percentile(mprScroll.renderMs, 99), 2)} ms; ${mprScroll.wallMs.filter((ms) => ms > FRAME_MS * 1.5).length + mprScroll.missing} frames dropped`,
+      },
+      {
+        name: 'viewer.mpr.slabScrollFrameP99Ms',
+        value: round(percentile(slabScroll.wallMs, 99), 2),
+        unit: 'ms',
+        anchor: `an empty requestAnimationFrame loop in the same page, p99 interval ${round(emptyP99, 2)} ms`,
+        ratio: round(percentile(slabScroll.wallMs, 99) / emptyP99, 2),
+        note: `the same with a 20 mm MIP slab (19 columns of voxels per image), ${slabScroll.wallMs.length} frames; median ${round(median(slabScroll.wallMs), 2)} ms; ${slabScroll.wallMs.filter((ms) => ms > FRAME_MS * 1.5).length + slabScroll.missing} frames dropped`,
       },
       { name: 'viewer.mpr.rendererMemoryMb', value: round(mprMemory, 0), unit: 'MB', note: 'renderer process RSS with the CT loaded and its MPR volume built' },
     ];
