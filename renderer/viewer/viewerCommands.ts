@@ -71,7 +71,7 @@ export function toggleLink(): void {
  */
 export async function toggleMpr(): Promise<void> {
   const state = useViewer.getState();
-  if (state.reformats.some(Boolean)) {
+  if (state.mpr) {
     state.closeMpr();
     return;
   }
