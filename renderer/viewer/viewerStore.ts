@@ -5,7 +5,7 @@ import type { WorkstationClient } from '../api/workstationClient';
 import { messageOf } from '../app/format';
 import { DEFAULT_KEY_BINDINGS, DEFAULT_MOUSE_BINDINGS, type KeyBinding, type MouseBindings } from './bindings';
 import type { ViewportSnapshot } from './cornerstone/stackViewport';
-import { type ReformatSeries, withSlab } from './cornerstone/mprImages';
+import { type ReformatSeries, releaseVolume, withSlab } from './cornerstone/mprImages';
 import type { SlabMode } from './volumeGeometry';
 import { unlinkStacks } from './linkedScrolling';
 import type { Vector3 } from './orientation';
@@ -256,7 +256,10 @@ export const useViewer = create<ViewerState>((set, get) => ({
       });
       return { slab: { thicknessMm, mode }, reformats };
     }),
-  closeMpr: () => set({ layout: '1x1', active: 0, reformats: noReformats(), mpr: null, slab: NO_SLAB_CHOICE }),
+  closeMpr: () => {
+    releaseVolume();
+    set({ layout: '1x1', active: 0, reformats: noReformats(), mpr: null, slab: NO_SLAB_CHOICE });
+  },
   crossPoint: null,
   setCrossPoint: (crossPoint) => set({ crossPoint }),
   linked: false,
@@ -274,6 +277,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
     try {
       const study = await client.request('viewer.openStudy', { studyInstanceUid });
       if (get().opening !== studyInstanceUid) return;
+      releaseVolume();
       set({ study, ...noPriors, ...noComparison, crossPoint: null, reformats: noReformats(), mpr: null, slab: NO_SLAB_CHOICE, layout: layoutToOpen(study), opening: null, viewportSeries: fillSlots(viewableSeries(study)), active: 0, snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
     } catch (error) {
       if (get().opening === studyInstanceUid) set({ opening: null, error: messageOf(error) });
@@ -310,7 +314,10 @@ export const useViewer = create<ViewerState>((set, get) => ({
       set({ serverPriorsError: messageOf(error) });
     }
   },
-  closeStudy: () => set({ study: null, ...noPriors, ...noComparison, crossPoint: null, reformats: noReformats(), mpr: null, slab: NO_SLAB_CHOICE, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) }),
+  closeStudy: () => {
+    releaseVolume();
+    set({ study: null, ...noPriors, ...noComparison, crossPoint: null, reformats: noReformats(), mpr: null, slab: NO_SLAB_CHOICE, studyListHidden: false, viewportSeries: Array.from({ length: MAX_VIEWPORTS }, () => null), snapshots: Array.from({ length: MAX_VIEWPORTS }, () => null) });
+  },
   async openComparison(client, studyInstanceUid) {
     const reading = get().study?.study.studyInstanceUid;
     if (!reading || studyInstanceUid === reading) return;

@@ -60,6 +60,11 @@ function parse(imageId: string): { volume: Volume; reformat: Reformat; index: nu
   return reformat && index < reformat.count ? { volume: current, reformat, index, slab: { half: Number(match[4]), mode: match[5] as SlabMode } } : null;
 }
 
+/** Lets the volume go (MPR closed, another study opened): its 70 MB or more are not kept for nothing. */
+export function releaseVolume(): void {
+  current = null;
+}
+
 export function isMprImageId(imageId: string): boolean {
   return imageId.startsWith(`${MPR_SCHEME}:`);
 }
