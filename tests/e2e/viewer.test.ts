@@ -248,13 +248,22 @@ describe('viewing studies', () => {
     const highest = Math.max(...ct.map((slice) => slice.z));
     const shownZ = ct[Number((await data(0))['imageIndex'])]!.z;
     await page.mouse.click(...(await centreOf(0)));
-    const line = viewport(1).getByTestId('reference-line');
-    // Attached, not "visible": a horizontal SVG line has no height, which Playwright counts as hidden.
-    await line.waitFor({ state: 'attached' });
-    const [start, end] = await Promise.all(['data-image-start', 'data-image-end'].map(async (name) => ((await line.getAttribute(name)) ?? '').split(',').map(Number)));
+    const lineFrom = async (slot: number, source: number) => {
+      const line = viewport(slot).locator(`[data-testid="reference-line"][data-source-slot="${source}"]`);
+      // Attached, not "visible": a horizontal SVG line has no height, which Playwright counts as hidden.
+      await line.waitFor({ state: 'attached' });
+      return Promise.all(['data-image-start', 'data-image-end'].map(async (name) => ((await line.getAttribute(name)) ?? '').split(',').map(Number)));
+    };
+    const [start, end] = await lineFrom(1, 0);
     expect(start![1]).toBeCloseTo((highest - shownZ) / 3 + 0.5, 1);
     expect(end![1]).toBeCloseTo(start![1]!, 2);
     expect(Math.abs(end![0]! - start![0]!)).toBeCloseTo(512, 1);
+    // The three planes cross: on the sagittal, the coronal (its row 257 of 512, from the middle) is the
+    // vertical line at that row's centre, down the whole height.
+    const [top, bottom] = await lineFrom(1, 2);
+    expect([top![0], bottom![0]]).toEqual([256.5, 256.5]);
+    expect(Math.abs(bottom![1]! - top![1]!)).toBeCloseTo(134, 1);
+    expect(await viewport(1).locator('[data-source-slot="2"]').getAttribute('class')).toContain('other');
 
     // Shift+click a point on the axial: the sagittal goes to its column, the coronal to its row.
     const box = (await viewport(0).locator('.viewport-element').boundingBox())!;
