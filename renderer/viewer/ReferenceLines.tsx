@@ -9,7 +9,7 @@
  * Both are redrawn when either image changes and when this viewport is zoomed, panned, turned or
  * flipped (each publishes a snapshot), and are hidden with the overlays or with X.
  */
-import { distanceFromPlane, imagePointOf, referenceLine } from './referenceLine';
+import { distanceFromPlane, imagePointOf, isOnImage, referenceLine } from './referenceLine';
 import { type CrossPoint, useViewer, viewportCount } from './viewerStore';
 import type { StackViewport } from './cornerstone/stackViewport';
 import { viewportRegistry } from './viewportRegistry';
@@ -45,7 +45,7 @@ function PointMark({ target, point }: { target: StackViewport; point: CrossPoint
   const plane = target.shownPlane();
   if (!plane || plane.frameOfReferenceUid !== point.frameOfReferenceUid) return null;
   const onImage = imagePointOf(plane, point.position);
-  if (onImage.x < 0 || onImage.y < 0 || onImage.x > plane.columns || onImage.y > plane.rows) return null;
+  if (!isOnImage(plane, onImage)) return null;
   const at = target.canvasPointOf(onImage);
   if (!at) return null;
   const distance = Math.abs(distanceFromPlane(plane, point.position));

@@ -106,6 +106,11 @@ export function imagePointOf(plane: ImagePlane, point: Vector3): ImagePoint {
   return { x: dot(offset, plane.row) / plane.columnSpacing + 0.5, y: dot(offset, plane.column) / plane.rowSpacing + 0.5 };
 }
 
+/** Whether a pixel coordinate lies on the image (its edges included). */
+export function isOnImage(plane: ImagePlane, point: ImagePoint): boolean {
+  return point.x >= 0 && point.y >= 0 && point.x <= plane.columns && point.y <= plane.rows;
+}
+
 /** Signed distance (mm) of a patient-space point from the plane, along its normal. */
 export function distanceFromPlane(plane: ImagePlane, point: Vector3): number {
   return dot(minus(point, plane.position), normalOf(plane));
@@ -199,8 +204,7 @@ export function sliceThrough(planes: ReadonlyArray<ImagePlane | null>, frameOfRe
   let best: { index: number; distance: number } | null = null;
   planes.forEach((plane, index) => {
     if (!plane || plane.frameOfReferenceUid !== frameOfReferenceUid) return;
-    const inImage = imagePointOf(plane, point);
-    if (inImage.x < 0 || inImage.y < 0 || inImage.x > plane.columns || inImage.y > plane.rows) return;
+    if (!isOnImage(plane, imagePointOf(plane, point))) return;
     const distance = Math.abs(distanceFromPlane(plane, point));
     if (!best || distance < best.distance) best = { index, distance };
   });

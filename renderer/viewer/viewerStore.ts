@@ -6,7 +6,7 @@ import { messageOf } from '../app/format';
 import { DEFAULT_KEY_BINDINGS, DEFAULT_MOUSE_BINDINGS, type KeyBinding, type MouseBindings } from './bindings';
 import type { ViewportSnapshot } from './cornerstone/stackViewport';
 import { type ReformatSeries, releaseVolume, withSlab } from './cornerstone/mprImages';
-import type { SlabMode } from './volumeGeometry';
+import { REFORMAT, type SlabMode } from './volumeGeometry';
 import { unlinkStacks } from './linkedScrolling';
 import type { Vector3 } from './orientation';
 
@@ -239,7 +239,7 @@ export const useViewer = create<ViewerState>((set, get) => ({
       slab: NO_SLAB_CHOICE,
       viewportSeries: state.viewportSeries.map((uid, slot) => (slot < 3 ? seriesInstanceUid : uid)),
       // The acquired slices first, then the reformats across rows and across columns.
-      reformats: noReformats().map((_, slot) => (slot === 1 || slot === 2 ? (reformats[slot - 1] ?? null) : null)),
+      reformats: noReformats().map((_, slot) => (slot === 1 ? (reformats[REFORMAT.acrossRows] ?? null) : slot === 2 ? (reformats[REFORMAT.acrossColumns] ?? null) : null)),
     })),
   setSlab: (thicknessMm, mode) =>
     set((state) => {
@@ -248,8 +248,8 @@ export const useViewer = create<ViewerState>((set, get) => ({
       const reformats = state.reformats.map((shown, slot) => {
         if (state.viewportSeries[slot] !== mpr.seriesInstanceUid) return shown;
         // The first viewport: the acquired slices without a slab, the acquired plane from the volume with one.
-        if (slot === 0 && (shown === null || shown.reformat === 2)) {
-          const acquiredPlane = mpr.reformats[2];
+        if (slot === 0 && (shown === null || shown.reformat === REFORMAT.acquiredPlane)) {
+          const acquiredPlane = mpr.reformats[REFORMAT.acquiredPlane];
           return thicknessMm > 0 && acquiredPlane ? withSlab(acquiredPlane, thicknessMm, mode) : null;
         }
         return shown ? (withSlab(shown, thicknessMm, mode) ?? shown) : shown;

@@ -158,6 +158,9 @@ export function reformatsOf(layout: VolumeLayout): Reformat[] {
   });
 }
 
+/** Where reformatsOf puts each: across the rows, across the columns, the acquired plane. */
+export const REFORMAT = { acrossRows: 0, acrossColumns: 1, acquiredPlane: 2 } as const;
+
 /** Millimetres between a reformat's images (along its fixed axis). */
 export function reformatSpacing(layout: VolumeLayout, reformat: Reformat): number {
   return axesOf(layout)[reformat.fixed].spacing;
