@@ -6,6 +6,7 @@
  */
 import { statfsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
+import { errorCode } from './errorCode';
 
 /** Megabytes as the window counts them (10^6 bytes, as formatBytes in the renderer). */
 const MB = 1_000_000;
@@ -81,7 +82,7 @@ export function formatMegabytes(bytes: number): string {
 
 /** The library's disk is full (or over quota): a wait for room, not a fault to park. */
 export function isLibraryDiskFull(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   return code === 'LIBRARY_DISK_FULL' || code === 'ENOSPC' || code === 'SQLITE_FULL' || code === 'EDQUOT';
 }
 
@@ -91,8 +92,8 @@ export function isLibraryDiskFull(error: unknown): boolean {
  * (EIO is not among them: on an import it is as likely the disc being read.)
  */
 export function libraryDiskProblem(error: unknown): string | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return null;
+  const code = errorCode(error);
+  if (code === null) return null;
   // Our own check: its message has the figures and no path.
   if (code === 'LIBRARY_DISK_FULL' && error instanceof Error) return error.message;
   if (code === 'ENOSPC' || code === 'SQLITE_FULL') return 'the disk holding the library is full';

@@ -1,5 +1,6 @@
 import { redactPaths } from '../../logging/log';
 import { libraryDiskProblem } from '../diskSpace';
+import { errorCode } from '../errorCode';
 
 /**
  * A filesystem error as a technician reads it in the import summary.
@@ -22,9 +23,9 @@ export function describeFileError(error: unknown, whenMissing = 'not found'): st
 export function describeImportFailure(error: unknown): string {
   const disk = libraryDiskProblem(error);
   if (disk !== null) return disk;
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied writing to the library’s folder';
   if (code === 'EIO') return 'an input/output error on the library’s disk';
-  if (typeof code === 'string') return `a file error (${code})`;
+  if (code !== null) return `a file error (${code})`;
   return redactPaths(error instanceof Error ? error.message : String(error));
 }

@@ -20,6 +20,7 @@ import type { ImportWorkerApi } from './importWorker';
 import type { InstanceKey, ParsedFile, ReceivedFile, SkippedFile, SourceFile } from './importTypes';
 import type { InstanceHeader } from '../dicom/instanceHeader';
 import { transferList } from './receivedBatches';
+import { errorCode } from '../errorCode';
 
 export interface ImportResult {
   phase: Extract<ImportPhase, 'finished' | 'cancelled' | 'failed'>;
@@ -256,7 +257,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
           } catch (error) {
             result.phase = 'failed';
             result.error = describeImportFailure(error);
-            result.errorCode = codeOf(error);
+            result.errorCode = errorCode(error);
             log.error('import.batch-failed', describeError(error));
           }
         }
@@ -297,7 +298,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
   } catch (error) {
     result.phase = 'failed';
     result.error = describeImportFailure(error);
-    result.errorCode = codeOf(error);
+    result.errorCode = errorCode(error);
     log.error('import.failed', describeError(error));
   }
   // Each file found ends imported, already present or skipped, unless the import stopped first.
@@ -307,11 +308,6 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
   result.skipped.sort((a, b) => a.display.localeCompare(b.display));
   options.onProgress(progress(result.phase));
   return result;
-}
-
-function codeOf(error: unknown): string | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : null;
 }
 
 /** The name under which a skipped file is shown: relative to the folder chosen, with `/`. */

@@ -13,6 +13,7 @@
 import { type HttpAnswer, httpRequest, httpStream } from './httpTransport';
 import { buildMultipartRelated, MultipartSplitter, parseMultipartRelated } from './multipart';
 import { certificateProblem, isCertificateRefusal, type TlsTrust, trustOptions } from './serverCertificates';
+import { errorCode } from '../errorCode';
 
 export type ServerAuth = { kind: 'none' } | { kind: 'basic'; username: string; password: string } | { kind: 'bearer'; token: string };
 
@@ -71,7 +72,7 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 }
 
 function networkFailure(error: unknown, url: URL): DicomWebError {
-  const code = (error as { code?: string } | null)?.code ?? '';
+  const code = errorCode(error) ?? '';
   const name = (error as { name?: string } | null)?.name ?? '';
   if (name === 'TimeoutError' || name === 'AbortError') return new DicomWebError('timeout', `${url.host} did not answer in time.`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new DicomWebError('dns', `The name ${url.hostname} could not be resolved (DNS).`);
