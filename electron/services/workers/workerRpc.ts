@@ -7,6 +7,7 @@
  * caller can still tell a DatabaseTooNewError from a disk error.
  */
 import { type MessagePort, Worker } from 'node:worker_threads';
+import { errorCode } from '../errorCode';
 
 // `never[]` parameters make every function assignable here while keeping their own signatures.
 export type WorkerApi = { [method: string]: (...args: never[]) => unknown };
@@ -40,8 +41,8 @@ export class WorkerCallError extends Error {
 
 function serialiseError(error: unknown): SerialisedError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const code = (error as NodeJS.ErrnoException).code;
-  return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
+  const code = errorCode(error);
+  return { name: error.name, message: error.message, ...(code !== null ? { code } : {}) };
 }
 
 /** Worker side: answer calls on `port` with the functions of `api`. */
