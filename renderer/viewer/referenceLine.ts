@@ -128,7 +128,7 @@ function cornersOf(plane: ImagePlane): Vector3[] {
 }
 
 /** Whether the plane's numbers can place it: finite, unit-ish directions at an angle, positive spacing and size. */
-export function isUsablePlane(plane: ImagePlane): boolean {
+function isUsablePlane(plane: ImagePlane): boolean {
   const numbers = [...plane.position, ...plane.row, ...plane.column, plane.rowSpacing, plane.columnSpacing];
   if (!numbers.every(Number.isFinite) || plane.rowSpacing <= 0 || plane.columnSpacing <= 0 || plane.rows < 1 || plane.columns < 1) return false;
   return Math.hypot(...cross(plane.row, plane.column)) > 0.5;

@@ -181,7 +181,7 @@ function storedMouseBindings(): MouseBindings {
 }
 
 /** The modality a study is read as: its first series with images (not a report or key-object note). */
-export function readingModality(study: ViewerStudy | null): string {
+function readingModality(study: ViewerStudy | null): string {
   return viewableSeries(study)[0]?.modality ?? '';
 }
 
@@ -200,7 +200,7 @@ function storedLayouts(): Partial<Record<string, Layout>> {
  * The layout a study opens in (a simple hanging protocol, learnt from the reader): the one last
  * chosen for its modality, else 1 × 1. The first viewports show its first series in order.
  */
-export function layoutToOpen(study: ViewerStudy): Layout {
+function layoutToOpen(study: ViewerStudy): Layout {
   return storedLayouts()[readingModality(study)] ?? '1x1';
 }
 

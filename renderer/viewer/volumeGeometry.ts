@@ -109,7 +109,7 @@ function axesOf(layout: VolumeLayout): Record<AxisKey, Axis> {
 export type PlaneName = 'sagittal' | 'coronal' | 'axial';
 
 /** The plane a normal is nearest to: sagittal (left–right normal), coronal (front–back), axial (head–foot). */
-export function planeNameOf(normal: Vector3): PlaneName {
+function planeNameOf(normal: Vector3): PlaneName {
   const [x, y, z] = normal.map(Math.abs) as [number, number, number];
   return x >= y && x >= z ? 'sagittal' : y >= z ? 'coronal' : 'axial';
 }

@@ -11,7 +11,7 @@ import type { CornerstoneStack } from './cornerstoneSetup';
 import { imagePlaneOf, type ImagePlaneModule } from '../referenceLine';
 import { NO_SLAB, type PlaneName, planVolume, type Reformat, reformatPlane, reformatSpacing, reformatsOf, sampleReformat, type Slab, type SlabMode, slabHalfWidth, type VolumeLayout } from '../volumeGeometry';
 
-export const MPR_SCHEME = 'mpr';
+const MPR_SCHEME = 'mpr';
 
 type PixelArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
