@@ -36,20 +36,33 @@ export function startCuttingProxy(targetPort: number, cutRequest: RegExp, afterB
       }
       upstream.write(chunk);
     });
+    // The relay keeps to the reader's pace (pausing the server while the client's buffer is full),
+    // so "after N bytes" means N bytes delivered to the client, however slowly it reads: a relay
+    // that buffered ahead and then dropped its buffer would deliver a varying, smaller part.
+    let stopped = false;
+    const relay = (chunk: Buffer) => {
+      if (!client.write(chunk) && !stopped) {
+        upstream.pause();
+        client.once('drain', () => {
+          if (!stopped) upstream.resume();
+        });
+      }
+    };
     upstream.on('data', (chunk: Buffer) => {
+      if (stopped) return;
       if (!cutting) {
-        client.write(chunk);
+        relay(chunk);
         return;
       }
       const room = afterBytes - passed;
       passed += chunk.length;
-      if (room > 0) client.write(chunk.subarray(0, room));
+      if (room > 0) relay(chunk.subarray(0, room));
       if (passed >= afterBytes) {
-        if (mode === 'stall') upstream.pause();
-        else {
-          client.destroy();
-          upstream.destroy();
-        }
+        stopped = true;
+        upstream.pause();
+        // A cut closes the connection once what was let through has left (end, not destroy,
+        // which would drop the bytes still queued); the client then sees the answer end early.
+        if (mode === 'cut') client.end();
       }
     });
     const end = () => {
