@@ -24,6 +24,7 @@ await build({
     storeWorker: 'electron/services/store/storeWorker.ts',
     importWorker: 'electron/services/import/importWorker.ts',
     reportWorker: 'electron/services/reports/reportWorker.ts',
+    exportWorker: 'electron/services/export/exportWorker.ts',
   },
   outExtension: { '.js': '.mjs' },
   // Bundled CommonJS code may call require(); give ESM output a real one.

@@ -628,6 +628,18 @@ interface RequestSpec {
   output: z.ZodType;
 }
 
+/** What an export to a disc folder did. */
+export const ExportSummary = z.object({
+  studies: count,
+  /** Instances written and listed in the DICOMDIR. */
+  exported: count,
+  /** Bytes written, DICOMDIR included. */
+  bytes: count,
+  /** Instances not exported, each with why. */
+  leftOut: z.array(z.object({ sopInstanceUid: z.string(), reason: z.string() })),
+});
+export type ExportSummary = z.infer<typeof ExportSummary>;
+
 export const requests = {
   'app.info': { input: NoInput, output: AppInfo },
   'library.stats': { input: NoInput, output: LibraryStats },
@@ -647,6 +659,19 @@ export const requests = {
   'library.deleteStudy': {
     input: z.object({ studyInstanceUid: DicomUid }).strict(),
     output: z.object({ deletedInstances: count, freedBytes: count, cancelledUploads: count, cancelledDownloads: count }),
+  },
+  /**
+   * Copies studies into a folder as a DICOM disc (DICOM/ST…/SE…/IM… and a DICOMDIR), for a CD or
+   * a USB stick; the folder must not hold a disc already. Typed path: the browser host and the CLI.
+   */
+  'library.exportStudies': {
+    input: z.object({ studyInstanceUids: z.array(DicomUid).min(1).max(100), folder: z.string().min(1).max(4096) }).strict(),
+    output: ExportSummary,
+  },
+  /** The same into a folder chosen in the native dialog (Electron only); null if cancelled. */
+  'library.exportStudiesChoose': {
+    input: z.object({ studyInstanceUids: z.array(DicomUid).min(1).max(100) }).strict(),
+    output: ExportSummary.nullable(),
   },
   /** Everything the viewer needs to open a study; writes a `study.view` audit row. */
   'viewer.openStudy': { input: z.object({ studyInstanceUid: DicomUid }).strict(), output: ViewerStudy },

@@ -14,6 +14,7 @@ import { log } from '../logging/log';
 import { APP_NAME, APP_VERSION } from './appIdentity';
 import { displayDataDirectory, prepareDataDirectory } from './dataDirectory';
 import { type EventListener, EventHub } from './eventHub';
+import { exportStudies } from './export/exportService';
 import { ImportService } from './import/importService';
 import { instanceFilePath, shardFolders } from './instanceFiles';
 import type { ReportWorkerApi } from './reports/reportWorker';
@@ -53,6 +54,8 @@ export interface ServicesOptions {
   mode: AppMode;
   /** The Electron shell's native open dialog; absent in the browser host and the CLI. */
   chooseImportPaths?: (kind: 'folder' | 'files') => Promise<string[] | null>;
+  /** The Electron shell's native folder dialog for exports; absent in the browser host and the CLI. */
+  chooseExportFolder?: () => Promise<string | null>;
   /** Receive dropped files over HTTP (the browser host). */
   acceptUploads?: boolean;
   /**
@@ -143,6 +146,7 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
   const syncRequests = syncHandlers({ store, secrets, engine: sync, audit, autoDownloads });
   afterUserImport = (uids) => queueAutoUploads({ store, engine: sync, audit }, uids);
 
+  const exportDependencies = { store, instancesDir: layout.instancesDir, dataDirectory: layout.root, audit };
   const router = createApiRouter({
     ...reportRequests,
     ...syncRequests,
@@ -192,6 +196,12 @@ export async function startWorkstationServices(options: ServicesOptions): Promis
       await audit({ action: 'study.delete', subject: studyInstanceUid, detail: { instances: deleted.sopInstanceUids.length, bytes: deleted.freedBytes, cancelledUploads, cancelledDownloads } });
       events.emit('library.changed', await store.call('libraryStats'));
       return { deletedInstances: deleted.sopInstanceUids.length, freedBytes: deleted.freedBytes, cancelledUploads, cancelledDownloads };
+    },
+    'library.exportStudies': ({ studyInstanceUids, folder }) => exportStudies(exportDependencies, studyInstanceUids, folder),
+    'library.exportStudiesChoose': async ({ studyInstanceUids }) => {
+      if (!options.chooseExportFolder) throw new UserFacingError('conflict', 'This window cannot open a folder dialog; type the folder’s path instead.');
+      const folder = await options.chooseExportFolder();
+      return folder === null ? null : exportStudies(exportDependencies, studyInstanceUids, folder);
     },
     'viewer.openStudy': async ({ studyInstanceUid }) => {
       const images = await store.call('studyImages', studyInstanceUid);

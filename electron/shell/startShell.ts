@@ -8,6 +8,7 @@ import { describeError, log } from '../logging/log';
 import { dataDirectoryFlag, resolveDataDirectory } from '../services/dataDirectory';
 import { startWorkstationServices, type WorkstationServices } from '../services/workstationServices';
 import { APP_ENTRY_URL } from './appOrigin';
+import { chooseExportFolder } from './exportDialog';
 import { chooseImportPaths } from './importDialogs';
 import { keychainSecretStore } from './keychainSecrets';
 import { registerIpc } from './ipc';
@@ -86,7 +87,7 @@ export function startShell(paths: ShellPaths = defaultShellPaths(), argv: readon
   app
     .whenReady()
     .then(async () => {
-      const started = await startWorkstationServices({ dataDirectory: resolveDataDirectory(dataDirectoryFlag(argv)), mode: 'electron', chooseImportPaths, secretStore: keychainSecretStore });
+      const started = await startWorkstationServices({ dataDirectory: resolveDataDirectory(dataDirectoryFlag(argv)), mode: 'electron', chooseImportPaths, chooseExportFolder, secretStore: keychainSecretStore });
       services = started;
       installPermissionPolicy(session.defaultSession);
       installContentSecurityPolicy(session.defaultSession);

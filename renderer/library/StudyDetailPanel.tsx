@@ -4,6 +4,7 @@ import { formatPersonName } from '../../shared/dicom/personName';
 import { useClient } from '../api/clientContext';
 import { formatBytes, messageOf, plural } from '../app/format';
 import { useSync } from '../sync/syncStore';
+import { ExportDisc } from './ExportDisc';
 import { useStudyList } from './studyListStore';
 
 /** Where the study stands with one server, in words. */
@@ -15,8 +16,9 @@ function uploadText(upload: StudyUpload): string {
 }
 
 /**
- * The selected study's series and counts, where it stands with the servers it was sent to, and
- * deleting it (with confirmation, which warns when images have not reached a server yet).
+ * The selected study's series and counts, where it stands with the servers it was sent to,
+ * exporting it as a disc, and deleting it (with confirmation, which warns when images have not
+ * reached a server yet).
  */
 export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: string }) {
   const client = useClient();
@@ -143,6 +145,7 @@ export function StudyDetailPanel({ studyInstanceUid }: { studyInstanceUid: strin
           {sent}
         </p>
       )}
+      <ExportDisc studyInstanceUid={studyInstanceUid} />
     </div>
   );
 }

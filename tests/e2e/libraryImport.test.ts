@@ -101,6 +101,28 @@ describe('importing and finding studies in the browser', () => {
     expect(await detail.textContent()).toContain('1 series');
   });
 
+  it('exports the study as a disc into a typed folder and says what it wrote; a folder holding a disc is refused', async () => {
+    const outside = makeTempDir('e2e-export');
+    try {
+      const disc = path.join(outside.dir, 'patient disc');
+      const outcome = async () => (await page.getByTestId('export-outcome').textContent()) ?? '';
+      await page.getByTestId('export-disc').click();
+      await page.getByTestId('export-path').fill(disc);
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      await expect.poll(outcome, { timeout: 30_000 }).toMatch(/^Exported 134 images \(71 MB\) with a DICOMDIR/);
+      expect(readdirSync(disc).sort()).toEqual(['DICOM', 'DICOMDIR']);
+      // The same folder again: refused with the reason, the disc left as it was.
+      await page.getByTestId('export-disc').click();
+      await page.getByTestId('export-path').fill(disc);
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      await expect.poll(outcome).toContain('already holds a DICOM disc');
+      expect(await page.getByTestId('export-outcome').getAttribute('role')).toBe('alert');
+      await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    } finally {
+      outside.remove();
+    }
+  });
+
   it('imports files dropped onto the window', async () => {
     const files = ['1-1.dcm', '1-2.dcm', '1-3.dcm'].map((name) => ({ name, base64: readFileSync(corpusPath(`mr-series/cptac-sar-ax-scout/${name}`)).toString('base64') }));
     await page.evaluate((dropped) => {

@@ -13,6 +13,8 @@ const handlers = (overrides: Partial<RequestHandlers> = {}): RequestHandlers => 
   'library.studyDetail': notUsedHere,
   'library.priorStudies': notUsedHere,
   'library.deleteStudy': notUsedHere,
+  'library.exportStudies': notUsedHere,
+  'library.exportStudiesChoose': notUsedHere,
   'viewer.openStudy': notUsedHere,
   'annotations.list': notUsedHere,
   'annotations.save': notUsedHere,

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export type WorkerScriptName = 'storeWorker' | 'importWorker' | 'reportWorker';
+export type WorkerScriptName = 'storeWorker' | 'importWorker' | 'reportWorker' | 'exportWorker';
 
 export function workerScriptUrl(name: WorkerScriptName): URL {
   const beside = new URL(`./${name}.mjs`, import.meta.url);
