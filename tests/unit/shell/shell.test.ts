@@ -3,7 +3,7 @@
  * navigation, new windows and permissions are refused, the app:// and dicom:// schemes serve
  * only what they should, and IPC answers only our own page. The services behind it are real.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -270,6 +270,27 @@ describe('importing from the native dialog', () => {
       const status = (await request(ours, 'import.status', {})) as { value: { last: { imported: number } | null } };
       expect(status.value.last?.imported).toBe(3);
     }, { timeout: 20_000 });
+  });
+});
+
+describe('exporting into a folder chosen in the native dialog', () => {
+  it('writes the disc into the folder the person chose, and nothing when the dialog is cancelled', async () => {
+    const request = electron.ipcMain.handlers.get(IPC_CHANNELS.request) as (event: unknown, name: unknown, input: unknown) => Promise<{ ok: boolean; value: unknown }>;
+    const ours = { sender: { mainFrame: { url: 'app://lumen/index.html' } }, senderFrame: null as unknown };
+    ours.senderFrame = ours.sender.mainFrame;
+    // The study the import above brought in.
+    const { value } = (await request(ours, 'library.searchStudies', {})) as { value: { studies: Array<{ studyInstanceUid: string }> } };
+    const studyInstanceUids = [value.studies[0]!.studyInstanceUid];
+
+    electron.nextOpenDialog.canceled = true;
+    expect(await request(ours, 'library.exportStudiesChoose', { studyInstanceUids })).toEqual({ ok: true, value: null });
+    expect(electron.openDialogs.at(-1)?.properties).toEqual(['openDirectory', 'createDirectory']);
+
+    const disc = path.join(temp.dir, 'chosen disc');
+    electron.nextOpenDialog.canceled = false;
+    electron.nextOpenDialog.filePaths = [disc];
+    expect(await request(ours, 'library.exportStudiesChoose', { studyInstanceUids })).toMatchObject({ ok: true, value: { studies: 1, exported: 3, leftOut: [] } });
+    expect(readdirSync(disc).sort()).toEqual(['DICOM', 'DICOMDIR']);
   });
 });
 
