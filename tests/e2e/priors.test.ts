@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import dicomParser from 'dicom-parser';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { StudyReport } from '../../shared/api';
@@ -233,5 +234,35 @@ describe('comparing with a prior', () => {
     await expect.poll(async () => (await page.getByTestId('server-priors-error').count()) > 0, { timeout: 20_000 }).toBe(true);
     expect(await page.getByTestId('server-priors-error').textContent()).toContain('Archive');
     expect(await page.getByTestId('prior-study').count()).toBeGreaterThan(0);
+  });
+
+  it('exports the patient’s studies together as one disc when asked, the study chosen first', async () => {
+    const outside = makeTempDir('e2e-priors-export');
+    try {
+      const disc = path.join(outside.dir, 'all of the patient');
+      await page.getByPlaceholder('Beginning of any name…').fill('Pancreas');
+      await page.getByTestId('study-row').filter({ hasText: '2012-07-06' }).click();
+      const withOthers = page.getByTestId('export-with-others');
+      await withOthers.waitFor();
+      const others = ((await callHost(host, 'library.priorStudies', { studyInstanceUid: currentStudyUid })).value as { studies: Array<{ studyInstanceUid: string; instanceCount: number }> }).studies;
+      expect(others.length).toBeGreaterThan(0);
+      const label = (await page.locator('.export-with-others').textContent()) ?? '';
+      expect(label).toContain(`${others.length} other stud`);
+      expect(label).toContain('2010-03-15');
+      await withOthers.check();
+      await page.getByTestId('export-disc').click();
+      await page.getByTestId('export-path').fill(disc);
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      const images = 134 + others.reduce((sum, study) => sum + study.instanceCount, 0);
+      await expect.poll(async () => (await page.getByTestId('export-outcome').textContent()) ?? '', { timeout: 30_000 }).toContain(`Exported ${others.length + 1} studies, ${images} images`);
+      // One patient, each study under it, the one chosen first.
+      const dicomdir = dicomParser.parseDicom(readFileSync(path.join(disc, 'DICOMDIR')));
+      const records = dicomdir.elements['x00041220']!.items!.map((item) => item.dataSet!);
+      expect(records.filter((record) => record.string('x00041430') === 'PATIENT')).toHaveLength(1);
+      expect(records.filter((record) => record.string('x00041430') === 'STUDY').map((record) => record.string('x0020000d'))).toEqual([currentStudyUid, ...others.map((study) => study.studyInstanceUid)]);
+      expect(readdirSync(path.join(disc, 'DICOM'))).toHaveLength(others.length + 1);
+    } finally {
+      outside.remove();
+    }
   });
 });
