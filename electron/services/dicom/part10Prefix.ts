@@ -11,10 +11,9 @@
  */
 import dicomParser, { type DataSet } from 'dicom-parser';
 import { TransferSyntax } from '../../../shared/dicom/tags';
+import { IMPLEMENTATION_CLASS_UID } from '../appIdentity';
 
 const PREAMBLE_AND_PREFIX = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'ascii')]);
-/** This workstation's Implementation Class UID: 2.25 + uuid5(DNS, "lumen-workstation.invalid"). */
-const IMPLEMENTATION_CLASS_UID = '2.25.278490923349549134194303243562491874193';
 
 export function hasPart10Prefix(head: Uint8Array): boolean {
   return head.length >= 132 && head[128] === 0x44 && head[129] === 0x49 && head[130] === 0x43 && head[131] === 0x4d;

@@ -10,6 +10,8 @@
  * the layout is computed first and the bytes written once. Runs anywhere (pure).
  */
 
+import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from '../appIdentity';
+
 /** The value representations this writer needs. */
 export type DirectoryVr = 'AE' | 'CS' | 'DA' | 'IS' | 'LO' | 'OB' | 'PN' | 'SH' | 'SQ' | 'TM' | 'UI' | 'UL' | 'US';
 
@@ -31,9 +33,6 @@ export interface DirectoryRecord {
 
 export const MEDIA_STORAGE_DIRECTORY_SOP_CLASS = '1.2.840.10008.1.3.10';
 const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
-/** Lumen's implementation class UID (2.25: a UUID as a number, PS3.5 §B.2). */
-export const IMPLEMENTATION_CLASS_UID = '2.25.201786134066953584934516779372358290311';
-export const IMPLEMENTATION_VERSION_NAME = 'LUMEN_0_1';
 
 const PREAMBLE_AND_PREFIX = 132;
 /** VRs with a 2-byte reserved field and a 4-byte length (PS3.5 §7.1.2). */

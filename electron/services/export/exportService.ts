@@ -16,6 +16,7 @@ import { errorCode } from '../errorCode';
 import { instanceFilePath } from '../instanceFiles';
 import type { NewAuditEntry } from '../store/auditLog';
 import type { StoreClient } from '../store/storeClient';
+import { trackingUidFromAnnotationId } from '../reports/trackingUid';
 import { UserFacingError } from '../userFacingError';
 import { WorkerClient } from '../workers/workerRpc';
 import { workerScriptUrl } from '../workers/workerScripts';
@@ -32,12 +33,14 @@ export interface ExportDependencies {
 /** PS3.12's general-purpose media: File ID components of up to 8 upper-case letters, digits and _. */
 const component = (prefix: string, n: number): string => `${prefix}${String(n).padStart(8 - prefix.length, '0')}`;
 
-/** The files of the studies, named ST…/SE…/IM… under DICOM/ in the studies' reading order. */
-async function planItems(store: StoreClient, instancesDir: string, studyInstanceUids: readonly string[]): Promise<ExportItem[]> {
+/** The files of the studies, named ST…/SE…/IM… under DICOM/ in the studies' reading order, and their size. */
+async function planItems(store: StoreClient, instancesDir: string, studyInstanceUids: readonly string[]): Promise<{ items: ExportItem[]; bytes: number }> {
   const items: ExportItem[] = [];
+  let bytes = 0;
   for (const [studyIndex, studyInstanceUid] of studyInstanceUids.entries()) {
     const images = await store.call('studyImages', studyInstanceUid);
     if (!images) throw new UserFacingError('not-found', 'That study is not in the library (was it deleted?).');
+    bytes += images.study.bytes;
     images.series.forEach((series, seriesIndex) => {
       (images.instancesBySeries[series.seriesInstanceUid] ?? []).forEach((instance, instanceIndex) => {
         items.push({
@@ -48,7 +51,7 @@ async function planItems(store: StoreClient, instancesDir: string, studyInstance
       });
     });
   }
-  return items;
+  return { items, bytes };
 }
 
 /** The destination as given, made if missing; refused when it is a file, a disc already, or the library's. */
@@ -56,7 +59,7 @@ async function prepareDestination(destination: string, dataDirectory: string): P
   if (!path.isAbsolute(destination)) throw new UserFacingError('invalid-input', 'Give the folder’s full path (starting with / or a drive letter).');
   const folder = path.resolve(destination);
   const library = path.resolve(dataDirectory);
-  if (folder === library || folder.startsWith(library + path.sep) || library.startsWith(folder + path.sep)) {
+  if (folder === library || folder.startsWith(library + path.sep)) {
     throw new UserFacingError('conflict', 'That folder holds the library itself (or is inside it): choose another one.');
   }
   const found = await stat(folder).catch(() => null);
@@ -77,17 +80,16 @@ async function prepareDestination(destination: string, dataDirectory: string): P
 
 export async function exportStudies(deps: ExportDependencies, studyInstanceUids: readonly string[], destination: string): Promise<ExportSummary> {
   const unique = [...new Set(studyInstanceUids)];
-  const items = await planItems(deps.store, deps.instancesDir, unique);
+  const { items, bytes: needed } = await planItems(deps.store, deps.instancesDir, unique);
   const folder = await prepareDestination(destination, deps.dataDirectory);
-  const details = await Promise.all(unique.map((uid) => deps.store.call('studyDetail', uid)));
-  const needed = details.reduce((sum, detail) => sum + (detail?.study.bytes ?? 0), 0);
   const room = await diskRoomOf(folder);
   if (room && room.freeBytes < needed) {
     throw new UserFacingError('conflict', `Not enough room there: the export needs ${formatMegabytes(needed)}, ${formatMegabytes(room.freeBytes)} is free.`);
   }
   const worker = await WorkerClient.start<ExportWorkerApi>(workerScriptUrl('exportWorker'), null);
   try {
-    const outcome = await worker.call('exportInstances', { destination: folder, items, fileSetId: 'LUMEN', dicomdirUid: `2.25.${BigInt(`0x${randomUUID().replaceAll('-', '')}`).toString()}` });
+    // The DICOMDIR's own UID: UUID-derived (PS3.5 B.2), made as our SRs' are.
+    const outcome = await worker.call('exportInstances', { destination: folder, items, fileSetId: 'LUMEN', dicomdirUid: trackingUidFromAnnotationId(randomUUID()) });
     const summary = { studies: unique.length, ...outcome };
     // No path in the audit row: a folder's name may carry the patient's.
     await deps.audit({ action: 'study.export', subject: unique[0], detail: { studies: unique.length, instances: outcome.exported, bytes: outcome.bytes, leftOut: outcome.leftOut.length, dicomdir: true } });

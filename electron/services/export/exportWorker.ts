@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import dicomParser, { type DataSet } from 'dicom-parser';
 import { instanceContent } from '../instanceContent';
-import { syncDirectory } from '../syncDirectory';
+import { syncDirectory, syncFileData } from '../syncDirectory';
 import { reportWorkerStartFailure, serveWorkerApi } from '../workers/workerRpc';
 import { type DescribedInstance, describeInstance, directoryRecords } from './directoryRecords';
 import { writeDicomdir } from './dicomdirWriter';
@@ -75,12 +75,7 @@ async function readDiscHeader(source: string, prefix: Buffer | null, size: numbe
 async function copyInstance(item: ExportItem, target: string, prefix: Buffer | null): Promise<void> {
   if (prefix) await writeFile(target, Buffer.concat([prefix, await readFile(item.source)]), { flag: 'wx' });
   else await copyFile(item.source, target, constants.COPYFILE_EXCL);
-  const handle = await open(target, 'r+');
-  try {
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
+  await syncFileData(target);
 }
 
 async function exportInstances(plan: ExportPlan): Promise<ExportOutcome> {
@@ -130,12 +125,7 @@ async function exportInstances(plan: ExportPlan): Promise<ExportOutcome> {
   const temporary = path.join(plan.destination, `DICOMDIR.${randomUUID()}.part`);
   try {
     await writeFile(temporary, dicomdir, { flag: 'wx' });
-    const handle = await open(temporary, 'r+');
-    try {
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
+    await syncFileData(temporary);
     await rename(temporary, path.join(plan.destination, 'DICOMDIR'));
   } finally {
     await rm(temporary, { force: true });

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { needsWholeFile, readInstanceHeader } from '../dicom/readHeader';
 import { libraryDiskProblem } from '../diskSpace';
-import { syncDirectory } from '../syncDirectory';
+import { syncDirectory, syncFileData } from '../syncDirectory';
 import { reportWorkerStartFailure, serveWorkerApi } from '../workers/workerRpc';
 import { discoverSources } from './discoverSources';
 import { describeFileError } from './fileErrors';
@@ -132,12 +132,7 @@ async function stageReceived(stagingDir: string, files: ReceivedFile[]): Promise
       const tempPath = path.join(stagingDir, `${randomBytes(12).toString('hex')}.part`);
       try {
         await writeFile(tempPath, bytes, { flag: 'wx', mode: 0o600 });
-        const handle = await open(tempPath, 'r+');
-        try {
-          await handle.datasync();
-        } finally {
-          await handle.close();
-        }
+        await syncFileData(tempPath);
         return { display: file.display, size, ok: true, header: parsed.header, tempPath };
       } catch (error) {
         await rm(tempPath, { force: true });

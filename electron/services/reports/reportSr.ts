@@ -13,12 +13,11 @@
 import { randomUUID } from 'node:crypto';
 import dcmjs from 'dcmjs';
 import type { ReportPart, StudySummary } from '../../../shared/api';
-import { APP_NAME, APP_VERSION } from '../appIdentity';
+import { APP_NAME, APP_VERSION, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from '../appIdentity';
 import { trackingUidFromAnnotationId } from './trackingUid';
 
 export const BASIC_TEXT_SR = '1.2.840.10008.5.1.4.1.1.88.11';
 /** This software's Implementation Class UID (a fixed UUID-derived UID). */
-const IMPLEMENTATION_CLASS_UID = trackingUidFromAnnotationId('6f1c1c52-5d0e-4d57-9a51-7e0f3bde2a11');
 
 export interface EvidenceInstance {
   seriesInstanceUid: string;
@@ -116,7 +115,7 @@ export function buildReportSr(request: ReportSrRequest): BuiltReportSr {
       MediaStorageSOPInstanceUID: { Value: [sopInstanceUid], vr: 'UI' },
       TransferSyntaxUID: { Value: ['1.2.840.10008.1.2.1'], vr: 'UI' },
       ImplementationClassUID: { Value: [IMPLEMENTATION_CLASS_UID], vr: 'UI' },
-      ImplementationVersionName: { Value: [`LUMEN_${APP_VERSION}`.slice(0, 16)], vr: 'SH' },
+      ImplementationVersionName: { Value: [IMPLEMENTATION_VERSION_NAME], vr: 'SH' },
     },
     // Names may be in any script: written as UTF-8.
     SpecificCharacterSet: 'ISO_IR 192',
