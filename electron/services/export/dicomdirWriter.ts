@@ -31,7 +31,7 @@ export interface DirectoryRecord {
   children: DirectoryRecord[];
 }
 
-export const MEDIA_STORAGE_DIRECTORY_SOP_CLASS = '1.2.840.10008.1.3.10';
+const MEDIA_STORAGE_DIRECTORY_SOP_CLASS = '1.2.840.10008.1.3.10';
 const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 
 const PREAMBLE_AND_PREFIX = 132;
@@ -39,25 +39,23 @@ const PREAMBLE_AND_PREFIX = 132;
 const LONG_LENGTH_VRS = new Set<DirectoryVr>(['OB', 'SQ']);
 
 const tagOf = (group: number, element: number): number => ((group << 16) | element) >>> 0;
-export const TAGS = {
+const TAGS = {
   offsetOfNextRecord: tagOf(0x0004, 0x1400),
   recordInUseFlag: tagOf(0x0004, 0x1410),
   offsetOfLowerLevelEntity: tagOf(0x0004, 0x1420),
   directoryRecordType: tagOf(0x0004, 0x1430),
 };
 
-/** A text value padded to even length (space; UI values: NUL), as PS3.5 §6.2 requires. */
-export function textValue(vr: DirectoryVr, text: string): Buffer {
-  const bytes = Buffer.from(text, 'latin1');
-  if (bytes.length % 2 === 0) return bytes;
-  return Buffer.concat([bytes, Buffer.from(vr === 'UI' ? [0] : [0x20])]);
-}
-
-/** Raw bytes copied from a file's element, made even the same way. */
+/** Bytes of a value (copied from a file's element), padded to even length (space; UI values: NUL), as PS3.5 §6.2 requires. */
 export function rawValue(vr: DirectoryVr, bytes: Uint8Array): Buffer {
   const value = Buffer.from(bytes);
   if (value.length % 2 === 0) return value;
   return Buffer.concat([value, Buffer.from(vr === 'UI' ? [0] : [0x20])]);
+}
+
+/** A text value, padded the same way. */
+export function textValue(vr: DirectoryVr, text: string): Buffer {
+  return rawValue(vr, Buffer.from(text, 'latin1'));
 }
 
 export function element(tag: number, vr: DirectoryVr, value: Buffer): DirectoryElement {
@@ -96,7 +94,7 @@ function encodeDataset(elements: DirectoryElement[]): Buffer {
 }
 
 /** An item (FFFE,E000) of defined length holding a dataset. */
-export function encodeItem(elements: DirectoryElement[]): Buffer {
+function encodeItem(elements: DirectoryElement[]): Buffer {
   const body = encodeDataset(elements);
   const header = Buffer.alloc(8);
   header.writeUInt16LE(0xfffe, 0);

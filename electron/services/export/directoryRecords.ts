@@ -35,7 +35,7 @@ function discPlaceOf(fileId: readonly string[]): DiscPlace {
 }
 
 /** The record type a DICOMDIR lists an instance under, or null for kinds it does not list. */
-export function recordTypeOf(header: DataSet): 'IMAGE' | 'SR DOCUMENT' | null {
+function recordTypeOf(header: DataSet): 'IMAGE' | 'SR DOCUMENT' | null {
   const sopClass = header.string('x00080016') ?? '';
   // Structured reports (PS3.4 B.5: the 1.2.840.10008.5.1.4.1.1.88 family).
   if (sopClass.startsWith('1.2.840.10008.5.1.4.1.1.88.')) return 'SR DOCUMENT';

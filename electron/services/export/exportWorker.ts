@@ -33,7 +33,7 @@ export interface ExportItem {
   fileId: string[];
 }
 
-export interface ExportPlan {
+interface ExportPlan {
   destination: string;
   items: ExportItem[];
   fileSetId: string;
@@ -41,7 +41,7 @@ export interface ExportPlan {
   dicomdirUid: string;
 }
 
-export interface ExportOutcome {
+interface ExportOutcome {
   exported: number;
   bytes: number;
   /** Instances not on the disc, each with why (no UIDs of patients: SOP Instance UIDs only). */
