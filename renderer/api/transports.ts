@@ -2,6 +2,7 @@
  * The two ways the renderer reaches main. Both move opaque JSON; validation against the
  * contract happens in WorkstationClient (renderer side) and in main's ApiRouter.
  */
+import { mapConcurrently } from '../../shared/concurrency';
 import { BRIDGE_GLOBAL, type WorkstationBridge } from '../../shared/bridge';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
@@ -59,20 +60,14 @@ export function httpTransport(): Transport {
       const begun = (await transport.request('import.beginUpload', {})) as { ok: boolean; value?: { uploadId: string } };
       if (!begun.ok || !begun.value) return begun;
       const { uploadId } = begun.value;
-      let next = 0;
       let done = 0;
-      const sendNext = async (): Promise<void> => {
-        for (let index = next++; index < files.length; index = next++) {
-          const dropped = files[index];
-          if (!dropped) continue;
-          const response = await fetch(`/api/upload/${uploadId}/${encodeURIComponent(dropped.relativePath)}`, { method: 'PUT', body: dropped.file, credentials: 'same-origin' });
-          // 507: the library's disk has no room, and the answer says so in words.
-          if (response.status === 507) throw new Error(`${dropped.relativePath} could not be sent to the workstation: ${(await response.text()).trim()}`);
-          if (!response.ok) throw new Error(`${dropped.relativePath} could not be sent to the workstation (${response.status})`);
-          onUploaded(++done, files.length);
-        }
-      };
-      await Promise.all(Array.from({ length: UPLOADS_AT_ONCE }, sendNext));
+      await mapConcurrently(files, UPLOADS_AT_ONCE, async (dropped) => {
+        const response = await fetch(`/api/upload/${uploadId}/${encodeURIComponent(dropped.relativePath)}`, { method: 'PUT', body: dropped.file, credentials: 'same-origin' });
+        // 507: the library's disk has no room, and the answer says so in words.
+        if (response.status === 507) throw new Error(`${dropped.relativePath} could not be sent to the workstation: ${(await response.text()).trim()}`);
+        if (!response.ok) throw new Error(`${dropped.relativePath} could not be sent to the workstation (${response.status})`);
+        onUploaded(++done, files.length);
+      });
       return transport.request('import.finishUpload', { uploadId });
     },
     async request(name, input) {

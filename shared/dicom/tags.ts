@@ -37,10 +37,27 @@ export const Tag = {
   WindowCenter: 'x00281050',
   WindowWidth: 'x00281051',
   PixelData: 'x7fe00010',
+  SeriesDate: 'x00080021',
+  AcquisitionDate: 'x00080022',
+  ContentDate: 'x00080023',
+  SeriesTime: 'x00080031',
+  AcquisitionTime: 'x00080032',
+  ContentTime: 'x00080033',
+  CodeValue: 'x00080100',
+  CodingSchemeDesignator: 'x00080102',
+  CodeMeaning: 'x00080104',
+  ConceptNameCodeSequence: 'x0040a043',
+  CompletionFlag: 'x0040a491',
+  VerificationFlag: 'x0040a493',
+  FloatPixelData: 'x7fe00008',
+  DoubleFloatPixelData: 'x7fe00009',
   // DICOMDIR
   DirectoryRecordSequence: 'x00041220',
   DirectoryRecordType: 'x00041430',
   ReferencedFileID: 'x00041500',
+  ReferencedSOPClassUIDInFile: 'x00041510',
+  ReferencedSOPInstanceUIDInFile: 'x00041511',
+  ReferencedTransferSyntaxUIDInFile: 'x00041512',
 } as const;
 
 export const SopClass = {

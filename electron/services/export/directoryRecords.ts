@@ -7,6 +7,7 @@
  * and encoded again. Runs in: the export worker (Node).
  */
 import type { DataSet } from 'dicom-parser';
+import { Tag } from '../../../shared/dicom/tags';
 import { type DirectoryElement, type DirectoryRecord, type DirectoryVr, element, rawValue, sequenceValue, textValue } from './dicomdirWriter';
 
 /** What the DICOMDIR needs of one exported instance: its records' keys, taken from its header. */
@@ -36,10 +37,10 @@ function discPlaceOf(fileId: readonly string[]): DiscPlace {
 
 /** The record type a DICOMDIR lists an instance under, or null for kinds it does not list. */
 function recordTypeOf(header: DataSet): 'IMAGE' | 'SR DOCUMENT' | null {
-  const sopClass = header.string('x00080016') ?? '';
+  const sopClass = header.string(Tag.SOPClassUID) ?? '';
   // Structured reports (PS3.4 B.5: the 1.2.840.10008.5.1.4.1.1.88 family).
   if (sopClass.startsWith('1.2.840.10008.5.1.4.1.1.88.')) return 'SR DOCUMENT';
-  if (header.elements['x7fe00010'] || header.elements['x7fe00008'] || header.elements['x7fe00009']) return 'IMAGE';
+  if (header.elements[Tag.PixelData] || header.elements[Tag.FloatPixelData] || header.elements[Tag.DoubleFloatPixelData]) return 'IMAGE';
   return null;
 }
 
@@ -55,7 +56,7 @@ function copied(header: DataSet, key: string, vr: DirectoryVr): DirectoryElement
 
 /** The Specific Character Set key, when the file declares one (PS3.3 F.3.2.2: 1C). */
 function characterSet(header: DataSet): DirectoryElement[] {
-  return header.elements['x00080005']?.length ? [copied(header, 'x00080005', 'CS')] : [];
+  return header.elements[Tag.SpecificCharacterSet]?.length ? [copied(header, Tag.SpecificCharacterSet, 'CS')] : [];
 }
 
 /**
@@ -74,10 +75,10 @@ function required(header: DataSet, key: string, vr: DirectoryVr, alternatives: r
 function patientKeys(header: DataSet, place: DiscPlace): DirectoryElement[] {
   return [
     ...characterSet(header),
-    copied(header, 'x00100010', 'PN'),
-    required(header, 'x00100020', 'LO', [], () => `NOID_${place.study}`),
-    copied(header, 'x00100030', 'DA'),
-    copied(header, 'x00100040', 'CS'),
+    copied(header, Tag.PatientName, 'PN'),
+    required(header, Tag.PatientID, 'LO', [], () => `NOID_${place.study}`),
+    copied(header, Tag.PatientBirthDate, 'DA'),
+    copied(header, Tag.PatientSex, 'CS'),
   ];
 }
 
@@ -85,45 +86,45 @@ function studyKeys(header: DataSet, place: DiscPlace): DirectoryElement[] {
   return [
     ...characterSet(header),
     // No study date or time: the series', acquisition's or content's stand in; none is made up.
-    required(header, 'x00080020', 'DA', ['x00080021', 'x00080022', 'x00080023'], () => null),
-    required(header, 'x00080030', 'TM', ['x00080031', 'x00080032', 'x00080033'], () => null),
-    copied(header, 'x00080050', 'SH'),
-    copied(header, 'x00081030', 'LO'),
-    copied(header, 'x0020000d', 'UI'),
-    required(header, 'x00200010', 'SH', [], () => place.study),
+    required(header, Tag.StudyDate, 'DA', [Tag.SeriesDate, Tag.AcquisitionDate, Tag.ContentDate], () => null),
+    required(header, Tag.StudyTime, 'TM', [Tag.SeriesTime, Tag.AcquisitionTime, Tag.ContentTime], () => null),
+    copied(header, Tag.AccessionNumber, 'SH'),
+    copied(header, Tag.StudyDescription, 'LO'),
+    copied(header, Tag.StudyInstanceUID, 'UI'),
+    required(header, Tag.StudyID, 'SH', [], () => place.study),
   ];
 }
 
 function seriesKeys(header: DataSet, place: DiscPlace): DirectoryElement[] {
   return [
     ...characterSet(header),
-    copied(header, 'x00080060', 'CS'),
-    copied(header, 'x0008103e', 'LO'),
-    copied(header, 'x0020000e', 'UI'),
-    required(header, 'x00200011', 'IS', [], () => String(place.seriesNumber)),
+    copied(header, Tag.Modality, 'CS'),
+    copied(header, Tag.SeriesDescription, 'LO'),
+    copied(header, Tag.SeriesInstanceUID, 'UI'),
+    required(header, Tag.SeriesNumber, 'IS', [], () => String(place.seriesNumber)),
   ];
 }
 
 /** SR DOCUMENT's own keys (PS3.3 F.5.21): flags, content date and time, and the document's title. */
 function srKeys(header: DataSet): DirectoryElement[] {
-  const title = header.elements['x0040a043']?.items?.[0]?.dataSet;
+  const title = header.elements[Tag.ConceptNameCodeSequence]?.items?.[0]?.dataSet;
   return [
     characterSet(header),
-    [copied(header, 'x0040a491', 'CS'), copied(header, 'x0040a493', 'CS'), copied(header, 'x00080023', 'DA'), copied(header, 'x00080033', 'TM')],
-    title ? [element(tag('x0040a043'), 'SQ', sequenceValue([[copied(title, 'x00080100', 'SH'), copied(title, 'x00080102', 'SH'), copied(title, 'x00080104', 'LO')]]))] : [],
+    [copied(header, Tag.CompletionFlag, 'CS'), copied(header, Tag.VerificationFlag, 'CS'), copied(header, Tag.ContentDate, 'DA'), copied(header, Tag.ContentTime, 'TM')],
+    title ? [element(tag(Tag.ConceptNameCodeSequence), 'SQ', sequenceValue([[copied(title, Tag.CodeValue, 'SH'), copied(title, Tag.CodingSchemeDesignator, 'SH'), copied(title, Tag.CodeMeaning, 'LO')]]))] : [],
   ].flat();
 }
 
 function instanceRecord(header: DataSet, fileId: readonly string[], place: DiscPlace, type: 'IMAGE' | 'SR DOCUMENT'): DirectoryRecord {
-  const transferSyntax = header.string('x00020010') ?? '';
+  const transferSyntax = header.string(Tag.TransferSyntaxUID) ?? '';
   return {
     type,
     keys: [
-      element(tag('x00041500'), 'CS', textValue('CS', fileId.join('\\'))),
-      copiedAs(header, 'x00080016', 'x00041510'),
-      copiedAs(header, 'x00080018', 'x00041511'),
-      element(tag('x00041512'), 'UI', textValue('UI', transferSyntax)),
-      required(header, 'x00200013', 'IS', [], () => String(place.instanceNumber)),
+      element(tag(Tag.ReferencedFileID), 'CS', textValue('CS', fileId.join('\\'))),
+      copiedAs(header, Tag.SOPClassUID, Tag.ReferencedSOPClassUIDInFile),
+      copiedAs(header, Tag.SOPInstanceUID, Tag.ReferencedSOPInstanceUIDInFile),
+      element(tag(Tag.ReferencedTransferSyntaxUIDInFile), 'UI', textValue('UI', transferSyntax)),
+      required(header, Tag.InstanceNumber, 'IS', [], () => String(place.instanceNumber)),
       ...(type === 'SR DOCUMENT' ? srKeys(header) : []),
     ],
     children: [],
@@ -150,9 +151,9 @@ export function describeInstance(header: DataSet, fileId: readonly string[]): De
   if (!type) return null;
   const place = discPlaceOf(fileId);
   return {
-    patientKey: `${textOf(header, 'x00100020')}\u0000${textOf(header, 'x00100010')}`,
-    studyInstanceUid: textOf(header, 'x0020000d'),
-    seriesInstanceUid: textOf(header, 'x0020000e'),
+    patientKey: `${textOf(header, Tag.PatientID)}\u0000${textOf(header, Tag.PatientName)}`,
+    studyInstanceUid: textOf(header, Tag.StudyInstanceUID),
+    seriesInstanceUid: textOf(header, Tag.SeriesInstanceUID),
     patient: patientKeys(header, place),
     study: studyKeys(header, place),
     series: seriesKeys(header, place),

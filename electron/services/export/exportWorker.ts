@@ -13,6 +13,8 @@ import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import dicomParser, { type DataSet } from 'dicom-parser';
+import { mapConcurrently } from '../../../shared/concurrency';
+import { Tag, TransferSyntax } from '../../../shared/dicom/tags';
 import { instanceContent } from '../instanceContent';
 import { syncDirectory, syncFileData } from '../syncDirectory';
 import { reportWorkerStartFailure, serveWorkerApi } from '../workers/workerRpc';
@@ -23,7 +25,6 @@ import { writeDicomdir } from './dicomdirWriter';
 const HEAD_BYTES = 64 * 1024;
 /** Files copied at once. */
 const COPIES_AT_ONCE = 8;
-const DEFLATED = '1.2.840.10008.1.2.1.99';
 
 export interface ExportItem {
   sopInstanceUid: string;
@@ -61,14 +62,14 @@ async function readDiscHeader(source: string, prefix: Buffer | null, size: numbe
   const partial = head.length < size;
   const bytes = prefix ? Buffer.concat([prefix, head]) : head;
   try {
-    const header = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
-    if (!partial || (header.elements['x7fe00010'] && header.string('x00020010') !== DEFLATED)) return header;
+    const header = dicomParser.parseDicom(bytes, { untilTag: Tag.PixelData });
+    if (!partial || (header.elements[Tag.PixelData] && header.string(Tag.TransferSyntaxUID) !== TransferSyntax.DeflatedExplicitVRLittleEndian)) return header;
   } catch (error) {
     if (!partial) throw error;
   }
   // The header goes on past the head (large multi-frame headers, no pixel data, deflated).
   const whole = await readFile(source);
-  return dicomParser.parseDicom(prefix ? Buffer.concat([prefix, whole]) : whole, { untilTag: 'x7fe00010' });
+  return dicomParser.parseDicom(prefix ? Buffer.concat([prefix, whole]) : whole, { untilTag: Tag.PixelData });
 }
 
 /** Copies one instance to its place; the kernel copies a Part-10 file, a bare dataset gets its header first. */
@@ -84,38 +85,32 @@ async function exportInstances(plan: ExportPlan): Promise<ExportOutcome> {
   // Each folder made once; copies into it wait for that (another copier may be making it).
   const folders = new Map<string, Promise<unknown>>();
   let bytes = 0;
-  let next = 0;
-  const copier = async () => {
-    for (let index = next++; index < plan.items.length; index = next++) {
-      const item = plan.items[index];
-      if (!item) continue;
-      const content = await instanceContent(item.source);
-      if (!content) {
-        leftOut.push({ sopInstanceUid: item.sopInstanceUid, reason: 'its file is no longer in the library (was the study deleted meanwhile?)' });
-        continue;
-      }
-      let header: DataSet;
-      try {
-        header = await readDiscHeader(item.source, content.prefix, content.length - (content.prefix?.length ?? 0));
-      } catch (error) {
-        leftOut.push({ sopInstanceUid: item.sopInstanceUid, reason: `its file in the library could not be read (${error instanceof Error ? error.message : String(error)})` });
-        continue;
-      }
-      const description = describeInstance(header, item.fileId);
-      if (!description) {
-        leftOut.push({ sopInstanceUid: item.sopInstanceUid, reason: 'neither an image nor a structured report: a DICOMDIR written here does not list its kind' });
-        continue;
-      }
-      const target = path.join(plan.destination, ...item.fileId);
-      const folder = path.dirname(target);
-      if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
-      await folders.get(folder);
-      await copyInstance(item, target, content.prefix);
-      bytes += content.length;
-      described[index] = description;
+  await mapConcurrently(plan.items, COPIES_AT_ONCE, async (item, index) => {
+    const content = await instanceContent(item.source);
+    if (!content) {
+      leftOut.push({ sopInstanceUid: item.sopInstanceUid, reason: 'its file is no longer in the library (was the study deleted meanwhile?)' });
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: COPIES_AT_ONCE }, copier));
+    let header: DataSet;
+    try {
+      header = await readDiscHeader(item.source, content.prefix, content.length - (content.prefix?.length ?? 0));
+    } catch (error) {
+      leftOut.push({ sopInstanceUid: item.sopInstanceUid, reason: `its file in the library could not be read (${error instanceof Error ? error.message : String(error)})` });
+      return;
+    }
+    const description = describeInstance(header, item.fileId);
+    if (!description) {
+      leftOut.push({ sopInstanceUid: item.sopInstanceUid, reason: 'neither an image nor a structured report: a DICOMDIR written here does not list its kind' });
+      return;
+    }
+    const target = path.join(plan.destination, ...item.fileId);
+    const folder = path.dirname(target);
+    if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
+    await folders.get(folder);
+    await copyInstance(item, target, content.prefix);
+    bytes += content.length;
+    described[index] = description;
+  });
   // Every folder's entries made durable, deepest first, then the DICOMDIR that names them.
   const allFolders = new Set<string>();
   for (const folder of folders.keys()) for (let at = folder; at.startsWith(plan.destination) && at !== plan.destination; at = path.dirname(at)) allFolders.add(at);

@@ -14,6 +14,7 @@ import { constants } from 'node:fs';
 import { copyFile, type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
+import { mapConcurrently } from '../../../shared/concurrency';
 import { needsWholeFile, readInstanceHeader } from '../dicom/readHeader';
 import { libraryDiskProblem } from '../diskSpace';
 import { syncDirectory, syncFileData } from '../syncDirectory';
@@ -63,17 +64,8 @@ async function readAndParse(source: SourceFile): Promise<ParsedFile> {
   }
 }
 
-async function parseBatch(files: SourceFile[]): Promise<ParsedFile[]> {
-  const results: ParsedFile[] = new Array<ParsedFile>(files.length);
-  let next = 0;
-  const reader = async () => {
-    for (let index = next++; index < files.length; index = next++) {
-      const source = files[index];
-      if (source) results[index] = await readAndParse(source);
-    }
-  };
-  await Promise.all(Array.from({ length: READS_AT_ONCE }, reader));
-  return results;
+function parseBatch(files: SourceFile[]): Promise<ParsedFile[]> {
+  return mapConcurrently(files, READS_AT_ONCE, readAndParse);
 }
 
 /**
